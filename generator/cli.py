@@ -1,0 +1,134 @@
+"""The ``practice`` command: a thin layer of options, printing and exit codes over build.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.build import BuildOptions, build_site, check_content
+from generator.errors import BuildFailed, EnvironmentFailure, ExitCode, Problem
+from generator.report import format_github, format_json, format_text
+
+__all__ = ["main", "cli"]
+
+_content_option = click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True, help="The content folder (holding site.yml).")
+
+
+def _build_options(func):
+    options = [
+        _content_option,
+        click.option("--theme", "theme_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), help="A theme folder whose templates override the default theme's by name."),
+        click.option("--base-url", help="Absolute URL where the site is published (overrides site.yml)."),
+        click.option("--drafts", is_flag=True, help="Include records marked draft: true."),
+        click.option("--offline", is_flag=True, help="Build a copy that works from file:// with no server."),
+        click.option("--no-search", "no_search", is_flag=True, help="Skip the Pagefind search index."),
+        click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: by site size and cores)."),
+        click.option("--cache-dir", type=click.Path(path_type=Path), default=Path(".practice-cache"), show_default=True, help="Cache folder; safe to delete."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _print_problems(problems) -> None:
+    if problems:
+        click.echo(format_text(problems), err=True, nl=False)
+
+
+def _fail(exc: Exception) -> None:
+    if isinstance(exc, BuildFailed):
+        _print_problems(exc.problems)
+        errors = sum(p.is_error for p in exc.problems)
+        click.echo(f"Build failed: {errors} error{'s' if errors != 1 else ''}.", err=True)
+        sys.exit(ExitCode.CONTENT)
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(ExitCode.ENVIRONMENT)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="generator", prog_name="practice")
+def cli() -> None:
+    """Build, check and preview the city practice repository."""
+
+
+@cli.command()
+@_build_options
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("_site"), show_default=True, help="Where the site is written; replaced whole on success.")
+def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_dir) -> None:
+    """Build the site from the content folder."""
+    options = BuildOptions(content_dir, out_dir, theme_dir, base_url, drafts, offline, not no_search, jobs)
+    try:
+        result = build_site(options)
+    except (BuildFailed, EnvironmentFailure, OSError) as exc:
+        _fail(exc)
+    _print_problems(result.warnings)
+    click.echo(f"Built {result.files} files into {out_dir} in {result.seconds:.1f} s.", err=True)
+
+
+@cli.command()
+@_content_option
+@click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--drafts", is_flag=True, hidden=True)
+def check(content_dir, output_format, strict, drafts) -> None:
+    """Check the content: every error as path:line: field: message."""
+    _, problems = check_content(content_dir, drafts=drafts)
+    failed = any(p.is_error or strict for p in problems)
+    if output_format == "json":
+        click.echo(format_json(problems), nl=False)
+    elif output_format == "github":
+        click.echo(format_github(problems), nl=False)
+    else:
+        _print_problems(problems)
+        errors = sum(p.is_error for p in problems)
+        warnings = len(problems) - errors
+        click.echo(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}." if problems else "No problems found.", err=True)
+    sys.exit(ExitCode.CONTENT if failed else ExitCode.OK)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["case-study", "event", "method"]))
+@click.argument("title")
+@_content_option
+@click.option("--summary")
+@click.option("--city")
+@click.option("--country")
+@click.option("--topic", "topics", multiple=True, help="A topic slug; repeat for several.")
+@click.option("--cynefin")
+@click.option("--method")
+@click.option("--date", help="Event date (YYYY-MM-DD).")
+@click.option("--stage", "stages", multiple=True, help="seek, sense or share; repeat for several.")
+def new(kind, title, content_dir, **fields) -> None:
+    """Write a new case study, event or method with every field of the contract."""
+    from generator.scaffold import ScaffoldError, scaffold
+
+    try:
+        path = scaffold(kind, title, content_dir, fields, interactive=sys.stdin.isatty() and sys.stdout.isatty())
+    except ScaffoldError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    click.echo(f"Wrote {path}. Fill in the sections, then run: practice check", err=True)
+
+
+@cli.command()
+@_build_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def serve(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, port) -> None:
+    """Build into a temporary folder, serve it on 127.0.0.1, rebuild and reload on change."""
+    from generator.serve import serve_site
+
+    options = BuildOptions(content_dir, Path("unused"), theme_dir, base_url, drafts, offline, not no_search, jobs, live_reload=True)
+    try:
+        serve_site(options, port)
+    except EnvironmentFailure as exc:
+        _fail(exc)
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(ExitCode.INTERRUPTED)

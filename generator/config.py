@@ -1,0 +1,127 @@
+"""Site settings (content/site.yml) and the topic vocabulary (content/topics.yml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.errors import Problem, Severity
+from generator.model import Origin, SiteConfig, Topic
+from generator.records import Context, Invalid, Vocabulary, language, list_of, text, url
+from generator.source import read_yaml_file
+from generator.vocab import SLUG_RE, did_you_mean
+
+__all__ = ["load_site_config", "load_topics"]
+
+_SITE_KEYS = ("title", "description", "base_url", "language", "languages", "license", "repository")
+
+
+def _localised(value, path: str, ctx: Context, default_lang: str) -> str:
+    """A string, or a map by language of which we take the default language's text."""
+    if isinstance(value, dict):
+        for lang in value:
+            language(lang, f"{path}.{lang}", ctx)
+        if default_lang not in value:
+            raise Invalid(f"has no text for the default language '{default_lang}'")
+        return text(value[default_lang], f"{path}.{default_lang}", ctx)
+    return text(value, path, ctx)
+
+
+def load_site_config(content_dir: Path, display_dir: str, base_url_override: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
+    display = f"{display_dir}/site.yml"
+    path = content_dir / "site.yml"
+    if not path.exists() and not path.is_symlink():
+        return None, [Problem(display, 0, "", "is missing; every content folder needs a site.yml with at least a title and a description")]
+    doc, problems = read_yaml_file(path, display)
+    if doc is None:
+        return None, problems
+    ctx = Context(doc, Vocabulary(frozenset(), "en", content_dir))
+    values: dict = {}
+
+    def problem(key: str, message: str, severity=Severity.ERROR) -> None:
+        problems.append(Problem(display, doc.lines.get(key, 1), key.split(".")[0], message, severity))
+
+    for key in doc.values:
+        if key not in _SITE_KEYS:
+            problem(key, f"unknown setting{did_you_mean(key, _SITE_KEYS) or ' (allowed: ' + ', '.join(_SITE_KEYS) + ')'}")
+    converters = {
+        "language": language,
+        "languages": list_of(language, non_empty=True),
+        "base_url": url,
+        "license": text,
+        "repository": url,
+    }
+    for key, convert in converters.items():
+        if key in doc.values:
+            try:
+                values[key] = convert(doc.values[key], key, ctx)
+            except Invalid as exc:
+                problem(exc.path or key, exc.message)
+    languages = values.get("languages") or (values.get("language", "en"),)
+    default = values.get("language", languages[0])
+    if "language" in values and "languages" in values and values["language"] != languages[0]:
+        problem("language", f"'{values['language']}' must equal the first of languages ('{languages[0]}')")
+    for key in ("title", "description"):
+        if key not in doc.values:
+            problems.append(Problem(display, 1, key, "is required but missing"))
+            continue
+        try:
+            values[key] = _localised(doc.values[key], key, ctx, default)
+        except Invalid as exc:
+            problem(exc.path or key, exc.message)
+    if base_url_override is not None:
+        try:
+            values["base_url"] = url(base_url_override, "base_url", ctx)
+        except Invalid as exc:
+            problems.append(Problem("--base-url", 0, "", exc.message))
+    if "base_url" not in values:
+        problems.append(Problem(display, 1, "base_url", "is not set, so the build has no sitemap and feeds use tag: ids", Severity.WARNING))
+    if any(p.is_error for p in problems):
+        return None, problems
+    base = values.get("base_url")
+    config = SiteConfig(
+        title=values["title"],
+        description=values["description"],
+        base_url=(base.rstrip("/") + "/") if base else None,
+        language=default,
+        languages=tuple(languages),
+        license=values.get("license"),
+        repository=values.get("repository"),
+        origin=Origin(display, tuple(sorted(doc.lines.items()))),
+    )
+    return config, problems
+
+
+def load_topics(content_dir: Path, display_dir: str, default_lang: str) -> tuple[tuple[Topic, ...], list[Problem]]:
+    display = f"{display_dir}/topics.yml"
+    path = content_dir / "topics.yml"
+    if not path.exists() and not path.is_symlink():
+        return (), [Problem(display, 0, "", "is missing; it defines the topics that case studies and events use")]
+    doc, problems = read_yaml_file(path, display)
+    if doc is None:
+        return (), problems
+    ctx = Context(doc, Vocabulary(frozenset(), default_lang, content_dir))
+    topics = []
+    for slug, entry in doc.values.items():
+        line = doc.lines.get(slug, 1)
+        if not SLUG_RE.match(slug):
+            problems.append(Problem(display, line, slug, "is not a slug (lowercase ASCII letters, digits and hyphens)"))
+            continue
+        if not isinstance(entry, dict):
+            problems.append(Problem(display, line, slug, "expected a mapping with label and description"))
+            continue
+        for key in entry:
+            if key not in ("label", "description"):
+                problems.append(Problem(display, doc.lines.get(f"{slug}.{key}", line), f"{slug}.{key}", f"unknown field{did_you_mean(key, ('label', 'description'))}"))
+        try:
+            if "label" not in entry:
+                raise Invalid("is required but missing", f"{slug}.label")
+            label = _localised(entry["label"], f"{slug}.label", ctx, default_lang)
+            description = _localised(entry["description"], f"{slug}.description", ctx, default_lang) if "description" in entry else ""
+        except Invalid as exc:
+            where = exc.path or slug
+            problems.append(Problem(display, doc.lines.get(where, line), where if where.count(".") < 2 else slug, exc.message))
+            continue
+        topics.append(Topic(slug, label, description, Origin(display, ((slug, line),))))
+    return tuple(sorted(topics, key=lambda t: t.slug)), problems
+
+

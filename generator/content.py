@@ -1,0 +1,150 @@
+"""load_content(): a content folder into typed records, with every problem found on the way."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.config import load_site_config, load_topics
+from generator.errors import Problem, Severity
+from generator.markup import MarkdownRenderer
+from generator.model import CaseStudy, Content, EventReport, FreePage, Method
+from generator.records import Vocabulary, build_record
+from generator.source import read_source
+from generator.vocab import SLUG_RE, slugify
+
+__all__ = ["KIND_FOLDERS", "POSTER_SECTIONS", "load_content"]
+
+KIND_FOLDERS = {"case-studies": "case-study", "events": "event", "methods": "method", "pages": "page"}
+
+# The six sections of a poster at a gallery of good practices; alternatives accepted per section.
+POSTER_SECTIONS = (
+    ("Starting point",),
+    ("Institutional setting",),
+    ("Approach",),
+    ("Outcome",),
+    ("Lessons learnt", "Lessons learned"),
+    ("Transfer opportunities",),
+)
+_FILES_PER_WORKER = 200
+
+
+@dataclass(frozen=True)
+class _Task:
+    kind: str
+    path: Path
+    display: str
+    slug: str
+
+
+def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
+    source, problems = read_source(task.path, task.display)
+    if source is None:
+        return None, problems
+    try:
+        body = renderer.render(source.body)
+    except RecursionError:
+        return None, problems + [Problem(task.display, source.body_line, "body", "is nested too deeply to render")]
+    record, more = build_record(task.kind, task.slug, source, body, vocabulary)
+    problems += more
+    if isinstance(record, CaseStudy):
+        problems += _poster_warnings(record, source.body_line)
+    return record, problems
+
+
+def _load_batch(tasks: list[_Task], vocabulary: Vocabulary):
+    renderer = MarkdownRenderer()  # building one costs more than rendering a page: one per batch
+    return [_load_one(task, vocabulary, renderer) for task in tasks]
+
+
+def _poster_warnings(study: CaseStudy, body_line: int) -> list[Problem]:
+    found = {s.strip().casefold() for s in study.body.sections}
+    return [
+        Problem(study.origin.path, body_line, "body", f"has no '## {names[0]}' section (one of the six poster sections)", Severity.WARNING)
+        for names in POSTER_SECTIONS
+        if not any(n.casefold() in found for n in names)
+    ]
+
+
+def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[str], list[Problem]]:
+    tasks: list[_Task] = []
+    problems: list[Problem] = []
+    for folder, kind in KIND_FOLDERS.items():
+        directory = content_dir / folder
+        if directory.is_symlink():
+            problems.append(Problem(f"{display_dir}/{folder}", 0, "", "is a symbolic link; links are refused"))
+            continue
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir()):
+            display = f"{display_dir}/{folder}/{path.name}"
+            if path.name.startswith(".") or path.is_dir() and not path.is_symlink():
+                continue
+            if path.suffix != ".md":
+                problems.append(Problem(display, 0, "", f"is not a Markdown file; {folder}/ holds only .md files", Severity.WARNING))
+                continue
+            stem = path.name[: -len(".md")]
+            if not SLUG_RE.match(stem):
+                suggestion = slugify(stem)
+                problems.append(Problem(display, 1, "slug", f"the file name '{path.name}' is not a slug; rename it to '{suggestion}.md' (lowercase ASCII letters, digits and hyphens)"))
+                continue
+            tasks.append(_Task(kind, path, display, stem))
+    media: list[str] = []
+    media_dir = content_dir / "media"
+    if media_dir.is_dir():
+        for root, dirs, files in os.walk(media_dir):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(root, name)
+                rel = path.relative_to(content_dir).as_posix()
+                if path.is_symlink():
+                    problems.append(Problem(f"{display_dir}/{rel}", 0, "", "is a symbolic link; links are refused"))
+                elif not name.startswith("."):
+                    media.append(rel)
+    return tasks, media, problems
+
+
+def load_content(content_dir: Path, *, display_dir: str | None = None, base_url: str | None = None, jobs: int | None = None) -> tuple[Content | None, list[Problem]]:
+    """Load and validate everything under a content folder.
+
+    Returns the content (None if any error was found) and all problems, warnings included.
+    Drafts are kept here; leaving them out is the site assembly's decision.
+    """
+    display_dir = display_dir or content_dir.as_posix()
+    if not content_dir.is_dir():
+        return None, [Problem(display_dir, 0, "", "is not a folder; point --content at the folder holding site.yml")]
+    config, problems = load_site_config(content_dir, display_dir, base_url)
+    topics, topic_problems = load_topics(content_dir, display_dir, config.language if config else "en")
+    problems += topic_problems
+    tasks, media, discovery_problems = _discover(content_dir, display_dir)
+    problems += discovery_problems
+    vocabulary = Vocabulary(frozenset(t.slug for t in topics), config.language if config else "en", content_dir)
+
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(tasks) // _FILES_PER_WORKER)
+    if workers > 1 and len(tasks) > 1:
+        size = max(1, len(tasks) // (workers * 4))
+        batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        with ProcessPoolExecutor(workers) as pool:
+            results = [r for batch in pool.map(_load_batch, batches, [vocabulary] * len(batches)) for r in batch]
+    else:
+        results = _load_batch(tasks, vocabulary)
+
+    by_type: dict[type, list] = {CaseStudy: [], EventReport: [], Method: [], FreePage: []}
+    for record, record_problems in results:
+        problems += record_problems
+        if record is not None:
+            by_type[type(record)].append(record)
+    if config is None or any(p.is_error for p in problems):
+        return None, problems
+    content = Content(
+        config=config,
+        topics=topics,
+        case_studies=tuple(by_type[CaseStudy]),
+        events=tuple(by_type[EventReport]),
+        methods=tuple(by_type[Method]),
+        pages=tuple(by_type[FreePage]),
+        media=tuple(media),
+    )
+    return content, problems

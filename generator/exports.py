@@ -1,0 +1,148 @@
+"""Machine-readable outputs: Atom feeds, the sitemap, and the JSON and CSV data exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
+
+from generator.model import CaseStudy, EventReport, RenderedFile
+from generator.site import Site, record_url
+from generator.vocab import slugify
+
+__all__ = ["render_feeds", "render_sitemap", "render_data_exports", "EXPORT_FIELDS"]
+
+_ATOM = "http://www.w3.org/2005/Atom"
+FEED_SIZE = 50
+
+# Columns of data/practices.csv, in order; the JSON records carry the same keys.
+EXPORT_FIELDS = (
+    "type", "slug", "lang", "url", "title", "summary", "city", "country", "topics", "cynefin",
+    "published", "updated", "date", "end_date", "start", "end", "status", "sdgs", "partners", "methods",
+    "method", "event", "organizers", "participants", "practices", "related", "learned_from",
+    "contact_organisation", "contact_url", "sources", "coordinates", "image", "image_alt",
+)
+
+
+def _absolute(site: Site, url: str) -> str | None:
+    base = site.content.config.base_url
+    return base + url if base else None
+
+
+def _entry_id(site: Site, record) -> str:
+    return _absolute(site, record_url(record)) or f"tag:{slugify(site.content.config.title)},{record.date.isoformat()}:{record_url(record)}"
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _feed(site: Site, path: str, title: str, records) -> RenderedFile:
+    ET.register_namespace("", _ATOM)
+    depth = path.count("/")
+    relative = "../" * depth
+    records = sorted(records, key=lambda r: (-r.date.toordinal(), r.slug))[:FEED_SIZE]
+    feed = ET.Element(f"{{{_ATOM}}}feed")
+    ET.SubElement(feed, f"{{{_ATOM}}}title").text = title
+    ET.SubElement(feed, f"{{{_ATOM}}}id").text = _absolute(site, path) or f"tag:{slugify(site.content.config.title)},2000:{path}"
+    newest = max((getattr(r, "updated", None) or r.date for r in records), default=dt.date(2000, 1, 1))
+    ET.SubElement(feed, f"{{{_ATOM}}}updated").text = _timestamp(newest)
+    ET.SubElement(feed, f"{{{_ATOM}}}link", rel="self", href=_absolute(site, path) or path.rpartition("/")[2])
+    ET.SubElement(feed, f"{{{_ATOM}}}link", rel="alternate", type="text/html", href=_absolute(site, path.rpartition("/")[0] + "/" if "/" in path else "") or relative or "./")
+    author = ET.SubElement(feed, f"{{{_ATOM}}}author")
+    ET.SubElement(author, f"{{{_ATOM}}}name").text = site.content.config.title
+    if site.content.config.license:
+        ET.SubElement(feed, f"{{{_ATOM}}}rights").text = site.content.config.license
+    for record in records:
+        entry = ET.SubElement(feed, f"{{{_ATOM}}}entry")
+        ET.SubElement(entry, f"{{{_ATOM}}}title").text = record.title
+        ET.SubElement(entry, f"{{{_ATOM}}}id").text = _entry_id(site, record)
+        ET.SubElement(entry, f"{{{_ATOM}}}link", rel="alternate", type="text/html", href=_absolute(site, record_url(record)) or relative + record_url(record))
+        ET.SubElement(entry, f"{{{_ATOM}}}published").text = _timestamp(record.date)
+        ET.SubElement(entry, f"{{{_ATOM}}}updated").text = _timestamp(getattr(record, "updated", None) or record.date)
+        ET.SubElement(entry, f"{{{_ATOM}}}summary").text = record.summary
+        category = "Case study" if isinstance(record, CaseStudy) else "Event"
+        ET.SubElement(entry, f"{{{_ATOM}}}category", term=record.kind, label=category)
+    ET.indent(feed)
+    data = ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    return RenderedFile(path, data, "")
+
+
+def render_feeds(site: Site) -> list[RenderedFile]:
+    practices = [*site.case_studies.values(), *site.events.values()]
+    title = site.content.config.title
+    feeds = [_feed(site, "feed.xml", title, practices)]
+    for term in site.taxonomies["topics"]:
+        feeds.append(_feed(site, f"{term.url}feed.xml", f"{title}: {term.label}", [site.practice(s) for s in (*term.case_studies, *term.events)]))
+    for term in site.taxonomies["cynefin"]:
+        feeds.append(_feed(site, f"{term.url}feed.xml", f"{title}: {term.key}", [site.practice(s) for s in (*term.case_studies, *term.events)]))
+    return feeds
+
+
+def render_sitemap(site: Site, page_paths: list[str]) -> list[RenderedFile]:
+    """sitemap.xml needs absolute URLs: without base_url there is none."""
+    base = site.content.config.base_url
+    if not base:
+        return []
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in sorted(page_paths):
+        if path.endswith("index.html") and path != "404.html":
+            lines.append(f"  <url><loc>{escape(base + path[: -len('index.html')])}</loc></url>")
+    lines.append("</urlset>")
+    return [RenderedFile("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))]
+
+
+def export_record(site: Site, record: CaseStudy | EventReport) -> dict:
+    """A record's front matter, normalised (ISO codes, slugs, ISO dates), plus type, slug, lang and url."""
+    row: dict = {"type": record.kind, "slug": record.slug, "lang": record.lang, "url": record_url(record), "title": record.title, "summary": record.summary, "city": site.city_of[record.slug].name, "country": record.country, "topics": list(record.topics), "cynefin": record.cynefin.value if record.cynefin else None, "sources": [{"title": s.title, "url": s.url} for s in record.sources]}
+    if isinstance(record, CaseStudy):
+        row.update({
+            "published": record.published.isoformat(),
+            "updated": record.updated.isoformat() if record.updated else None,
+            "start": record.start.iso() if record.start else None,
+            "end": record.end.iso() if record.end else None,
+            "status": record.status.value if record.status else None,
+            "sdgs": list(record.sdgs), "partners": list(record.partners), "methods": list(record.methods),
+            "related": list(record.related), "learned_from": list(record.learned_from),
+            "contact_organisation": record.contact.organisation if record.contact else None,
+            "contact_url": record.contact.url if record.contact else None,
+            "coordinates": list(record.coordinates) if record.coordinates else None,
+            "image": record.image, "image_alt": record.image_alt,
+        })
+    else:
+        row.update({
+            "date": record.date.isoformat(),
+            "end_date": record.end_date.isoformat() if record.end_date else None,
+            "method": record.method, "event": record.event, "organizers": list(record.organizers),
+            "participants": [p.name if not p.country else f"{p.name}, {p.country}" for p in record.participants],
+            "practices": list(record.practices),
+        })
+    return {key: row[key] for key in EXPORT_FIELDS if key in row}
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return "; ".join(f"{v['title']} <{v['url']}>" for v in value)
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def render_data_exports(site: Site) -> list[RenderedFile]:
+    records = [export_record(site, r) for r in (*site.case_studies.values(), *site.events.values())]
+    records.sort(key=lambda r: (r["type"], r["slug"]))
+    data = json.dumps({"schema": 1, "records": records}, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EXPORT_FIELDS)
+    for record in records:
+        writer.writerow([_csv_cell(record.get(key)) for key in EXPORT_FIELDS])
+    return [
+        RenderedFile("data/practices.json", data.encode("utf-8")),
+        RenderedFile("data/practices.csv", out.getvalue().encode("utf-8-sig")),
+    ]

@@ -1,0 +1,256 @@
+"""Typed, immutable records of the content, each remembering where it came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = [
+    "CynefinDomain",
+    "Status",
+    "Stage",
+    "Origin",
+    "YearOrDate",
+    "Source",
+    "Contact",
+    "Participant",
+    "Topic",
+    "SiteConfig",
+    "CaseStudy",
+    "EventReport",
+    "Method",
+    "FreePage",
+    "Body",
+    "Content",
+    "Record",
+    "RenderedFile",
+]
+
+
+class CynefinDomain(StrEnum):
+    CLEAR = "clear"
+    COMPLICATED = "complicated"
+    COMPLEX = "complex"
+    CHAOTIC = "chaotic"
+    CONFUSED = "confused"
+
+
+class Status(StrEnum):
+    ONGOING = "ongoing"
+    COMPLETED = "completed"
+    DISCONTINUED = "discontinued"
+
+
+class Stage(StrEnum):
+    SEEK = "seek"
+    SENSE = "sense"
+    SHARE = "share"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The source file of a record and the line of each of its fields."""
+
+    path: str
+    lines: tuple[tuple[str, int], ...] = ()
+
+    def line(self, key: str) -> int:
+        """Line of a field (or a nested path such as ``sources.1.url``); 1 if unknown."""
+        found = dict(self.lines)
+        while key:
+            if key in found:
+                return found[key]
+            key = key.rpartition(".")[0]
+        return 1
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class YearOrDate:
+    """A year (``2014``) or a full date, as the contract allows for start and end."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @property
+    def is_year(self) -> bool:
+        return not self.month
+
+    def iso(self) -> str:
+        return str(self.year) if self.is_year else f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def before(self, other: YearOrDate) -> bool:
+        """True if self ends before other starts, comparing only what both know."""
+        if self.is_year or other.is_year:
+            return self.year < other.year
+        return (self.year, self.month, self.day) < (other.year, other.month, other.day)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    organisation: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """A participating city as written: ``Maputo`` or ``Maputo, MZ``."""
+
+    name: str
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    slug: str
+    label: str
+    description: str
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    title: str
+    description: str
+    base_url: str | None
+    language: str
+    languages: tuple[str, ...]
+    license: str | None
+    repository: str | None
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A Markdown body rendered to sanitised HTML, with its H2 section titles."""
+
+    html: str
+    sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStudy:
+    origin: Origin
+    slug: str
+    lang: str
+    title: str
+    summary: str
+    published: dt.date
+    city: str
+    country: str
+    topics: tuple[str, ...]
+    cynefin: CynefinDomain
+    body: Body
+    updated: dt.date | None = None
+    start: YearOrDate | None = None
+    end: YearOrDate | None = None
+    status: Status | None = None
+    sdgs: tuple[int, ...] = ()
+    partners: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    learned_from: tuple[str, ...] = ()
+    contact: Contact | None = None
+    sources: tuple[Source, ...] = ()
+    coordinates: tuple[float, float] | None = None
+    image: str | None = None
+    image_alt: str | None = None
+    draft: bool = False
+    aliases: tuple[str, ...] = ()
+
+    kind = "case-study"
+    section = "case-studies"
+
+    @property
+    def date(self) -> dt.date:
+        return self.published
+
+
+@dataclass(frozen=True, slots=True)
+class EventReport:
+    origin: Origin
+    slug: str
+    lang: str
+    title: str
+    summary: str
+    date: dt.date
+    city: str
+    country: str
+    method: str
+    topics: tuple[str, ...]
+    body: Body
+    end_date: dt.date | None = None
+    event: str | None = None
+    cynefin: CynefinDomain | None = None
+    organizers: tuple[str, ...] = ()
+    participants: tuple[Participant, ...] = ()
+    practices: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    draft: bool = False
+    aliases: tuple[str, ...] = ()
+
+    kind = "event"
+    section = "events"
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    origin: Origin
+    slug: str
+    lang: str
+    title: str
+    summary: str
+    stages: tuple[Stage, ...]
+    body: Body
+    duration: str | None = None
+    group_size: str | None = None
+    draft: bool = False
+
+    kind = "method"
+    section = "methods"
+
+
+@dataclass(frozen=True, slots=True)
+class FreePage:
+    origin: Origin
+    slug: str
+    lang: str
+    title: str
+    body: Body
+    summary: str | None = None
+    draft: bool = False
+
+    kind = "page"
+    section = ""
+
+
+Record = CaseStudy | EventReport | Method | FreePage
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything loaded from a content folder, each kind sorted by slug."""
+
+    config: SiteConfig
+    topics: tuple[Topic, ...]
+    case_studies: tuple[CaseStudy, ...] = ()
+    events: tuple[EventReport, ...] = ()
+    methods: tuple[Method, ...] = ()
+    pages: tuple[FreePage, ...] = ()
+    media: tuple[str, ...] = field(default=())  # paths relative to content/, e.g. media/a.jpg
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedFile:
+    """One file of the built site: its path under the output folder, its bytes, and what made it."""
+
+    path: str
+    data: bytes
+    source: str = ""

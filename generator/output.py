@@ -1,0 +1,116 @@
+"""Write the built site atomically: into a staging folder beside the output, then swap it in.
+
+A failed or interrupted build leaves the previous output exactly as it was; a
+successful one replaces it whole, so no stale file survives.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Iterator
+
+from generator.errors import BuildFailed, EnvironmentFailure, Problem
+from generator.model import RenderedFile
+
+__all__ = ["output_lock", "staging_folder", "write_files", "copy_files", "swap_in", "check_output_location"]
+
+
+def check_output_location(out: Path, protected: Iterable[Path]) -> None:
+    """Refuse an output folder that would swallow the sources (``--out .`` or ``--out content``)."""
+    target = out.resolve()
+    for path in protected:
+        path = path.resolve()
+        if target == path or target in path.parents:
+            raise EnvironmentFailure(f"refusing to build into {out}: it contains {path}, which the build would replace")
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Only one build may write a given output folder at a time."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.lock"
+    with open(lock_path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise EnvironmentFailure(f"another build is writing {out}; wait for it to finish") from None
+            raise
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def staging_folder(out: Path) -> Iterator[Path]:
+    """A fresh folder beside ``out``; removed again unless it was swapped in."""
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        yield staging
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _target(root: Path, relative: str) -> Path:
+    path = PurePosixPath(relative)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise BuildFailed([Problem(relative, 0, "", "would be written outside the output folder")])
+    return root.joinpath(*path.parts)
+
+
+def write_files(root: Path, files: Iterable[RenderedFile]) -> None:
+    """Write every file; two sources claiming one output path is an error naming both."""
+    claimed: dict[str, str] = {}
+    clashes: list[Problem] = []
+    for file in files:
+        if file.path in claimed:
+            first = claimed[file.path] or "the site itself"
+            clashes.append(Problem(file.source or first, 0, "", f"writes {file.path}, which {first} writes too"))
+            continue
+        claimed[file.path] = file.source
+        target = _target(root, file.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.data)
+    if clashes:
+        raise BuildFailed(clashes)
+
+
+def copy_files(root: Path, copies: Iterable[tuple[Path, str]]) -> None:
+    """Copy static files (never following a symbolic link) to paths under ``root``."""
+    for source, relative in copies:
+        if source.is_symlink():
+            raise BuildFailed([Problem(str(source), 0, "", "is a symbolic link; links are refused")])
+        target = _target(root, relative)
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target, follow_symlinks=False)
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging``; os.replace cannot replace a non-empty folder, so rename twice."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise EnvironmentFailure(f"{out} exists and is not a folder")
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if old.exists():
+        shutil.rmtree(old)
+    os.rename(out, old)
+    try:
+        os.rename(staging, out)
+    except OSError:
+        os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

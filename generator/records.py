@@ -1,0 +1,415 @@
+"""Validate front matter into typed records (model.py), one converter per field.
+
+Each kind of file has a table of fields: required or not, and the converter that
+turns the YAML value into its typed form or raises ``Invalid``. Every failure
+becomes a Problem at the line of the field, and all of them are reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from generator.errors import Problem, Severity
+from generator.model import (
+    Body,
+    CaseStudy,
+    Contact,
+    CynefinDomain,
+    EventReport,
+    FreePage,
+    Method,
+    Origin,
+    Participant,
+    Source,
+    Stage,
+    Status,
+    YearOrDate,
+)
+from generator.source import InvalidDate, SourceFile, YamlDocument
+from generator.vocab import CYNEFIN_ALIASES, SLUG_RE, country_code, country_suggestion, did_you_mean
+
+__all__ = ["Invalid", "Vocabulary", "build_record", "SUMMARY_LIMIT", "IMAGE_LIMIT_BYTES", "FIELDS"]
+
+SUMMARY_LIMIT = 300
+IMAGE_LIMIT_BYTES = 2 * 1024 * 1024
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
+_LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_TAG_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
+
+
+class Invalid(Exception):
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.path = message, path
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the values of a record are checked against."""
+
+    topics: frozenset[str]
+    default_lang: str
+    content_dir: Path
+
+
+@dataclass(frozen=True)
+class _Field:
+    convert: Callable[[Any, str, "Context"], Any]
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    doc: YamlDocument
+    vocabulary: Vocabulary
+
+
+# ---------------------------------------------------------------- converters
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return "text"
+
+
+def text(value: Any, path: str, ctx: Context) -> str:
+    if isinstance(value, str) and not isinstance(value, InvalidDate):
+        if not value.strip():
+            raise Invalid("must not be empty")
+        return value.strip()
+    raw = ctx.doc.raw.get(path)
+    if raw is not None and not isinstance(value, (list, dict)) and value is not None:
+        raise Invalid(f"expected text, but YAML reads {raw} as {_describe(value)}; put it in quotes: \"{raw}\"")
+    raise Invalid(f"expected text, got {_describe(value)}")
+
+
+def plain_text(value: Any, path: str, ctx: Context) -> str:
+    result = text(value, path, ctx)
+    if _TAG_RE.search(result):
+        raise Invalid("must be plain text, without HTML tags")
+    return result
+
+
+def summary(value: Any, path: str, ctx: Context) -> str:
+    result = " ".join(plain_text(value, path, ctx).split())
+    if len(result) > SUMMARY_LIMIT:
+        raise Invalid(f"is {len(result)} characters long; the limit is {SUMMARY_LIMIT}")
+    return result
+
+
+def date(value: Any, path: str, ctx: Context) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = ctx.doc.raw.get(path, value)
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise Invalid(f"'{raw}' is not a valid date (write it as YYYY-MM-DD)")
+
+
+def year_or_date(value: Any, path: str, ctx: Context) -> YearOrDate:
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 1000 <= value <= 9999:
+            return YearOrDate(value)
+        raise Invalid(f"'{value}' is not a year (write a four-digit year or YYYY-MM-DD)")
+    try:
+        found = date(value, path, ctx)
+    except Invalid:
+        raise Invalid(f"'{ctx.doc.raw.get(path, value)}' is not a year or a date (write 2014 or 2014-05-01)") from None
+    return YearOrDate(found.year, found.month, found.day)
+
+
+def boolean(value: Any, path: str, ctx: Context) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise Invalid(f"expected true or false, got {_describe(value)}")
+
+
+def list_of(item: Callable, *, non_empty: bool = False, unique: bool = True):
+    def convert(value: Any, path: str, ctx: Context) -> tuple:
+        if not isinstance(value, list):
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                raise Invalid(f"expected a list; write [{value}] or one '- {value}' line per item")
+            raise Invalid(f"expected a list, got {_describe(value)}")
+        if non_empty and not value:
+            raise Invalid("must list at least one item")
+        results = []
+        for i, element in enumerate(value):
+            try:
+                converted = item(element, f"{path}.{i}", ctx)
+            except Invalid as exc:
+                raise Invalid(exc.message, exc.path or f"{path}.{i}") from None
+            if unique and converted in results:
+                raise Invalid(f"'{element}' is listed twice", f"{path}.{i}")
+            results.append(converted)
+        return tuple(results)
+
+    return convert
+
+
+def slug(value: Any, path: str, ctx: Context) -> str:
+    result = text(value, path, ctx)
+    if not SLUG_RE.match(result):
+        raise Invalid(f"'{result}' is not a slug (lowercase ASCII letters, digits and hyphens)")
+    return result
+
+
+def topic(value: Any, path: str, ctx: Context) -> str:
+    result = text(value, path, ctx)
+    if result not in ctx.vocabulary.topics:
+        raise Invalid(f"'{result}' is not a topic in topics.yml{did_you_mean(result, sorted(ctx.vocabulary.topics))}")
+    return result
+
+
+def cynefin(value: Any, path: str, ctx: Context) -> CynefinDomain:
+    result = text(value, path, ctx).lower()
+    if result in CYNEFIN_ALIASES:
+        return CYNEFIN_ALIASES[result]
+    try:
+        return CynefinDomain(result)
+    except ValueError:
+        choices = [d.value for d in CynefinDomain] + list(CYNEFIN_ALIASES)
+        hint = did_you_mean(result, choices) or f" (choose {', '.join(d.value for d in CynefinDomain)})"
+        raise Invalid(f"'{value}' is not a Cynefin domain{hint}") from None
+
+
+def choice(enum):
+    def convert(value: Any, path: str, ctx: Context):
+        result = text(value, path, ctx)
+        try:
+            return enum(result)
+        except ValueError:
+            names = [e.value for e in enum]
+            raise Invalid(f"'{result}' is not one of {', '.join(names)}{did_you_mean(result, names)}") from None
+
+    return convert
+
+
+def country(value: Any, path: str, ctx: Context) -> str:
+    result = text(value, path, ctx)
+    code = country_code(result)
+    if code is None:
+        raise Invalid(f"'{result}' is not an ISO 3166-1 country code or English country name{country_suggestion(result)}")
+    return code
+
+
+def sdg(value: Any, path: str, ctx: Context) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"expected a number from 1 to 17, got {_describe(value)}")
+    if not 1 <= value <= 17:
+        raise Invalid(f"{value} is not an SDG; the goals are numbered 1 to 17")
+    return value
+
+
+def url(value: Any, path: str, ctx: Context, schemes=("http", "https")) -> str:
+    result = text(value, path, ctx)
+    scheme, sep, rest = result.partition(":")
+    if not sep or scheme.lower() not in schemes or (scheme.lower() != "mailto" and not rest.startswith("//")) or len(rest) < 3 or any(c.isspace() for c in result):
+        wanted = " or ".join(schemes)
+        raise Invalid(f"'{result}' is not an absolute {wanted} URL")
+    return result
+
+
+def contact_url(value: Any, path: str, ctx: Context) -> str:
+    return url(value, path, ctx, schemes=("http", "https", "mailto"))
+
+
+def record(fields: dict[str, Callable], required: tuple[str, ...], build: Callable):
+    def convert(value: Any, path: str, ctx: Context):
+        if not isinstance(value, dict):
+            raise Invalid(f"expected a mapping with {', '.join(fields)}, got {_describe(value)}")
+        out = {}
+        for key, item in value.items():
+            if key not in fields:
+                raise Invalid(f"unknown field '{key}'{did_you_mean(key, fields)}", f"{path}.{key}")
+            try:
+                out[key] = fields[key](item, f"{path}.{key}", ctx)
+            except Invalid as exc:
+                raise Invalid(f"{key}: {exc.message}", exc.path or f"{path}.{key}") from None
+        missing = [k for k in required if k not in out]
+        if missing:
+            raise Invalid(f"'{missing[0]}' is required")
+        return build(**out)
+
+    return convert
+
+
+source = record({"title": text, "url": url}, ("title", "url"), Source)
+contact = record({"organisation": text, "url": contact_url}, ("organisation",), Contact)
+
+
+def coordinates(value: Any, path: str, ctx: Context) -> tuple[float, float]:
+    if not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        raise Invalid("expected [latitude, longitude] as two numbers")
+    lat, lon = float(value[0]), float(value[1])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise Invalid(f"[{value[0]}, {value[1]}] is out of range (latitude -90..90, longitude -180..180)")
+    return lat, lon
+
+
+def image(value: Any, path: str, ctx: Context) -> str:
+    result = text(value, path, ctx)
+    parts = Path(result).parts
+    if result.startswith("/") or "\\" in result or ".." in parts or not parts or parts[0] != "media" or len(parts) < 2:
+        raise Invalid(f"'{result}' must be a path inside media/, relative to content/ (e.g. media/photo.jpg)")
+    if not result.lower().endswith(_IMAGE_SUFFIXES):
+        raise Invalid(f"'{result}' is not a PNG, JPEG, WebP or GIF image")
+    file = ctx.vocabulary.content_dir / result
+    if file.is_symlink() or not file.is_file():
+        raise Invalid(f"'{result}' does not exist in the content folder")
+    if file.stat().st_size > IMAGE_LIMIT_BYTES:
+        raise Invalid(f"'{result}' is {file.stat().st_size:,} bytes; images may be at most {IMAGE_LIMIT_BYTES:,} bytes")
+    return result
+
+
+def language(value: Any, path: str, ctx: Context) -> str:
+    result = text(value, path, ctx)
+    if not _LANG_RE.match(result):
+        raise Invalid(f"'{result}' is not a BCP 47 language tag (e.g. en, pt, pt-BR)")
+    return result
+
+
+def participant(value: Any, path: str, ctx: Context) -> Participant:
+    result = text(value, path, ctx)
+    name, sep, code = result.rpartition(",")
+    if sep and len(code.strip()) == 2:
+        found = country_code(code.strip())
+        if not found:
+            raise Invalid(f"'{code.strip()}' in '{result}' is not an ISO 3166-1 country code")
+        return Participant(name.strip(), found)
+    return Participant(result)
+
+
+# ---------------------------------------------------------------- field tables
+
+_F = _Field
+FIELDS: dict[str, dict[str, _Field]] = {
+    "case-study": {
+        "title": _F(text, True),
+        "summary": _F(summary, True),
+        "published": _F(date, True),
+        "updated": _F(date),
+        "city": _F(text, True),
+        "country": _F(country, True),
+        "topics": _F(list_of(topic, non_empty=True), True),
+        "cynefin": _F(cynefin, True),
+        "start": _F(year_or_date),
+        "end": _F(year_or_date),
+        "status": _F(choice(Status)),
+        "sdgs": _F(list_of(sdg)),
+        "partners": _F(list_of(text)),
+        "methods": _F(list_of(slug)),
+        "related": _F(list_of(slug)),
+        "learned_from": _F(list_of(slug)),
+        "contact": _F(contact),
+        "sources": _F(list_of(source)),
+        "coordinates": _F(coordinates),
+        "image": _F(image),
+        "image_alt": _F(plain_text),
+        "lang": _F(language),
+        "draft": _F(boolean),
+        "aliases": _F(list_of(slug)),
+    },
+    "event": {
+        "title": _F(text, True),
+        "summary": _F(summary, True),
+        "date": _F(date, True),
+        "end_date": _F(date),
+        "city": _F(text, True),
+        "country": _F(country, True),
+        "method": _F(slug, True),
+        "topics": _F(list_of(topic, non_empty=True), True),
+        "event": _F(text),
+        "cynefin": _F(cynefin),
+        "organizers": _F(list_of(text)),
+        "participants": _F(list_of(participant)),
+        "practices": _F(list_of(slug)),
+        "sources": _F(list_of(source)),
+        "lang": _F(language),
+        "draft": _F(boolean),
+        "aliases": _F(list_of(slug)),
+    },
+    "method": {
+        "title": _F(text, True),
+        "summary": _F(summary, True),
+        "stages": _F(list_of(choice(Stage), non_empty=True), True),
+        "duration": _F(text),
+        "group_size": _F(text),
+    },
+    "page": {
+        "title": _F(text, True),
+        "summary": _F(summary),
+        "lang": _F(language),
+        "draft": _F(boolean),
+    },
+}
+
+_RECORD_TYPES = {"case-study": CaseStudy, "event": EventReport, "method": Method, "page": FreePage}
+
+
+def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body, vocabulary: Vocabulary):
+    """Validate one file's front matter; returns (record or None, problems)."""
+    fields = FIELDS[kind]
+    doc = source_file.front_matter
+    ctx = Context(doc, vocabulary)
+    problems: list[Problem] = []
+
+    def problem(path: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        top = path.split(".", 1)[0]
+        problems.append(Problem(source_file.path, doc.lines.get(path, doc.lines.get(top, 1)), top, message, severity))
+
+    values: dict[str, Any] = {}
+    for key, value in doc.values.items():
+        spec = fields.get(key)
+        if spec is None:
+            problem(key, f"unknown field{did_you_mean(key, fields) or ' (allowed: ' + ', '.join(fields) + ')'}")
+            continue
+        try:
+            values[key] = spec.convert(value, key, ctx)
+        except Invalid as exc:
+            problem(exc.path or key, exc.message)
+    for key, spec in fields.items():
+        if spec.required and key not in doc.values:
+            problems.append(Problem(source_file.path, 1, key, "is required but missing"))
+
+    _check_order(values, doc, problem)
+    if "image" in values and "image_alt" not in values:
+        problem("image", "needs an image_alt text describing the image")
+    if "image_alt" in values and "image" not in values:
+        problem("image_alt", "is given without an image")
+    if any(p.is_error for p in problems):
+        return None, problems
+
+    values.setdefault("lang", vocabulary.default_lang)
+    origin = Origin(source_file.path, tuple(sorted(doc.lines.items())))
+    return _RECORD_TYPES[kind](origin=origin, slug=slug_, body=body, **values), problems
+
+
+def _check_order(values: dict, doc: YamlDocument, problem) -> None:
+    pairs = [("published", "updated"), ("start", "end"), ("date", "end_date")]
+    for first, second in pairs:
+        if first in values and second in values:
+            a, b = values[first], values[second]
+            earlier = b.before(a) if isinstance(a, YearOrDate) else b < a
+            if earlier:
+                shown = (lambda v: v.iso() if isinstance(v, YearOrDate) else v.isoformat())
+                problem(second, f"{shown(b)} is before {first} {shown(a)}")

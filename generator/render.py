@@ -1,0 +1,191 @@
+"""Render the assembled site with Jinja2: every page is a pure function of (template, data).
+
+``plan_pages`` lists what to render (path, template, plain-data context);
+``render_page`` turns one plan into a RenderedFile. Nothing here writes files,
+so pages can be rendered in any order, in parallel, or served from a cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import jinja2
+from jinja2 import pass_context
+
+from generator.errors import BuildFailed, Problem
+from generator.model import RenderedFile
+from generator.site import Site, Term, record_url
+from generator.views import (
+    card,
+    case_study_view,
+    event_view,
+    method_summary,
+    method_view,
+    page_view,
+    site_view,
+    term_view,
+    text_direction,
+)
+
+__all__ = ["DEFAULT_THEME", "PAGE_SIZE", "RenderOptions", "PagePlan", "make_environment", "plan_pages", "render_page", "render_site"]
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    build_year: int
+    offline: bool = False
+    search: bool = True
+    live_reload: bool = False
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    path: str  # under the output folder, e.g. "case-studies/x/index.html"
+    template: str
+    context: dict = field(hash=False)
+    source: str = ""
+
+
+def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
+    """Templates from each theme folder in turn, so a custom theme overrides by file name."""
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(Path(d) / "templates")) for d in theme_dirs])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_null_translations(newstyle=True)  # catalogs per language come with the translations
+    env.globals["link"] = _link
+    return env
+
+
+@pass_context
+def _link(context, url: str) -> str:
+    """A root-relative URL as a link relative to the current page (naming index.html offline)."""
+    if context.get("offline") and (url == "" or url.endswith("/")):
+        url += "index.html"
+    return context["root"] + url
+
+
+def _root(path: str) -> str:
+    depth = path.count("/")
+    return "../" * depth if depth else "./"
+
+
+def _paginated(base_url: str, items: list) -> list[tuple[str, list, dict]]:
+    """Lists longer than PAGE_SIZE continue on page/<n>/index.html beside them."""
+    chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
+    pages = []
+    for n, chunk in enumerate(chunks, start=1):
+        url = base_url if n == 1 else f"{base_url}page/{n}/"
+        pager = {
+            "number": n,
+            "total": len(chunks),
+            "previous": (base_url if n == 2 else f"{base_url}page/{n - 1}/") if n > 1 else None,
+            "next": f"{base_url}page/{n + 1}/" if n < len(chunks) else None,
+        }
+        pages.append((url, chunk, pager))
+    return pages
+
+
+def plan_pages(site: Site, options: RenderOptions) -> list[PagePlan]:
+    lang = site.content.config.language
+    common = {
+        "site": site_view(site),
+        "lang": lang,
+        "dir": text_direction(lang),
+        "offline": options.offline,
+        "search_enabled": options.search,
+        "live_reload": options.live_reload,
+    }
+    plans: list[PagePlan] = []
+
+    def add(url: str, template: str, source: str = "", **context) -> None:
+        path = f"{url}index.html"
+        plans.append(PagePlan(path, template, {**common, "root": _root(path), "page_url": url, **context}, source))
+
+    def add_list(url: str, template: str, slugs, **context) -> None:
+        cards = [card(site, s, lang) for s in slugs]
+        for page_url, chunk, pager in _paginated(url, cards):
+            add(page_url, template, items=chunk, pager=pager, list_url=url, **context)
+
+    terms = site.taxonomies
+    newest = sorted([*site.case_studies.values(), *site.events.values()], key=lambda r: (-r.date.toordinal(), r.slug))
+    add("", "home.html",
+        newest=[card(site, r.slug, lang) for r in newest[:8]],
+        topics=[term_view(site, t, lang) for t in terms["topics"]],
+        domains=[term_view(site, t, lang) for t in terms["cynefin"]],
+        cities=[term_view(site, t, lang) for t in terms["cities"]],
+        methods=[method_summary(m) for m in site.methods.values()],
+        counts={"case_studies": len(site.case_studies), "events": len(site.events), "cities": len(terms["cities"]), "countries": len(terms["countries"])})
+
+    by_title = lambda records: [r.slug for r in sorted(records, key=lambda r: (r.title.casefold(), r.slug))]
+    add_list("case-studies/", "list.html", by_title(site.case_studies.values()), section="case-studies")
+    add_list("events/", "list.html", [r.slug for r in sorted(site.events.values(), key=lambda r: (-r.date.toordinal(), r.slug))], section="events")
+    add("methods/", "methods.html", methods=[method_summary(m) for m in site.methods.values()], section="methods")
+
+    for study in site.case_studies.values():
+        add(record_url(study), "case_study.html", study.origin.path, page=case_study_view(site, study, lang, options.build_year), section="case-studies")
+    for event in site.events.values():
+        add(record_url(event), "event.html", event.origin.path, page=event_view(site, event, lang), section="events")
+    for method in site.methods.values():
+        add(record_url(method), "method.html", method.origin.path, page=method_view(site, method, lang), section="methods")
+    for page in site.pages.values():
+        add(record_url(page), "page.html", page.origin.path, page=page_view(page), section=page.slug)
+
+    for taxonomy, template in (("topics", "terms.html"), ("cities", "terms.html"), ("countries", "terms.html"), ("sdgs", "terms.html"), ("cynefin", "cynefin.html")):
+        add(f"{taxonomy}/", template, taxonomy=taxonomy, terms=[term_view(site, t, lang) for t in terms[taxonomy]], section=taxonomy)
+        for term in terms[taxonomy]:
+            add_list(term.url, "term.html", _term_slugs(term), term=term_view(site, term, lang), section=taxonomy)
+
+    for old, new, source in site.redirects:
+        add(old, "redirect.html", source, target=new)
+    add("search/", "search.html", section="search")
+    plans.append(PagePlan("404.html", "404.html", {**common, "root": site.content.config.base_url or "/", "page_url": "404.html", "offline": False}))
+    return plans
+
+
+def _term_slugs(term: Term) -> list[str]:
+    return [*term.case_studies, *term.events]
+
+
+def render_page(env: jinja2.Environment, plan: PagePlan) -> RenderedFile:
+    try:
+        html = env.get_template(plan.template).render(plan.context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildFailed([Problem(exc.filename or plan.template, exc.lineno, "template", exc.message or str(exc))]) from None
+    except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise BuildFailed([_template_problem(exc, plan)]) from None
+    return RenderedFile(plan.path, html.encode("utf-8"), plan.source)
+
+
+def _template_problem(exc: Exception, plan: PagePlan) -> Problem:
+    """Point at the template line that failed, and say which page was being rendered."""
+    file, line = plan.template, 0
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            file, line = frame.filename, frame.lineno or 0
+    return Problem(file, line, "template", f"{exc} (while rendering {plan.path})")
+
+
+def render_site(site: Site, env: jinja2.Environment, options: RenderOptions) -> list[RenderedFile]:
+    return [render_page(env, plan) for plan in plan_pages(site, options)]
+
+
+def build_year_from_environment(environ) -> int:
+    """The year that ongoing practices run to: SOURCE_DATE_EPOCH's, for reproducible builds."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).year
+    return dt.datetime.now(dt.timezone.utc).year

@@ -1,0 +1,255 @@
+"""assemble(): the in-memory site from loaded content — URLs, taxonomies, cross-references, back-links.
+
+Pure: no I/O. Cross-references are checked here because only the whole content
+knows which slugs exist.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from generator.errors import Problem
+from generator.model import CaseStudy, Content, CynefinDomain, EventReport, FreePage, Method, Record
+from generator.vocab import country_name, did_you_mean, slugify
+
+__all__ = ["RESERVED_SLUGS", "Term", "City", "Site", "assemble", "record_url"]
+
+# Top-level paths of the built site that a free page may not take.
+RESERVED_SLUGS = frozenset({
+    "case-studies", "events", "methods", "topics", "cynefin", "cities", "countries", "sdgs", "media",
+    "search", "data", "map", "network", "pagefind", "download", "static", "page", "feed", "sitemap", "404",
+})
+
+
+def record_url(record: Record) -> str:
+    """Root-relative URL of a record's page: ``case-studies/<slug>/``."""
+    if isinstance(record, FreePage):
+        return f"{record.slug}/"
+    return f"{record.section}/{record.slug}/"
+
+
+@dataclass(frozen=True)
+class City:
+    country: str
+    slug: str
+    name: str
+
+    @property
+    def url(self) -> str:
+        return f"cities/{self.country.lower()}/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One index page: a topic, a Cynefin domain, a city, a country or an SDG, and its records."""
+
+    taxonomy: str
+    key: str
+    label: str
+    url: str
+    case_studies: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.case_studies) + len(self.events)
+
+
+@dataclass(frozen=True)
+class Site:
+    content: Content
+    case_studies: dict[str, CaseStudy]
+    events: dict[str, EventReport]
+    methods: dict[str, Method]
+    pages: dict[str, FreePage]
+    taxonomies: dict[str, tuple[Term, ...]]
+    city_of: dict[str, City]  # practice slug -> its city
+    events_discussing: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    adapted_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    events_by_method: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    case_studies_by_method: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    participants: dict[str, tuple[tuple[str, City | None], ...]] = field(default_factory=dict)
+    redirects: tuple[tuple[str, str, str], ...] = ()  # (old url, new url, source file)
+
+    def practice(self, slug: str) -> CaseStudy | EventReport:
+        return self.case_studies.get(slug) or self.events[slug]
+
+
+def _newest_first(records):
+    return sorted(records, key=lambda r: (-r.date.toordinal(), r.slug))
+
+
+def _check_references(content: Content, drafts: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    studies = {r.slug: r for r in content.case_studies}
+    events = {r.slug: r for r in content.events}
+    methods = {r.slug: r for r in content.methods}
+    practices = {**studies, **events}
+
+    def check(record, field_name: str, slug: str, index: int, targets: dict, what: str) -> None:
+        path = f"{field_name}.{index}" if index >= 0 else field_name
+        line = record.origin.line(path)
+        if slug not in targets:
+            problems.append(Problem(record.origin.path, line, field_name, f"'{slug}' is not {what}{did_you_mean(slug, sorted(targets))}"))
+        elif not drafts and getattr(targets[slug], "draft", False) and not record.draft:
+            problems.append(Problem(record.origin.path, line, field_name, f"'{slug}' is a draft; a published record cannot reference it"))
+
+    for slug in sorted(set(studies) & set(events)):
+        for record in (studies[slug], events[slug]):
+            problems.append(Problem(record.origin.path, 1, "slug", f"'{slug}' is used by both a case study and an event; slugs must be unique across both"))
+    for study in content.case_studies:
+        for i, s in enumerate(study.methods):
+            check(study, "methods", s, i, methods, "a method in methods/")
+        for i, s in enumerate(study.related):
+            check(study, "related", s, i, practices, "a case study or event")
+        for i, s in enumerate(study.learned_from):
+            check(study, "learned_from", s, i, studies, "a case study")
+            other = studies.get(s)
+            if other is not None and (other.city.casefold(), other.country) == (study.city.casefold(), study.country):
+                problems.append(Problem(study.origin.path, study.origin.line(f"learned_from.{i}"), "learned_from", f"'{s}' is in the same city; learned_from names a practice of another city"))
+        if study.slug in study.related or study.slug in study.learned_from:
+            problems.append(Problem(study.origin.path, study.origin.line("related"), "related", "a practice cannot refer to itself"))
+    for event in content.events:
+        check(event, "method", event.method, -1, methods, "a method in methods/")
+        for i, s in enumerate(event.practices):
+            check(event, "practices", s, i, studies, "a case study")
+    problems += _learning_cycles(studies)
+    problems += _alias_clashes(content)
+    for page in content.pages:
+        if page.slug in RESERVED_SLUGS:
+            problems.append(Problem(page.origin.path, 1, "slug", f"'{page.slug}' is a section of the site; rename the page"))
+    return problems
+
+
+def _learning_cycles(studies: dict[str, CaseStudy]) -> list[Problem]:
+    problems = []
+    for start in sorted(studies):
+        seen, stack = set(), [start]
+        while stack:
+            current = stack.pop()
+            for nxt in studies[current].learned_from if current in studies else ():
+                if nxt == start:
+                    study = studies[start]
+                    problems.append(Problem(study.origin.path, study.origin.line("learned_from"), "learned_from", "forms a cycle: a practice cannot have learned from itself through others"))
+                    stack.clear()
+                    break
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+    return problems
+
+
+def _alias_clashes(content: Content) -> list[Problem]:
+    problems = []
+    taken = {(r.section, r.slug) for r in (*content.case_studies, *content.events)}
+    claimed: dict[tuple[str, str], str] = {}
+    for record in (*content.case_studies, *content.events):
+        for i, alias in enumerate(record.aliases):
+            key = (record.section, alias)
+            if key in taken or key in claimed:
+                problems.append(Problem(record.origin.path, record.origin.line(f"aliases.{i}"), "aliases", f"'{alias}' is already the slug or alias of another {record.kind.replace('-', ' ')}"))
+            claimed[key] = record.origin.path
+    return problems
+
+
+def assemble(content: Content, *, drafts: bool = False) -> tuple[Site | None, list[Problem]]:
+    problems = _check_references(content, drafts)
+    if problems:
+        return None, problems
+    keep = (lambda r: True) if drafts else (lambda r: not r.draft)
+    studies = {r.slug: r for r in sorted(content.case_studies, key=lambda r: r.slug) if keep(r)}
+    events = {r.slug: r for r in sorted(content.events, key=lambda r: r.slug) if keep(r)}
+    methods = {r.slug: r for r in sorted(content.methods, key=lambda r: r.slug)}
+    pages = {r.slug: r for r in sorted(content.pages, key=lambda r: r.slug) if keep(r)}
+
+    city_of, cities = _cities(list(studies.values()) + list(events.values()))
+    discussing, related, adapted, by_method, studies_by_method = (defaultdict(set) for _ in range(5))
+    for event in events.values():
+        by_method[event.method].add(event.slug)
+        for s in event.practices:
+            if s in studies:
+                discussing[s].add(event.slug)
+    for study in studies.values():
+        for s in study.related:
+            if s in studies or s in events:
+                related[study.slug].add(s)
+                related[s].add(study.slug)
+        for s in study.learned_from:
+            if s in studies:
+                adapted[s].add(study.slug)
+        for m in study.methods:
+            studies_by_method[m].add(study.slug)
+
+    def ordered(mapping, pool=None) -> dict[str, tuple[str, ...]]:
+        def key(slug):
+            record = studies.get(slug) or events.get(slug)
+            return (-record.date.toordinal(), slug)
+        return {k: tuple(sorted(v, key=key)) for k, v in sorted(mapping.items())}
+
+    participants = {}
+    for event in events.values():
+        participants[event.slug] = tuple((p.name if not p.country else f"{p.name}, {p.country}", _match_city(p, cities)) for p in event.participants)
+
+    site = Site(
+        content=content,
+        case_studies=studies,
+        events=events,
+        methods=methods,
+        pages=pages,
+        taxonomies=_taxonomies(content, studies, events, city_of),
+        city_of=city_of,
+        events_discussing=ordered(discussing),
+        related=ordered(related),
+        adapted_by=ordered(adapted),
+        events_by_method=ordered(by_method),
+        case_studies_by_method=ordered(studies_by_method),
+        participants=participants,
+        redirects=tuple(sorted(
+            (f"{r.section}/{alias}/", record_url(r), r.origin.path)
+            for r in (*studies.values(), *events.values()) for alias in r.aliases
+        )),
+    )
+    return site, []
+
+
+def _cities(records) -> tuple[dict[str, City], dict[tuple[str, str], City]]:
+    """A city is its country plus its name's slug, so Córdoba AR and Córdoba ES stay apart."""
+    names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in records:
+        names[(r.country, slugify(r.city))].append(r.city)
+    cities = {key: City(key[0], key[1], sorted(spellings, key=lambda s: (-spellings.count(s), s))[0]) for key, spellings in names.items()}
+    return {r.slug: cities[(r.country, slugify(r.city))] for r in records}, cities
+
+
+def _match_city(participant, cities: dict[tuple[str, str], City]) -> City | None:
+    """A participant links to a city page when exactly one city of the library matches it."""
+    slug = slugify(participant.name)
+    matches = [c for (cc, s), c in cities.items() if s == slug and (participant.country in (None, cc))]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _taxonomies(content: Content, studies: dict, events: dict, city_of: dict[str, City]) -> dict[str, tuple[Term, ...]]:
+    records = [*studies.values(), *events.values()]
+
+    def term(taxonomy: str, key: str, label: str, url: str, members) -> Term:
+        members = _newest_first(members)
+        return Term(
+            taxonomy, key, label, url,
+            tuple(r.slug for r in members if isinstance(r, CaseStudy)),
+            tuple(r.slug for r in members if isinstance(r, EventReport)),
+        )
+
+    topics = tuple(term("topics", t.slug, t.label, f"topics/{t.slug}/", [r for r in records if t.slug in r.topics]) for t in content.topics)
+    domains = tuple(term("cynefin", d.value, d.value, f"cynefin/{d.value}/", [r for r in records if r.cynefin is d]) for d in CynefinDomain)
+    by_city: dict[City, list] = defaultdict(list)
+    for r in records:
+        by_city[city_of[r.slug]].append(r)
+    cities = tuple(term("cities", f"{c.country.lower()}/{c.slug}", c.name, c.url, by_city[c]) for c in sorted(by_city, key=lambda c: (c.name.casefold(), c.country)))
+    countries = tuple(
+        term("countries", cc.lower(), country_name(cc), f"countries/{cc.lower()}/", [r for r in records if r.country == cc])
+        for cc in sorted({r.country for r in records}, key=lambda cc: country_name(cc))
+    )
+    sdgs = tuple(term("sdgs", str(n), str(n), f"sdgs/{n}/", [r for r in studies.values() if n in r.sdgs]) for n in range(1, 18))
+    return {"topics": topics, "cynefin": domains, "cities": cities, "countries": countries, "sdgs": sdgs}

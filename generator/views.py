@@ -1,0 +1,185 @@
+"""Plain data for templates: dictionaries and lists built from the assembled site.
+
+Templates never see records or the Site itself, only what is built here, so a
+theme author can read every name a template may use in one file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date
+
+from generator.model import CaseStudy, EventReport, FreePage, Method
+from generator.site import City, Site, Term, record_url
+from generator.vocab import country_name
+
+__all__ = ["site_view", "card", "case_study_view", "event_view", "method_view", "page_view", "term_view", "text_direction", "long_date"]
+
+
+@lru_cache(maxsize=32)
+def text_direction(lang: str) -> str:
+    try:
+        return "rtl" if Locale.parse(lang.replace("-", "_")).character_order == "right-to-left" else "ltr"
+    except (ValueError, LookupError):
+        return "ltr"
+
+
+def long_date(value: dt.date, lang: str) -> str:
+    try:
+        return format_date(value, format="long", locale=lang.replace("-", "_"))
+    except (ValueError, LookupError):
+        return value.isoformat()
+
+
+def site_view(site: Site) -> dict:
+    config = site.content.config
+    return {
+        "title": config.title,
+        "description": config.description,
+        "language": config.language,
+        "license": config.license,
+        "repository": config.repository,
+        "base_url": config.base_url,
+        "pages": [{"title": p.title, "url": record_url(p)} for p in site.pages.values()],
+    }
+
+
+def _city(city: City) -> dict:
+    return {"name": city.name, "url": city.url}
+
+
+def _country(code: str, lang: str) -> dict:
+    return {"code": code, "name": country_name(code, lang), "url": f"countries/{code.lower()}/"}
+
+
+def _topics(site: Site, slugs) -> list[dict]:
+    labels = {t.slug: t.label for t in site.content.topics}
+    return [{"slug": s, "label": labels[s], "url": f"topics/{s}/"} for s in slugs]
+
+
+def card(site: Site, slug: str, lang: str) -> dict:
+    """A practice (case study or event) as it appears in a list."""
+    record = site.practice(slug)
+    return {
+        "type": record.kind,
+        "slug": record.slug,
+        "title": record.title,
+        "summary": record.summary,
+        "lang": record.lang,
+        "url": record_url(record),
+        "city": _city(site.city_of[slug]),
+        "country": _country(record.country, lang),
+        "cynefin": record.cynefin.value if record.cynefin else None,
+        "date": record.date.isoformat(),
+        "date_label": long_date(record.date, lang),
+        "topics": _topics(site, record.topics),
+    }
+
+
+def _sources(record) -> list[dict]:
+    return [{"title": s.title, "url": s.url} for s in record.sources]
+
+
+def _cards(site: Site, slugs, lang: str) -> list[dict]:
+    return [card(site, s, lang) for s in slugs if s in site.case_studies or s in site.events]
+
+
+def _years(study: CaseStudy) -> dict | None:
+    if not study.start and not study.end:
+        return None
+    return {"start": study.start.iso() if study.start else None, "end": study.end.iso() if study.end else None}
+
+
+def _pagefind_years(study: CaseStudy, build_year: int) -> list[str]:
+    """Every year from start to end (to the build year while ongoing), or the published year."""
+    if study.start is None:
+        return [str(study.published.year)]
+    last = study.end.year if study.end else build_year
+    return [str(y) for y in range(study.start.year, max(last, study.start.year) + 1)]
+
+
+def case_study_view(site: Site, study: CaseStudy, lang: str, build_year: int) -> dict:
+    view = card(site, study.slug, lang)
+    view.update({
+        "body": study.body.html,
+        "published": study.published.isoformat(),
+        "published_label": long_date(study.published, lang),
+        "updated": study.updated.isoformat() if study.updated else None,
+        "updated_label": long_date(study.updated, lang) if study.updated else None,
+        "dir": text_direction(study.lang),
+        "years": _years(study),
+        "search_years": _pagefind_years(study, build_year),
+        "status": study.status.value if study.status else None,
+        "sdgs": [{"number": n, "url": f"sdgs/{n}/"} for n in study.sdgs],
+        "partners": list(study.partners),
+        "methods": [{"title": site.methods[m].title, "url": record_url(site.methods[m])} for m in study.methods],
+        "sources": _sources(study),
+        "contact": {"organisation": study.contact.organisation, "url": study.contact.url} if study.contact else None,
+        "coordinates": list(study.coordinates) if study.coordinates else None,
+        "image": {"src": study.image, "alt": study.image_alt} if study.image else None,
+        "learned_from": _cards(site, study.learned_from, lang),
+        "adapted_by": _cards(site, site.adapted_by.get(study.slug, ()), lang),
+        "events": _cards(site, site.events_discussing.get(study.slug, ()), lang),
+        "related": _cards(site, site.related.get(study.slug, ()), lang),
+        "source_file": study.origin.path,
+    })
+    return view
+
+
+def event_view(site: Site, event: EventReport, lang: str) -> dict:
+    view = card(site, event.slug, lang)
+    method = site.methods[event.method]
+    view.update({
+        "body": event.body.html,
+        "dir": text_direction(event.lang),
+        "end_date": event.end_date.isoformat() if event.end_date else None,
+        "end_date_label": long_date(event.end_date, lang) if event.end_date else None,
+        "event": event.event,
+        "method": {"title": method.title, "url": record_url(method)},
+        "organizers": list(event.organizers),
+        "participants": [{"name": name, "city": _city(city) if city else None} for name, city in site.participants[event.slug]],
+        "practices": _cards(site, event.practices, lang),
+        "related": _cards(site, site.related.get(event.slug, ()), lang),
+        "sources": _sources(event),
+        "search_years": sorted({str(event.date.year), str((event.end_date or event.date).year)}),
+        "source_file": event.origin.path,
+    })
+    return view
+
+
+def method_summary(method: Method) -> dict:
+    return {"title": method.title, "summary": method.summary, "url": record_url(method), "stages": [s.value for s in method.stages], "slug": method.slug}
+
+
+def method_view(site: Site, method: Method, lang: str) -> dict:
+    view = method_summary(method)
+    view.update({
+        "body": method.body.html,
+        "lang": method.lang,
+        "dir": text_direction(method.lang),
+        "duration": method.duration,
+        "group_size": method.group_size,
+        "events": _cards(site, site.events_by_method.get(method.slug, ()), lang),
+        "case_studies": _cards(site, site.case_studies_by_method.get(method.slug, ()), lang),
+        "source_file": method.origin.path,
+    })
+    return view
+
+
+def page_view(page: FreePage) -> dict:
+    return {"title": page.title, "summary": page.summary, "body": page.body.html, "lang": page.lang, "dir": text_direction(page.lang), "url": record_url(page), "source_file": page.origin.path}
+
+
+def term_view(site: Site, term: Term, lang: str) -> dict:
+    view = {"taxonomy": term.taxonomy, "key": term.key, "label": term.label, "url": term.url, "count": term.count}
+    if term.taxonomy == "topics":
+        view["description"] = next(t.description for t in site.content.topics if t.slug == term.key)
+    if term.taxonomy == "countries":
+        view["label"] = country_name(term.key, lang)
+        view["code"] = term.key.upper()
+    if term.taxonomy == "cities":
+        view["country"] = _country(term.key.split("/")[0].upper(), lang)
+    return view

@@ -1,0 +1,88 @@
+"""Controlled vocabularies and normalisation: slugs, countries, Cynefin aliases, suggestions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+
+import pycountry
+from slugify import slugify as _slugify
+
+from generator.model import CynefinDomain
+
+__all__ = [
+    "SLUG_RE",
+    "CYNEFIN_ALIASES",
+    "slugify",
+    "did_you_mean",
+    "country_code",
+    "country_name",
+    "country_suggestion",
+]
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+CYNEFIN_ALIASES = {
+    "simple": CynefinDomain.CLEAR,
+    "obvious": CynefinDomain.CLEAR,
+    "disorder": CynefinDomain.CONFUSED,
+}
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII slug, transliterated: São Paulo -> sao-paulo, 杭州 -> hang-zhou."""
+    return _slugify(text) or "x"
+
+
+def did_you_mean(word: str, choices) -> str:
+    """`` (did you mean 'x'?)`` when one choice is close to ``word``, else ''."""
+    matches = difflib.get_close_matches(str(word).lower(), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def _fold(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", "".join(c for c in decomposed if not unicodedata.combining(c))).split())
+
+
+@lru_cache(maxsize=1)
+def _countries_by_name() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names.setdefault(_fold(value), country.alpha_2)
+    from babel import Locale  # CLDR's everyday English names: South Korea, Russia, Vietnam
+
+    for code, value in Locale("en").territories.items():
+        if len(code) == 2 and pycountry.countries.get(alpha_2=code):
+            names.setdefault(_fold(value), code)
+    return names
+
+
+def country_code(value: str) -> str | None:
+    """ISO 3166-1 alpha-2 code for a code (``MZ``, ``mz``) or English name (``Mozambique``)."""
+    text = value.strip()
+    if len(text) == 2 and text.isalpha():
+        found = pycountry.countries.get(alpha_2=text.upper())
+        return found.alpha_2 if found else None
+    return _countries_by_name().get(_fold(text))
+
+
+def country_suggestion(value: str) -> str:
+    names = {_fold(c.name): c.name for c in pycountry.countries}
+    match = difflib.get_close_matches(_fold(value), list(names), n=1, cutoff=0.6)
+    return f" (did you mean '{names[match[0]]}'?)" if match else ""
+
+
+def country_name(code: str, locale: str = "en") -> str:
+    """The country's name in a language, from CLDR (Babel): CO -> Colombia, Colombie."""
+    from babel import Locale
+
+    try:
+        return Locale.parse(locale.replace("-", "_")).territories.get(code.upper()) or code
+    except (ValueError, LookupError):
+        return pycountry.countries.get(alpha_2=code.upper()).name
