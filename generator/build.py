@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.content import load_content
-from generator.errors import BuildFailed, Problem
+from generator.errors import BuildFailed, Problem, sorted_problems
 from generator.exports import render_data_exports, render_feeds, render_sitemap
 from generator.output import check_output_location, copy_files, output_lock, staging_folder, swap_in, write_files
 from generator.render import DEFAULT_THEME, RenderOptions, build_year_from_environment, make_environment, render_site
@@ -42,9 +42,10 @@ def check_content(content_dir: Path, *, drafts: bool = False, base_url: str | No
     """Load and assemble: every problem of the content, nothing written."""
     content, problems = load_content(content_dir, display_dir=_display(content_dir), base_url=base_url, jobs=jobs)
     if content is None:
-        return None, problems
+        return None, sorted_problems(problems)
     site, more = assemble(content, drafts=drafts)
-    return site, problems + more
+    problems += more
+    return (None if any(p.is_error for p in problems) else site), sorted_problems(problems)
 
 
 def _display(path: Path) -> str:

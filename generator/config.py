@@ -73,7 +73,7 @@ def load_site_config(content_dir: Path, display_dir: str, base_url_override: str
             values["base_url"] = url(base_url_override, "base_url", ctx)
         except Invalid as exc:
             problems.append(Problem("--base-url", 0, "", exc.message))
-    if "base_url" not in values:
+    if "base_url" not in values and "base_url" not in doc.values:
         problems.append(Problem(display, 1, "base_url", "is not set, so the build has no sitemap and feeds use tag: ids", Severity.WARNING))
     if any(p.is_error for p in problems):
         return None, problems

@@ -109,8 +109,9 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
 def load_content(content_dir: Path, *, display_dir: str | None = None, base_url: str | None = None, jobs: int | None = None) -> tuple[Content | None, list[Problem]]:
     """Load and validate everything under a content folder.
 
-    Returns the content (None if any error was found) and all problems, warnings included.
-    Drafts are kept here; leaving them out is the site assembly's decision.
+    Returns the valid records (None only when site.yml itself is unusable) and all problems,
+    warnings included: a caller must not build when any problem is an error. Drafts are kept
+    here; leaving them out is the site assembly's decision.
     """
     display_dir = display_dir or content_dir.as_posix()
     if not content_dir.is_dir():
@@ -132,11 +133,14 @@ def load_content(content_dir: Path, *, display_dir: str | None = None, base_url:
         results = _load_batch(tasks, vocabulary)
 
     by_type: dict[type, list] = {CaseStudy: [], EventReport: [], Method: [], FreePage: []}
-    for record, record_problems in results:
+    invalid = set()
+    for task, (record, record_problems) in zip(tasks, results):
         problems += record_problems
         if record is not None:
             by_type[type(record)].append(record)
-    if config is None or any(p.is_error for p in problems):
+        else:
+            invalid.add((task.path.parent.name, task.slug))
+    if config is None:
         return None, problems
     content = Content(
         config=config,
@@ -146,5 +150,6 @@ def load_content(content_dir: Path, *, display_dir: str | None = None, base_url:
         methods=tuple(by_type[Method]),
         pages=tuple(by_type[FreePage]),
         media=tuple(media),
+        invalid=frozenset(invalid),
     )
     return content, problems

@@ -245,6 +245,9 @@ class Content:
     methods: tuple[Method, ...] = ()
     pages: tuple[FreePage, ...] = ()
     media: tuple[str, ...] = field(default=())  # paths relative to content/, e.g. media/a.jpg
+    # (folder, slug) of files that exist but failed validation: references to them are not
+    # reported again as unknown, so a run lists each real mistake once.
+    invalid: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,9 +42,14 @@ _TAG_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
 
 
 class Invalid(Exception):
-    def __init__(self, message: str, path: str | None = None) -> None:
+    """A value that breaks a rule; ``others`` carries further failures of the same list."""
+
+    def __init__(self, message: str, path: str | None = None, others: tuple[Invalid, ...] = ()) -> None:
         super().__init__(message)
-        self.message, self.path = message, path
+        self.message, self.path, self.others = message, path, others
+
+    def all(self) -> tuple[Invalid, ...]:
+        return (self, *self.others)
 
 
 @dataclass(frozen=True)
@@ -152,15 +157,18 @@ def list_of(item: Callable, *, non_empty: bool = False, unique: bool = True):
             raise Invalid(f"expected a list, got {_describe(value)}")
         if non_empty and not value:
             raise Invalid("must list at least one item")
-        results = []
+        results, failures = [], []
         for i, element in enumerate(value):
             try:
                 converted = item(element, f"{path}.{i}", ctx)
             except Invalid as exc:
-                raise Invalid(exc.message, exc.path or f"{path}.{i}") from None
+                failures.append(Invalid(exc.message, exc.path or f"{path}.{i}"))
+                continue
             if unique and converted in results:
-                raise Invalid(f"'{element}' is listed twice", f"{path}.{i}")
+                failures.append(Invalid(f"'{element}' is listed twice", f"{path}.{i}"))
             results.append(converted)
+        if failures:
+            raise Invalid(failures[0].message, failures[0].path, tuple(failures[1:]))
         return tuple(results)
 
     return convert
@@ -386,15 +394,16 @@ def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body, voc
         try:
             values[key] = spec.convert(value, key, ctx)
         except Invalid as exc:
-            problem(exc.path or key, exc.message)
+            for failure in exc.all():
+                problem(failure.path or key, failure.message)
     for key, spec in fields.items():
         if spec.required and key not in doc.values:
             problems.append(Problem(source_file.path, 1, key, "is required but missing"))
 
     _check_order(values, doc, problem)
-    if "image" in values and "image_alt" not in values:
+    if "image" in values and "image_alt" not in doc.values:
         problem("image", "needs an image_alt text describing the image")
-    if "image_alt" in values and "image" not in values:
+    if "image_alt" in values and "image" not in doc.values:
         problem("image_alt", "is given without an image")
     if any(p.is_error for p in problems):
         return None, problems

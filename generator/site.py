@@ -92,6 +92,8 @@ def _check_references(content: Content, drafts: bool) -> list[Problem]:
         path = f"{field_name}.{index}" if index >= 0 else field_name
         line = record.origin.line(path)
         if slug not in targets:
+            if any((folder, slug) in content.invalid for folder in ("case-studies", "events", "methods")):
+                return  # the target exists but has errors of its own, reported at its file
             problems.append(Problem(record.origin.path, line, field_name, f"'{slug}' is not {what}{did_you_mean(slug, sorted(targets))}"))
         elif not drafts and getattr(targets[slug], "draft", False) and not record.draft:
             problems.append(Problem(record.origin.path, line, field_name, f"'{slug}' is a draft; a published record cannot reference it"))

@@ -149,6 +149,8 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, f"{path}.{i}", depth + 1) for i, item in enumerate(node.value)]
         self.raw[path] = node.value
+        if not node.tag.startswith("tag:yaml.org,2002:") or "python" in node.tag:
+            raise _YamlError(line, f"{path}: the tag !!{node.tag.removeprefix('tag:yaml.org,2002:')} is not allowed")
         try:
             return self._constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):

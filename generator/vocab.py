@@ -74,7 +74,7 @@ def country_code(value: str) -> str | None:
 
 def country_suggestion(value: str) -> str:
     names = {_fold(c.name): c.name for c in pycountry.countries}
-    match = difflib.get_close_matches(_fold(value), list(names), n=1, cutoff=0.6)
+    match = difflib.get_close_matches(_fold(value), list(names), n=1, cutoff=0.75)
     return f" (did you mean '{names[match[0]]}'?)" if match else ""
 
 

@@ -1,0 +1,70 @@
+"""Shared fixtures: inline test sites written into tmp_path (after Hugo's txtar tests)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+# A minimal valid site; tests add or replace files with make_site.
+SITE = """
+-- content/site.yml --
+title: Test Library
+description: Practices for testing.
+base_url: https://example.org/library/
+license: CC-BY-4.0
+-- content/topics.yml --
+mobility:
+  label: Mobility
+  description: Getting around.
+public-space:
+  label: Public space
+-- content/methods/world-cafe.md --
+---
+title: World café
+summary: Small-table conversations.
+stages: [seek, share]
+---
+Tables of four.
+-- content/case-studies/hangzhou-bikes.md --
+---
+title: Hangzhou public bicycles
+summary: A city-run bicycle system.
+published: 2026-10-01
+city: Hangzhou
+country: CN
+topics: [mobility]
+cynefin: complicated
+---
+## Starting point
+## Institutional setting
+## Approach
+## Outcome
+## Lessons learnt
+## Transfer opportunities
+"""
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output.")
+
+
+def make_site(root: Path, spec: str) -> Path:
+    """Write files given as '-- path --' blocks under root; later blocks replace earlier ones."""
+    for block in ("\n" + textwrap.dedent(spec)).split("\n-- ")[1:]:
+        name, _, body = block.partition(" --\n")
+        path = root / name.strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def site_root(tmp_path, monkeypatch) -> Path:
+    """A valid minimal site in tmp_path, with the working directory there so paths print as content/..."""
+    make_site(tmp_path, SITE)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
