@@ -52,8 +52,9 @@ class Stage(StrEnum):
 class Origin:
     """The source file of a record and the line of each of its fields."""
 
-    path: str
+    path: str  # as shown in messages: the --content folder joined with the file's place in it
     lines: tuple[tuple[str, int], ...] = ()
+    content_path: str = ""  # inside the content folder: case-studies/matola.md
 
     def line(self, key: str) -> int:
         """Line of a field (or a nested path such as ``sources.1.url``); 1 if unknown."""

@@ -409,7 +409,8 @@ def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body, voc
         return None, problems
 
     values.setdefault("lang", vocabulary.default_lang)
-    origin = Origin(source_file.path, tuple(sorted(doc.lines.items())))
+    content_path = "/".join(source_file.path.rsplit("/", 2)[-2:])
+    origin = Origin(source_file.path, tuple(sorted(doc.lines.items())), content_path)
     return _RECORD_TYPES[kind](origin=origin, slug=slug_, body=body, **values), problems
 
 

@@ -124,7 +124,7 @@ def case_study_view(site: Site, study: CaseStudy, lang: str, build_year: int) ->
         "adapted_by": _cards(site, site.adapted_by.get(study.slug, ()), lang),
         "events": _cards(site, site.events_discussing.get(study.slug, ()), lang),
         "related": _cards(site, site.related.get(study.slug, ()), lang),
-        "source_file": study.origin.path,
+        "source_file": study.origin.content_path,
     })
     return view
 
@@ -145,7 +145,7 @@ def event_view(site: Site, event: EventReport, lang: str) -> dict:
         "related": _cards(site, site.related.get(event.slug, ()), lang),
         "sources": _sources(event),
         "search_years": sorted({str(event.date.year), str((event.end_date or event.date).year)}),
-        "source_file": event.origin.path,
+        "source_file": event.origin.content_path,
     })
     return view
 
@@ -164,13 +164,13 @@ def method_view(site: Site, method: Method, lang: str) -> dict:
         "group_size": method.group_size,
         "events": _cards(site, site.events_by_method.get(method.slug, ()), lang),
         "case_studies": _cards(site, site.case_studies_by_method.get(method.slug, ()), lang),
-        "source_file": method.origin.path,
+        "source_file": method.origin.content_path,
     })
     return view
 
 
 def page_view(page: FreePage) -> dict:
-    return {"title": page.title, "summary": page.summary, "body": page.body.html, "lang": page.lang, "dir": text_direction(page.lang), "url": record_url(page), "source_file": page.origin.path}
+    return {"title": page.title, "summary": page.summary, "body": page.body.html, "lang": page.lang, "dir": text_direction(page.lang), "url": record_url(page), "source_file": page.origin.content_path}
 
 
 def term_view(site: Site, term: Term, lang: str) -> dict:

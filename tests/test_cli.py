@@ -1,0 +1,156 @@
+"""The practice command through click's test runner: exit codes, output formats, build results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import make_site
+from generator.cli import cli
+
+BAD = "-- content/case-studies/bad.md --\n---\ntitle: Bad\ncynefin: complexx\n---\n"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_check_passes_on_a_valid_site(site_root):
+    result = run("check")
+    assert result.exit_code == 0
+    assert result.stderr == "No problems found.\n"
+
+
+def test_check_reports_errors_on_stderr_and_exits_1(site_root):
+    make_site(site_root, BAD)
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == "content/case-studies/bad.md:1: city: is required but missing"
+    assert "content/case-studies/bad.md:3: cynefin: 'complexx' is not a Cynefin domain (did you mean 'complex'?)" in lines
+    assert lines[-1] == "6 errors, 0 warnings."
+    assert "Traceback" not in result.stderr
+
+
+def test_check_json_format(site_root):
+    make_site(site_root, BAD)
+    result = run("check", "--format", "json")
+    assert result.exit_code == 1
+    records = json.loads(result.stdout)
+    assert records[-1] == {
+        "file": "content/case-studies/bad.md", "line": 3, "field": "cynefin", "severity": "error",
+        "message": "'complexx' is not a Cynefin domain (did you mean 'complex'?)",
+    }
+
+
+def test_check_github_format_escapes_injected_commands(site_root):
+    make_site(site_root, "-- content/case-studies/bad.md --\n---\ntitle: Bad\nsummary: S\npublished: 2026-01-01\ncity: X\ncountry: BR\ntopics: [mobility]\ncynefin: \"x%0A::error::pwned, a:b\"\n---\n")
+    result = run("check", "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        "::error file=content/case-studies/bad.md,line=8,title=cynefin::'x%250A::error::pwned, a:b' is not a Cynefin domain "
+        "(choose clear, complicated, complex, chaotic, confused)"
+    )
+
+
+def test_check_strict_fails_on_warnings(site_root):
+    path = site_root / "content/case-studies/hangzhou-bikes.md"
+    path.write_text(path.read_text().replace("## Outcome\n", ""))
+    assert run("check").exit_code == 0
+    result = run("check", "--strict")
+    assert result.exit_code == 1
+    assert "content/case-studies/hangzhou-bikes.md:10: body: warning: has no '## Outcome' section" in result.stderr
+
+
+def test_build_writes_the_site(site_root):
+    result = run("build", "--no-search", "--out", "out")
+    assert result.exit_code == 0, result.stderr
+    assert (site_root / "out/case-studies/hangzhou-bikes/index.html").exists()
+    assert (site_root / "out/sitemap.xml").exists()
+
+
+def test_failed_build_exits_1_and_keeps_the_previous_output(site_root):
+    assert run("build", "--no-search", "--out", "out").exit_code == 0
+    before = {p.relative_to(site_root / "out"): p.read_bytes() for p in (site_root / "out").rglob("*") if p.is_file()}
+    make_site(site_root, BAD)
+    result = run("build", "--no-search", "--out", "out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "Build failed: 6 errors."
+    after = {p.relative_to(site_root / "out"): p.read_bytes() for p in (site_root / "out").rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in site_root.iterdir() if p.name.startswith(".out")) == [".out.lock"]
+
+
+def test_build_removes_stale_files(site_root):
+    assert run("build", "--no-search", "--out", "out").exit_code == 0
+    (site_root / "content/case-studies/hangzhou-bikes.md").rename(site_root / "content/case-studies/hangzhou-bicycles.md")
+    assert run("build", "--no-search", "--out", "out").exit_code == 0
+    assert (site_root / "out/case-studies/hangzhou-bicycles/index.html").exists()
+    assert not (site_root / "out/case-studies/hangzhou-bikes").exists()
+
+
+def test_build_refuses_to_replace_the_content_folder(site_root):
+    result = run("build", "--no-search", "--out", ".")
+    assert result.exit_code == 3
+    assert "refusing to build into ." in result.stderr
+    assert (site_root / "content/site.yml").exists()
+
+
+def test_build_while_another_build_holds_the_lock(site_root):
+    import fcntl
+
+    with open(site_root / ".out.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        result = run("build", "--no-search", "--out", "out")
+    assert result.exit_code == 3
+    assert result.stderr == "Error: another build is writing out; wait for it to finish\n"
+
+
+def test_template_errors_name_the_theme_file_and_line(site_root, tmp_path):
+    theme = make_site(tmp_path / "theme", "-- templates/page.html --\n{% extends 'base.html' %}\n{% block main %}{{ page.nope }}{% endblock %}\n")
+    make_site(site_root, "-- content/pages/about.md --\n---\ntitle: About\n---\nHello\n")
+    result = run("build", "--no-search", "--out", "out", "--theme", str(theme))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{theme}/templates/page.html:2: template: 'dict object' has no attribute 'nope' (while rendering about/index.html)"
+
+
+def test_theme_overrides_templates_by_name(site_root, tmp_path):
+    theme = make_site(tmp_path / "theme", "-- templates/page.html --\n<p>custom {{ page.title }}</p>\n")
+    make_site(site_root, "-- content/pages/about.md --\n---\ntitle: About\n---\nHello\n")
+    assert run("build", "--no-search", "--out", "out", "--theme", str(theme)).exit_code == 0
+    assert (site_root / "out/about/index.html").read_text() == "<p>custom About</p>\n"
+    assert "<main" in (site_root / "out/index.html").read_text()  # other templates from the default theme
+
+
+def test_new_without_a_terminal_names_the_missing_flags(site_root):
+    result = run("new", "case-study", "São Paulo bus corridors")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: missing --summary, --city, --country, --topic, --cynefin; give them as options (no terminal to ask in). Nothing was written.\n"
+    assert not (site_root / "content/case-studies/sao-paulo-bus-corridors.md").exists()
+
+
+def test_new_writes_a_valid_case_study_and_never_overwrites(site_root):
+    args = ["new", "case-study", "São Paulo bus corridors", "--summary", "Dedicated bus lanes.", "--city", "São Paulo", "--country", "Brazil", "--topic", "mobility", "--cynefin", "complicated"]
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    written = (site_root / "content/case-studies/sao-paulo-bus-corridors.md").read_text()
+    assert 'city: "São Paulo"\ncountry: BR\n' in written
+    assert written.count("\n## ") == 6
+    assert run("check").exit_code == 0  # the empty poster sections are present, so no warnings either
+    again = run(*args)
+    assert again.exit_code == 2
+    assert "already exists" in again.stderr
+
+
+def test_new_event_validates_flags(site_root):
+    result = run("new", "event", "Forum", "--summary", "S", "--city", "Bogotá", "--country", "CO", "--topic", "mobility", "--method", "world-cafee", "--date", "2016-10-12")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --method: 'world-cafee' is not a method; choose one of world-cafe\n"
+
+
+def test_usage_errors_exit_2(site_root):
+    assert run("build", "--jobs", "0").exit_code == 2
+    assert run("check", "--format", "xml").exit_code == 2
