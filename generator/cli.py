@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from generator.build import BuildOptions, build_site, check_content
-from generator.errors import BuildFailed, EnvironmentFailure, ExitCode, Problem
+from generator.errors import BuildFailed, EnvironmentFailure, ExitCode
 from generator.report import format_github, format_json, format_text
 
 __all__ = ["main", "cli"]

@@ -134,7 +134,7 @@ def load_content(content_dir: Path, *, display_dir: str | None = None, base_url:
 
     by_type: dict[type, list] = {CaseStudy: [], EventReport: [], Method: [], FreePage: []}
     invalid = set()
-    for task, (record, record_problems) in zip(tasks, results):
+    for task, (record, record_problems) in zip(tasks, results, strict=True):
         problems += record_problems
         if record is not None:
             by_type[type(record)].append(record)

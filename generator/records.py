@@ -419,7 +419,9 @@ def _check_order(values: dict, doc: YamlDocument, problem) -> None:
     for first, second in pairs:
         if first in values and second in values:
             a, b = values[first], values[second]
-            earlier = b.before(a) if isinstance(a, YearOrDate) else b < a
-            if earlier:
-                shown = (lambda v: v.iso() if isinstance(v, YearOrDate) else v.isoformat())
-                problem(second, f"{shown(b)} is before {first} {shown(a)}")
+            if b.before(a) if isinstance(a, YearOrDate) else b < a:
+                problem(second, f"{_iso(b)} is before {first} {_iso(a)}")
+
+
+def _iso(value: YearOrDate | dt.date) -> str:
+    return value.iso() if isinstance(value, YearOrDate) else value.isoformat()

@@ -130,8 +130,8 @@ def plan_pages(site: Site, options: RenderOptions) -> list[PagePlan]:
         methods=[method_summary(m) for m in site.methods.values()],
         counts={"case_studies": len(site.case_studies), "events": len(site.events), "cities": len(terms["cities"]), "countries": len(terms["countries"])})
 
-    by_title = lambda records: [r.slug for r in sorted(records, key=lambda r: (r.title.casefold(), r.slug))]
-    add_list("case-studies/", "list.html", by_title(site.case_studies.values()), section="case-studies")
+    by_title = sorted(site.case_studies.values(), key=lambda r: (r.title.casefold(), r.slug))
+    add_list("case-studies/", "list.html", [r.slug for r in by_title], section="case-studies")
     add_list("events/", "list.html", [r.slug for r in sorted(site.events.values(), key=lambda r: (-r.date.toordinal(), r.slug))], section="events")
     add("methods/", "methods.html", methods=[method_summary(m) for m in site.methods.values()], section="methods")
 

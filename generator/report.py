@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from generator.errors import Problem, sorted_problems
+from generator.errors import sorted_problems
 
 __all__ = ["format_text", "format_github", "format_json"]
 
