@@ -127,8 +127,13 @@ def serve(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
 
 
 def main() -> None:
+    # click's standalone mode would turn Ctrl-C into "Aborted!" with exit code 1; the contract says 130.
     try:
-        cli(standalone_mode=True)
-    except KeyboardInterrupt:
+        code = cli.main(standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("Interrupted.", err=True)
         sys.exit(ExitCode.INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code or 0)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +32,30 @@ POSTER_SECTIONS = (
     ("Transfer opportunities",),
 )
 _FILES_PER_WORKER = 200
+RENDER_SECONDS = 5  # Python-Markdown is quadratic on some inputs (8 KB of '[' took 5 s)
+
+
+class _TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Raise _TooSlow if the block runs longer than ``seconds`` (main thread only, as signals are)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -44,9 +71,13 @@ def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
     if source is None:
         return None, problems
     try:
-        body = renderer.render(source.body)
+        with _time_limit(RENDER_SECONDS):
+            body = renderer.render(source.body)
     except RecursionError:
         return None, problems + [Problem(task.display, source.body_line, "body", "is nested too deeply to render")]
+    except _TooSlow:
+        renderer.discard()
+        return None, problems + [Problem(task.display, source.body_line, "body", f"took more than {RENDER_SECONDS} s to render; simplify its Markdown (long runs of brackets or deep nesting)")]
     record, more = build_record(task.kind, task.slug, source, body, vocabulary)
     problems += more
     if isinstance(record, CaseStudy):

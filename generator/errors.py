@@ -53,8 +53,8 @@ class Problem:
 
 
 def sorted_problems(problems) -> list[Problem]:
-    """Problems in the order a reader works through them: by file, then line."""
-    return sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message))
+    """Problems in the order a reader works through them: by file, then line (stable otherwise)."""
+    return sorted(dict.fromkeys(problems), key=lambda p: (p.file, p.line))
 
 
 class BuildFailed(Exception):

@@ -32,7 +32,22 @@ class MarkdownRenderer:
     """One Markdown instance reused with reset(): building it costs more than a page."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(
+        self._md = self._new_markdown()
+        self._cleaner = nh3.Cleaner(
+            tags=_TAGS,
+            attributes=_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+            link_rel=None,
+            strip_comments=True,
+        )
+
+    def discard(self) -> None:
+        """Start afresh after a render was interrupted half-way (its state may be inconsistent)."""
+        self._md = self._new_markdown()
+
+    @staticmethod
+    def _new_markdown() -> markdown.Markdown:
+        return markdown.Markdown(
             extensions=[
                 "tables",
                 "fenced_code",
@@ -52,13 +67,6 @@ class MarkdownRenderer:
                 "footnotes": {"UNIQUE_IDS": False},
             },
             output_format="html",
-        )
-        self._cleaner = nh3.Cleaner(
-            tags=_TAGS,
-            attributes=_ATTRIBUTES,
-            url_schemes={"http", "https", "mailto"},
-            link_rel=None,
-            strip_comments=True,
         )
 
     def render(self, text: str) -> Body:

@@ -42,9 +42,23 @@ def output_lock(out: Path) -> Iterator[None]:
                 raise EnvironmentFailure(f"another build is writing {out}; wait for it to finish") from None
             raise
         try:
+            _recover(out)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _recover(out: Path) -> None:
+    """Clean up after a build that was killed (SIGKILL, power loss) while holding the lock.
+
+    Holding the lock now, any staging folder is stale; and if the kill fell between the two
+    renames of swap_in, the previous output is still in its ``.old`` folder: put it back.
+    """
+    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if olds and not out.exists():
+        os.rename(olds.pop(), out)
+    for leftover in [*olds, *out.parent.glob(f".{out.name}.staging-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 @contextmanager

@@ -111,7 +111,7 @@ lang: "English!"
 
 def test_missing_required_fields_are_reported_on_line_one(site_root):
     assert messages(site_root, "-- content/events/e.md --\n---\ntitle: E\n---\n") == [
-        f"content/events/e.md:1: {field}: is required but missing" for field in ("city", "country", "date", "method", "summary", "topics")
+        f"content/events/e.md:1: {field}: is required but missing" for field in ("summary", "date", "city", "country", "method", "topics")
     ]
 
 

@@ -28,7 +28,7 @@ def test_check_reports_errors_on_stderr_and_exits_1(site_root):
     assert result.exit_code == 1
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[0] == "content/case-studies/bad.md:1: city: is required but missing"
+    assert lines[0] == "content/case-studies/bad.md:1: summary: is required but missing"
     assert "content/case-studies/bad.md:3: cynefin: 'complexx' is not a Cynefin domain (did you mean 'complex'?)" in lines
     assert lines[-1] == "6 errors, 0 warnings."
     assert "Traceback" not in result.stderr
