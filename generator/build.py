@@ -10,8 +10,23 @@ from pathlib import Path
 from generator.content import load_content
 from generator.errors import BuildFailed, Problem, sorted_problems
 from generator.exports import render_data_exports, render_feeds, render_sitemap
-from generator.output import check_output_location, copy_files, output_lock, staging_folder, swap_in, write_files
-from generator.render import DEFAULT_THEME, RenderOptions, build_year_from_environment, make_environment, render_site
+from generator.media import MediaError, strip_metadata
+from generator.model import RenderedFile
+from generator.output import (
+    check_output_location,
+    copy_files,
+    output_lock,
+    staging_folder,
+    swap_in,
+    write_files,
+)
+from generator.render import (
+    DEFAULT_THEME,
+    RenderOptions,
+    build_year_from_environment,
+    make_environment,
+    render_site,
+)
 from generator.search import run_pagefind
 from generator.site import Site, assemble
 
@@ -70,8 +85,20 @@ def _static_copies(site: Site, options: BuildOptions) -> list[tuple[Path, str]]:
                 for name in sorted(files):
                     path = Path(root, name)
                     copies.append((path, "static/" + path.relative_to(static).as_posix()))
-    copies += [(options.content_dir / media, media) for media in site.content.media]
     return copies
+
+
+def _published_media(site: Site, options: BuildOptions) -> list[RenderedFile]:
+    files, problems = [], []
+    for media in site.content.media:
+        path = options.content_dir / media
+        try:
+            files.append(RenderedFile(media, strip_metadata(path.read_bytes(), path.suffix), media))
+        except MediaError as exc:
+            problems.append(Problem(f"{_display(options.content_dir)}/{media}", 0, "", str(exc)))
+    if problems:
+        raise BuildFailed(problems)
+    return files
 
 
 def build_site(options: BuildOptions, environ=os.environ) -> BuildResult:
@@ -85,6 +112,7 @@ def build_site(options: BuildOptions, environ=os.environ) -> BuildResult:
     render_options = RenderOptions(build_year_from_environment(environ), options.offline, options.search, options.live_reload)
     pages = render_site(site, env, render_options)
     files = pages + render_feeds(site) + render_data_exports(site) + render_sitemap(site, [p.path for p in pages])
+    files += _published_media(site, options)
 
     with output_lock(options.out_dir), staging_folder(options.out_dir) as staging:
         write_files(staging, files)

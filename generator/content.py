@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from generator.config import load_site_config, load_topics
 from generator.errors import Problem, Severity
 from generator.markup import MarkdownRenderer
 from generator.model import CaseStudy, Content, EventReport, FreePage, Method
-from generator.records import Vocabulary, build_record
+from generator.records import IMAGE_LIMIT_BYTES, Vocabulary, build_record
 from generator.source import read_source
 from generator.vocab import SLUG_RE, slugify
 
@@ -32,6 +32,7 @@ POSTER_SECTIONS = (
     ("Transfer opportunities",),
 )
 _FILES_PER_WORKER = 200
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 RENDER_SECONDS = 5  # Python-Markdown is quadratic on some inputs (8 KB of '[' took 5 s)
 
 
@@ -130,9 +131,16 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
             for name in sorted(files):
                 path = Path(root, name)
                 rel = path.relative_to(content_dir).as_posix()
+                shown = f"{display_dir}/{rel}"
                 if path.is_symlink():
-                    problems.append(Problem(f"{display_dir}/{rel}", 0, "", "is a symbolic link; links are refused"))
-                elif not name.startswith("."):
+                    problems.append(Problem(shown, 0, "", "is a symbolic link; links are refused"))
+                elif name.startswith("."):
+                    continue
+                elif path.suffix.lower() not in _IMAGE_SUFFIXES:
+                    problems.append(Problem(shown, 0, "", "is not a PNG, JPEG, WebP or GIF image; media/ holds only images"))
+                elif path.stat().st_size > IMAGE_LIMIT_BYTES:
+                    problems.append(Problem(shown, 0, "", f"is {path.stat().st_size:,} bytes; images may be at most {IMAGE_LIMIT_BYTES:,} bytes"))
+                else:
                     media.append(rel)
     return tasks, media, problems
 

@@ -30,7 +30,13 @@ from generator.model import (
     YearOrDate,
 )
 from generator.source import InvalidDate, SourceFile, YamlDocument
-from generator.vocab import CYNEFIN_ALIASES, SLUG_RE, country_code, country_suggestion, did_you_mean
+from generator.vocab import (
+    CYNEFIN_ALIASES,
+    SLUG_RE,
+    country_code,
+    country_suggestion,
+    did_you_mean,
+)
 
 __all__ = ["Invalid", "Vocabulary", "build_record", "SUMMARY_LIMIT", "IMAGE_LIMIT_BYTES", "FIELDS"]
 

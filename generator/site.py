@@ -10,7 +10,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from generator.errors import Problem
-from generator.model import CaseStudy, Content, CynefinDomain, EventReport, FreePage, Method, Record
+from generator.model import (
+    CaseStudy,
+    Content,
+    CynefinDomain,
+    EventReport,
+    FreePage,
+    Method,
+    Record,
+)
 from generator.vocab import country_name, did_you_mean, slugify
 
 __all__ = ["RESERVED_SLUGS", "Term", "City", "Site", "assemble", "record_url"]

@@ -55,7 +55,9 @@ def _countries_by_name() -> dict[str, str]:
             value = getattr(country, attr, None)
             if value:
                 names.setdefault(_fold(value), country.alpha_2)
-    from babel import Locale  # CLDR's everyday English names: South Korea, Russia, Vietnam
+    from babel import (
+        Locale,  # CLDR's everyday English names: South Korea, Russia, Vietnam
+    )
 
     for code, value in Locale("en").territories.items():
         if len(code) == 2 and pycountry.countries.get(alpha_2=code):

@@ -24,7 +24,8 @@ ALLOWED = {
     "output": {"errors", "model"},
     "search": {"errors"},
     "report": {"errors"},
-    "build": {"content", "errors", "exports", "output", "render", "search", "site"},
+    "media": set(),
+    "build": {"content", "errors", "exports", "media", "model", "output", "render", "search", "site"},
     "scaffold": {"config", "content", "errors", "model", "vocab"},
     "serve": {"build", "errors", "render", "report"},
     "cli": {"build", "errors", "report", "scaffold", "serve"},
@@ -32,7 +33,7 @@ ALLOWED = {
     "__init__": set(),
 }
 # Third-party libraries that belong to one stage only.
-OWNED = {"yaml": {"source"}, "markdown": {"markup"}, "nh3": {"markup"}, "jinja2": {"render"}, "click": {"cli", "scaffold", "serve"}}
+OWNED = {"PIL": {"media"}, "yaml": {"source"}, "markdown": {"markup"}, "nh3": {"markup"}, "jinja2": {"render"}, "click": {"cli", "scaffold", "serve"}}
 
 
 def _imports(path: Path) -> set[str]:
