@@ -10,6 +10,9 @@ window.addEventListener("DOMContentLoaded", function () {
     resetStyles: false,
     translations: { placeholder: target.dataset.placeholder }
   });
+  // Pagefind's input carries only a title; give it a real accessible name (WCAG 1.3.1, 4.1.2).
+  var input = target.querySelector(".pagefind-ui__search-input");
+  if (input) input.setAttribute("aria-label", target.dataset.label);
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 });
