@@ -36,6 +36,13 @@ __all__ = ["DEFAULT_THEME", "PAGE_SIZE", "RenderOptions", "PagePlan", "make_envi
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 PAGE_SIZE = 100
 
+# Scripts and styles only from the site itself. Pagefind compiles WebAssembly ('wasm-unsafe-eval')
+# and its UI sets inline styles; no page needs inline scripts, plugins, frames or a <base>.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'self'"
+)
+
 
 @dataclass(frozen=True)
 class RenderOptions:
@@ -108,6 +115,7 @@ def plan_pages(site: Site, options: RenderOptions) -> list[PagePlan]:
         "offline": options.offline,
         "search_enabled": options.search,
         "live_reload": options.live_reload,
+        "content_security_policy": CONTENT_SECURITY_POLICY,
     }
     plans: list[PagePlan] = []
 
