@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -68,3 +71,36 @@ def site_root(tmp_path, monkeypatch) -> Path:
     make_site(tmp_path, SITE)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+# Browser fixtures: Debian's Chromium driven by Playwright, never a downloaded browser.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str:
+    path = os.environ.get("PRACTICE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Chromium not found: install Debian's chromium (apt-get install chromium) or set PRACTICE_CHROMIUM")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    failures: list[str] = []
+    page.on("requestfailed", lambda request: failures.append(f"{request.url}: {request.failure}"))
+    page.on("console", lambda message: failures.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: failures.append(str(error)))
+    yield page
+    context.close()
+    assert failures == []

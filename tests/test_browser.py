@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from conftest import REPO
 from generator.build import BuildOptions, build_site
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
-def chromium_path() -> str:
-    path = os.environ.get("PRACTICE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail("Chromium not found: install Debian's chromium (apt-get install chromium) or set PRACTICE_CHROMIUM")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -37,27 +24,6 @@ def site_url(tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    failures: list[str] = []
-    page.on("requestfailed", lambda request: failures.append(f"{request.url}: {request.failure}"))
-    page.on("console", lambda message: failures.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: failures.append(str(error)))
-    yield page
-    context.close()
-    assert failures == []
 
 
 def test_header_search_runs_the_query_and_finds_the_practice(page, site_url):
