@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.content import load_content
 from generator.errors import BuildFailed, Problem, sorted_problems
-from generator.exports import render_data_exports, render_feeds, render_sitemap
+from generator.exports import render_data_exports, render_feeds, render_offline_readme, render_sitemap
 from generator.media import MediaError, strip_metadata
-from generator.model import RenderedFile
+from generator.mirror import write_bundle, write_manifest
+from generator.model import RenderedFile, SiteConfig
 from generator.output import (
     check_output_location,
     copy_files,
@@ -29,8 +31,9 @@ from generator.render import (
 )
 from generator.search import run_pagefind
 from generator.site import Site, assemble
+from generator.vocab import slugify
 
-__all__ = ["BuildOptions", "BuildResult", "check_content", "build_site"]
+__all__ = ["BuildOptions", "BuildResult", "check_content", "build_site", "build_bundle"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     files: int
     seconds: float
+    config: SiteConfig
 
 
 def check_content(content_dir: Path, *, drafts: bool = False, base_url: str | None = None, jobs: int | None = None) -> tuple[Site | None, list[Problem]]:
@@ -113,11 +117,23 @@ def build_site(options: BuildOptions, environ=os.environ) -> BuildResult:
     pages = render_site(site, env, render_options)
     files = pages + render_feeds(site) + render_data_exports(site) + render_sitemap(site, [p.path for p in pages])
     files += _published_media(site, options)
+    if options.offline:
+        files.append(render_offline_readme(site))
 
     with output_lock(options.out_dir), staging_folder(options.out_dir) as staging:
         write_files(staging, files)
         copy_files(staging, _static_copies(site, options))
-        if options.search:
+        if options.search and not options.offline:  # Pagefind cannot run from file://
             run_pagefind(staging)
+        write_manifest(staging)
         swap_in(staging, options.out_dir)
-    return BuildResult(tuple(p for p in problems if not p.is_error), len(files), time.monotonic() - started)
+    return BuildResult(tuple(p for p in problems if not p.is_error), len(files), time.monotonic() - started, site.content.config)
+
+
+def build_bundle(options: BuildOptions, target: Path, environ=os.environ) -> BuildResult:
+    """``practice bundle``: the offline build, zipped with a README on how to open it."""
+    with tempfile.TemporaryDirectory(prefix="practice-bundle-") as temporary:
+        site_dir = Path(temporary) / "site"
+        result = build_site(replace(options, out_dir=site_dir, offline=True), environ)
+        write_bundle(site_dir, target, slugify(result.config.title))
+    return result

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from generator.build import BuildOptions, build_site, check_content
+from generator.build import BuildOptions, build_bundle, build_site, check_content
+from generator.mirror import verify_mirror
 from generator.errors import BuildFailed, EnvironmentFailure, ExitCode
 from generator.report import format_github, format_json, format_text
 
@@ -110,6 +111,37 @@ def new(kind, title, content_dir, **fields) -> None:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)
     click.echo(f"Wrote {path}. Fill in the sections, then run: practice check", err=True)
+
+
+@cli.command()
+@_build_options
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=Path("offline.zip"), show_default=True, help="The zip file to write.")
+def bundle(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_file) -> None:
+    """Zip the offline build, with the data exports and a README on how to open it."""
+    options = BuildOptions(content_dir, Path("unused"), theme_dir, base_url, drafts, True, not no_search, jobs)
+    try:
+        result = build_bundle(options, out_file)
+    except (BuildFailed, EnvironmentFailure, OSError) as exc:
+        _fail(exc)
+    _print_problems(result.warnings)
+    click.echo(f"Wrote {out_file}: the offline copy of {result.files} files.", err=True)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False, exists=True))
+def verify(directory) -> None:
+    """Check a mirror against its data/manifest.json: missing, changed and extra files."""
+    try:
+        report = verify_mirror(directory)
+    except ValueError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(ExitCode.CONTENT)
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        click.echo(f"{directory} differs from its manifest: {len(report.missing)} missing, {len(report.changed)} changed, {len(report.extra)} extra.", err=True)
+        sys.exit(ExitCode.CONTENT)
+    click.echo(f"{directory} matches its manifest.", err=True)
 
 
 @cli.command()

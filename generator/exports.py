@@ -13,7 +13,7 @@ from generator.model import CaseStudy, EventReport, RenderedFile
 from generator.site import Site, record_url
 from generator.vocab import slugify
 
-__all__ = ["render_feeds", "render_sitemap", "render_data_exports", "EXPORT_FIELDS"]
+__all__ = ["render_feeds", "render_sitemap", "render_data_exports", "render_offline_readme", "EXPORT_FIELDS"]
 
 _ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -146,3 +146,28 @@ def render_data_exports(site: Site) -> list[RenderedFile]:
         RenderedFile("data/practices.json", data.encode("utf-8")),
         RenderedFile("data/practices.csv", out.getvalue().encode("utf-8-sig")),
     ]
+
+
+_OFFLINE_README = """{title}: offline copy
+{underline}
+
+This folder is a complete copy of the site that works without a server or an internet
+connection, search included.
+
+To open it: unzip the archive anywhere (a laptop, a USB stick, a shared drive) and
+open index.html in this folder with a web browser (double-click it, or drag it onto
+a browser window).
+
+Data: data/practices.json and data/practices.csv hold every case study and event;
+the CSV opens in spreadsheet programs. data/manifest.json lists every file with its
+size and SHA-256, so a copy can be checked with: practice verify <folder>
+
+Content licence: {license}
+"""
+
+
+def render_offline_readme(site: Site) -> RenderedFile:
+    """README.txt at the root of an offline copy: how to open it, and what data it holds."""
+    config = site.content.config
+    text = _OFFLINE_README.format(title=config.title, underline="=" * (len(config.title) + 14), license=config.license or "see the site")
+    return RenderedFile("README.txt", text.encode("utf-8"))

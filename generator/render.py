@@ -8,6 +8,7 @@ so pages can be rendered in any order, in parallel, or served from a cache.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from generator.views import (
     method_summary,
     method_view,
     page_view,
+    search_document,
     site_view,
     term_view,
     text_direction,
@@ -187,8 +189,20 @@ def _template_problem(exc: Exception, plan: PagePlan) -> Problem:
     return Problem(file, line, "template", f"{exc} (while rendering {plan.path})")
 
 
+def render_offline_search_index(site: Site, options: RenderOptions) -> RenderedFile:
+    """The offline search's index as a plain script: file:// pages cannot fetch JSON."""
+    lang = site.content.config.language
+    slugs = sorted([*site.case_studies, *site.events])
+    documents = [search_document(site, slug, lang, options.build_year) for slug in slugs]
+    data = json.dumps({"documents": documents}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return RenderedFile("search/offline-index.js", f"window.PRACTICE_SEARCH = {data};\n".encode("utf-8"))
+
+
 def render_site(site: Site, env: jinja2.Environment, options: RenderOptions) -> list[RenderedFile]:
-    return [render_page(env, plan) for plan in plan_pages(site, options)]
+    files = [render_page(env, plan) for plan in plan_pages(site, options)]
+    if options.offline:
+        files.append(render_offline_search_index(site, options))
+    return files
 
 
 def build_year_from_environment(environ) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from html.parser import HTMLParser
 
 from babel import Locale
 from babel.dates import format_date
@@ -16,7 +17,7 @@ from generator.model import CaseStudy, EventReport, FreePage, Method
 from generator.site import City, Site, Term, record_url
 from generator.vocab import country_name
 
-__all__ = ["site_view", "card", "case_study_view", "event_view", "method_view", "page_view", "term_view", "text_direction", "long_date"]
+__all__ = ["site_view", "card", "search_document", "plain_text", "case_study_view", "event_view", "method_view", "page_view", "term_view", "text_direction", "long_date"]
 
 
 @lru_cache(maxsize=32)
@@ -183,3 +184,49 @@ def term_view(site: Site, term: Term, lang: str) -> dict:
     if term.taxonomy == "cities":
         view["country"] = _country(term.key.split("/")[0].upper(), lang)
     return view
+
+
+class _TextOnly(HTMLParser):
+    """Collects the text of an HTML fragment (for the offline search index, never for safety)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(fragment: str) -> str:
+    parser = _TextOnly()
+    parser.feed(fragment)
+    parser.close()
+    return " ".join(" ".join(parser.parts).split())
+
+
+def search_document(site: Site, slug: str, lang: str, build_year: int) -> dict:
+    """One practice as the offline search indexes it, with the same filters as the hosted search."""
+    record = site.practice(slug)
+    view = card(site, slug, lang)
+    if isinstance(record, CaseStudy):
+        methods = [site.methods[m].title for m in record.methods]
+        years = _pagefind_years(record, build_year)
+    else:
+        methods = [site.methods[record.method].title]
+        years = sorted({str(record.date.year), str((record.end_date or record.date).year)})
+    return {
+        "id": view["url"],
+        "type": record.kind,
+        "title": record.title,
+        "summary": record.summary,
+        "text": plain_text(record.body.html),
+        "lang": record.lang,
+        "city": view["city"]["name"],
+        "country": view["country"]["name"],
+        "cynefin": record.cynefin.value if record.cynefin else "",
+        "topics": [t["label"] for t in view["topics"]],
+        "methods": methods,
+        "years": years,
+        "date": view["date"],
+        "date_label": view["date_label"],
+    }

@@ -25,10 +25,11 @@ ALLOWED = {
     "search": {"errors"},
     "report": {"errors"},
     "media": set(),
-    "build": {"content", "errors", "exports", "media", "model", "output", "render", "search", "site"},
+    "mirror": set(),
+    "build": {"content", "errors", "exports", "media", "mirror", "model", "output", "render", "search", "site", "vocab"},
     "scaffold": {"config", "content", "errors", "model", "vocab"},
     "serve": {"build", "errors", "render", "report"},
-    "cli": {"build", "errors", "report", "scaffold", "serve"},
+    "cli": {"build", "errors", "mirror", "report", "scaffold", "serve"},
     "__main__": {"cli"},
     "__init__": set(),
 }

@@ -1,0 +1,103 @@
+"""Mirrors: the manifest of a build, verifying a copy against it, and the offline bundle (a zip).
+
+City networks copy the site to laptops, USB sticks and intranets. The manifest
+lets them prove a copy is whole; the bundle is the copy to hand around.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+__all__ = ["MANIFEST_PATH", "ADDED_AFTER_BUILD", "write_manifest", "MirrorReport", "verify_mirror", "write_bundle"]
+
+MANIFEST_PATH = "data/manifest.json"
+ADDED_AFTER_BUILD = "download/"  # the publishing workflow adds the offline bundle here after building
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: fixed so the same site gives the same bytes
+
+
+def _files(root: Path) -> list[str]:
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in sorted(names):
+            found.append(Path(folder, name).relative_to(root).as_posix())
+    return sorted(found)
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(root: Path) -> None:
+    """data/manifest.json: every file of the build (but itself) with its size and sha256."""
+    entries = [
+        {"path": name, "size": (root / name).stat().st_size, "sha256": _digest(root / name)}
+        for name in _files(root)
+        if name != MANIFEST_PATH
+    ]
+    target = root / MANIFEST_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"schema": 1, "files": entries}, indent=1) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class MirrorReport:
+    missing: tuple[str, ...]
+    changed: tuple[str, ...]
+    extra: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.changed or self.extra)
+
+    def lines(self) -> list[str]:
+        return [f"missing: {p}" for p in self.missing] + [f"changed: {p}" for p in self.changed] + [f"extra: {p}" for p in self.extra]
+
+
+def verify_mirror(root: Path) -> MirrorReport:
+    """Compare a copy with its manifest. Raises ValueError when the manifest itself is unusable."""
+    try:
+        manifest = json.loads((root / MANIFEST_PATH).read_text(encoding="utf-8"))
+        expected = {e["path"]: (int(e["size"]), str(e["sha256"])) for e in manifest["files"]}
+    except FileNotFoundError:
+        raise ValueError(f"{root / MANIFEST_PATH} is missing: is {root} a copy of the site?") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{root / MANIFEST_PATH} cannot be read: {exc}") from None
+    present = {name for name in _files(root) if name != MANIFEST_PATH and not name.startswith(ADDED_AFTER_BUILD)}
+    missing = sorted(set(expected) - present)
+    extra = sorted(present - set(expected))
+    changed = sorted(
+        name for name in set(expected) & present
+        if (root / name).stat().st_size != expected[name][0] or _digest(root / name) != expected[name][1]
+    )
+    return MirrorReport(tuple(missing), tuple(changed), tuple(extra))
+
+
+def write_bundle(site_dir: Path, target: Path, folder: str) -> None:
+    """Zip a build under one top-level folder; the same build gives the same bytes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            def add(name: str, data: bytes) -> None:
+                info = zipfile.ZipInfo(str(PurePosixPath(folder, name)), date_time=_ZIP_EPOCH)
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, data)
+
+            # README.txt first: it is what a zip tool lists on top
+            for name in sorted(_files(site_dir), key=lambda n: (n != "README.txt", n)):
+                add(name, (site_dir / name).read_bytes())
+        os.replace(temporary, target)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
