@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 
 import pytest
@@ -14,12 +15,16 @@ from conftest import REPO
 from generator.build import BuildOptions, build_site
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
     out = tmp_path_factory.mktemp("browser") / "site"
     build_site(BuildOptions(content_dir=REPO / "content", out_dir=out, search=True))
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -31,22 +36,34 @@ def test_header_search_runs_the_query_and_finds_the_practice(page, site_url):
     page.get_by_role("searchbox", name="Search practices").fill("bicycles")
     page.get_by_role("searchbox", name="Search practices").press("Enter")
     expect(page).to_have_url(f"{site_url}search/?q=bicycles")
-    results = page.locator(".pagefind-ui__result-link")
+    results = page.locator(TOP_RESULTS)
     expect(results.filter(has_text="Hangzhou")).to_have_count(1, timeout=10000)
     expect(results.filter(has_text="Taiyuan")).to_have_count(1)
 
 
+TOP_RESULTS = "li.pagefind-ui__result > div > p.pagefind-ui__result-title > a"  # not the sub-results
+
+
+def _result_count(page) -> int:
+    """Pagefind's own count ("18 results for participatory"), which settles once the search has run."""
+    message = page.locator(".pagefind-ui__message")
+    expect(message).to_have_text(re.compile(r"^\d+ results? for "), timeout=10000)
+    return int(message.inner_text().split()[0])
+
+
 def test_a_filter_narrows_the_results_and_a_result_opens(page, site_url):
     page.goto(f"{site_url}search/?q=participatory")
-    results = page.locator(".pagefind-ui__result-link")
-    expect(results.first).to_be_visible(timeout=10000)
-    before = results.count()
-    page.locator(".pagefind-ui__filter-name", has_text="type").click()
-    page.get_by_role("checkbox", name="Event").check()
-    expect(results).not_to_have_count(before)
-    after = results.count()
-    assert 0 < after < before
-    for i in range(after):
+    before = _result_count(page)
+    type_filter = page.locator("details.pagefind-ui__filter-block", has=page.locator(".pagefind-ui__filter-name", has_text="type"))
+    expect(type_filter).to_be_visible(timeout=10000)
+    type_filter.locator("summary").click()
+    page.get_by_role("checkbox", name=re.compile(r"^Event")).check()
+    expect(page.locator(".pagefind-ui__message")).not_to_have_text(re.compile(rf"^{before} results? for "))
+    expected = _result_count(page)
+    assert 0 < expected < before
+    results = page.locator(TOP_RESULTS)
+    expect(results).to_have_count(expected)
+    for i in range(expected):
         assert "/events/" in results.nth(i).get_attribute("href")
     results.first.click()
     expect(page.locator("p.card-kind").first).to_contain_text("Event")
@@ -79,3 +96,10 @@ def test_phone_layout_has_no_horizontal_scroll(browser, site_url):
         page.goto(site_url + path)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     context.close()
+
+
+def test_results_show_city_domain_and_summary(page, site_url):
+    page.goto(f"{site_url}search/?q=Matola")
+    result = page.locator(".pagefind-ui__result", has=page.locator("a", has_text="Participatory budgeting in Matola"))
+    expect(result.locator(".result-facts")).to_have_text("Matola · Complex", timeout=10000)
+    expect(result.locator(".pagefind-ui__result-excerpt").first).to_contain_text("South–South cooperation")

@@ -1,4 +1,21 @@
 // Starts Pagefind's Default UI; a query in the address (search/?q=bikes) runs on load.
+function escapeHtml(text) {
+  return String(text || "").replace(/[&<>"']/g, function (c) {
+    return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+  });
+}
+
+// Each result shows its city, Cynefin domain and summary (recorded as Pagefind metadata by the
+// page templates). Pagefind renders the excerpt as HTML, so every value is escaped here.
+function showFacts(result) {
+  var meta = result.meta || {};
+  var facts = [meta.city, meta.domain].filter(Boolean).map(escapeHtml).join(" · ");
+  if (meta.summary) {
+    result.excerpt = (facts ? '<span class="result-facts">' + facts + "</span> " : "") + escapeHtml(meta.summary);
+  }
+  return result;
+}
+
 window.addEventListener("DOMContentLoaded", function () {
   var target = document.getElementById("search");
   if (!target || typeof PagefindUI === "undefined") return;
@@ -8,6 +25,7 @@ window.addEventListener("DOMContentLoaded", function () {
     showSubResults: true,
     showImages: false,
     resetStyles: false,
+    processResult: showFacts,
     translations: { placeholder: target.dataset.placeholder }
   });
   // Pagefind's input carries only a title; give it a real accessible name (WCAG 1.3.1, 4.1.2).
