@@ -33,6 +33,13 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+# Control characters shown as escapes, so that a report stays one line and cannot drive a terminal.
+_ONE_LINE = {
+    **{c: f"\\x{c:02x}" for c in (*range(32), 127, *range(128, 160))},
+    9: "\\t", 10: "\\n", 13: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     file: str
@@ -42,10 +49,11 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
+        """One line, whatever the content: values quoted in messages may hold line breaks or escapes."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         prefix = f"{where}: {self.field}: " if self.field else f"{where}: "
         tag = "warning: " if self.severity is Severity.WARNING else ""
-        return f"{prefix}{tag}{self.message}"
+        return f"{prefix}{tag}{self.message}".translate(_ONE_LINE)
 
     @property
     def is_error(self) -> bool:
@@ -63,6 +71,9 @@ class BuildFailed(Exception):
     def __init__(self, problems) -> None:
         self.problems = sorted_problems(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):  # crosses from worker processes intact
+        return (BuildFailed, (self.problems,))
 
 
 class EnvironmentFailure(Exception):

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
@@ -123,14 +124,23 @@ def export_record(site: Site, record: CaseStudy | EventReport) -> dict:
     return {key: row[key] for key in EXPORT_FIELDS if key in row}
 
 
+_NUMBERS = re.compile(r"-?\d+(\.\d+)?(; -?\d+(\.\d+)?)*")
+
+
 def _csv_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
         if value and isinstance(value[0], dict):
-            return "; ".join(f"{v['title']} <{v['url']}>" for v in value)
-        return "; ".join(str(v) for v in value)
-    return str(value)
+            text = "; ".join(f"{v['title']} <{v['url']}>" for v in value)
+        else:
+            text = "; ".join(str(v) for v in value)
+    else:
+        text = str(value)
+    # A cell starting like a formula would run in a spreadsheet (CSV injection): make it text.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBERS.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def render_data_exports(site: Site) -> list[RenderedFile]:

@@ -2,7 +2,20 @@
 
 Python-Markdown does not sanitise (raw <script>, javascript: links and attr_list
 event handlers all pass through), so every body goes through nh3 with an
-allowlist that keeps heading ids, footnotes, tables and dir/lang.
+allowlist that keeps heading ids, footnotes, tables, task lists and dir/lang.
+On top of nh3's allowlist (which already drops every on*, style and data-*
+attribute, so no body can add Pagefind filters or metadata), ``_attribute``:
+
+- drops any URL whose scheme is not http, https or mailto, also in ``cite``
+  (which nh3 leaves unchecked) and also when whitespace or control characters
+  split the scheme (``java script:``);
+- renames ids that the theme itself uses (``main``, ``site-search``,
+  ``facts-heading``...) to ``content-<id>``, and in-body links to them alike, so
+  a heading cannot capture the skip link, a label or an aria reference;
+- keeps only the classes Markdown itself writes (footnotes, task lists, ``[TOC]``,
+  ``language-*`` of fenced code), so a body cannot borrow the theme's classes
+  (``visually-hidden``, ``skip-link``...) to hide or overlay text;
+- makes every ``<input>`` a disabled checkbox: task lists are the only inputs.
 """
 
 from __future__ import annotations
@@ -25,7 +38,51 @@ _ATTRIBUTES["img"] = {"src", "alt", "width", "height"} | _GLOBAL_ATTRIBUTES
 _ATTRIBUTES["input"] = {"type", "checked", "disabled"}  # task lists
 _ATTRIBUTES["*"] = _GLOBAL_ATTRIBUTES
 _TAGS = set(nh3.ALLOWED_TAGS) | {"input", "section"}
-_H2 = re.compile(r"(?=<h2[\s>])")
+_URL_SCHEMES = {"http", "https", "mailto"}
+_URL_ATTRIBUTES = {"href", "src", "cite"}
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+
+# Ids of the default theme's templates (tests/test_xss.py checks that each one is covered), and the
+# families it and Pagefind's UI draw from. A body id that matches is renamed, never dropped, so
+# footnotes and headings keep working.
+_THEME_IDS = frozenset({
+    "main", "search", "site-search", "notfound-search", "cynefin-caption",
+    "offline-search", "offline-query", "offline-filters", "offline-status", "offline-results",
+    "map-title", "locator-title",
+})
+_THEME_ID_FAMILIES = re.compile(r"^(?:.*-heading|offline-.*|pagefind.*)$")
+_ID_PREFIX = "content-"
+# Classes that Markdown's extensions write; anything else (attr_list's `.x`, raw class="...") is dropped.
+_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref", "task-list", "task-list-item", "toc"})
+_CODE_CLASS = re.compile(r"^language-[\w+#.-]+$")
+# A tag of nh3's output. nh3 escapes '<' in text and in attribute values, and attribute values are
+# double-quoted without '"' inside, so this never starts inside a value.
+_TAG = re.compile(r'<(?:[^<>"]|"[^"]*")*>')
+_H2 = re.compile(r"<h2[\s>]")
+
+
+def _theme_id(value: str) -> bool:
+    return value in _THEME_IDS or bool(_THEME_ID_FAMILIES.match(value))
+
+
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    """nh3's attribute_filter: called for each attribute that passed the allowlist."""
+    if name in _URL_ATTRIBUTES:
+        scheme = _SCHEME.match(_INVISIBLE.sub("", value))
+        if scheme and scheme[1].lower() not in _URL_SCHEMES:
+            return None
+        if name == "href" and value.startswith("#") and _theme_id(value[1:]):
+            return "#" + _ID_PREFIX + value[1:]
+        return value
+    if name == "id":
+        return _ID_PREFIX + value if _theme_id(value) else value
+    if name == "class":
+        kept = [c for c in value.split() if c in _CLASSES or _CODE_CLASS.match(c)]
+        return " ".join(kept) or None
+    if tag == "input" and name == "type":
+        return "checkbox"
+    return value
 
 
 class MarkdownRenderer:
@@ -39,6 +96,8 @@ class MarkdownRenderer:
             url_schemes={"http", "https", "mailto"},
             link_rel=None,
             strip_comments=True,
+            attribute_filter=_attribute,
+            set_tag_attribute_values={"input": {"type": "checkbox", "disabled": ""}},
         )
 
     def discard(self) -> None:
@@ -65,6 +124,8 @@ class MarkdownRenderer:
                 # the default slugify turns 杭州 or القاهرة into _1, _2
                 "toc": {"slugify": slugify_unicode, "toc_depth": "2-3"},
                 "footnotes": {"UNIQUE_IDS": False},
+                # align="..." survives the sanitiser; the default style="text-align: ..." does not
+                "tables": {"use_align_attribute": True},
             },
             output_format="html",
         )
@@ -80,9 +141,10 @@ class MarkdownRenderer:
 
 def _wrap_sections(fragment: str) -> str:
     """Wrap each H2 and what follows it in <section>, so the print poster can lay them out."""
-    parts = _H2.split(fragment)
-    if len(parts) == 1:
+    starts = [m.start() for m in _TAG.finditer(fragment) if _H2.match(fragment, m.start())]
+    if not starts:
         return fragment
-    head, sections = parts[0], parts[1:]
+    head = fragment[: starts[0]]
+    sections = [fragment[a:b] for a, b in zip(starts, [*starts[1:], len(fragment)])]
     wrapped = "".join(f'<section class="body-section">\n{part.strip()}\n</section>\n' for part in sections)
     return (head.strip() + "\n" if head.strip() else "") + wrapped

@@ -65,10 +65,10 @@ def _recover(out: Path) -> None:
 def staging_folder(out: Path) -> Iterator[Path]:
     """A fresh folder beside ``out``; removed again unless it was swapped in."""
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
     try:
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
         yield staging
     finally:
         if staging.exists():

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from generator.errors import Problem, Severity
 from generator.model import (
@@ -45,6 +46,15 @@ IMAGE_LIMIT_BYTES = 2 * 1024 * 1024
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _TAG_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
+# No text field may hold C0/C1 control characters (other than the line breaks and tabs below), DEL,
+# lone surrogates (YAML's "\ud800" escape) or the non-characters U+FFFE and U+FFFF: XML 1.0 cannot
+# carry most of them (a feed with one does not parse), UTF-8 cannot encode a lone surrogate, and all
+# are invisible in a review.
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Line breaks and tabs inside a value become one space, so no value spans lines of a report.
+_BREAK_RE = re.compile("[ ]*[\t\n\r\x0b\x0c\x85\u2028\u2029]+[ ]*")
+# ASCII characters that are never literal in a URL (RFC 3986): they must be percent-encoded.
+_URL_UNSAFE_RE = re.compile(r'["<>\\^`{|}]')
 
 
 class Invalid(Exception):
@@ -100,9 +110,13 @@ def _describe(value: Any) -> str:
 
 def text(value: Any, path: str, ctx: Context) -> str:
     if isinstance(value, str) and not isinstance(value, InvalidDate):
-        if not value.strip():
+        control = _CONTROL_RE.search(value)
+        if control:
+            raise Invalid(f"contains the character U+{ord(control.group()):04X}, which is invisible and cannot be published; remove it")
+        result = _BREAK_RE.sub(" ", value).strip()
+        if not result:
             raise Invalid("must not be empty")
-        return value.strip()
+        return result
     raw = ctx.doc.raw.get(path)
     if raw is not None and not isinstance(value, (list, dict)) and value is not None:
         raise Invalid(f"expected text, but YAML reads {raw} as {_describe(value)}; put it in quotes: \"{raw}\"")
@@ -235,12 +249,24 @@ def sdg(value: Any, path: str, ctx: Context) -> int:
 
 
 def url(value: Any, path: str, ctx: Context, schemes=("http", "https")) -> str:
+    """An absolute URL of one of ``schemes``; whatever else reaches an href could run script."""
     result = text(value, path, ctx)
     scheme, sep, rest = result.partition(":")
-    if not sep or scheme.lower() not in schemes or (scheme.lower() != "mailto" and not rest.startswith("//")) or len(rest) < 3 or any(c.isspace() for c in result):
+    web = scheme.lower() != "mailto"
+    if not sep or scheme.lower() not in schemes or (web and not rest.startswith("//")) or len(rest) < 3 or any(c.isspace() for c in result) or (web and not _host(result)):
         wanted = " or ".join(schemes)
         raise Invalid(f"'{result}' is not an absolute {wanted} URL")
+    unsafe = _URL_UNSAFE_RE.search(result)
+    if unsafe:
+        raise Invalid(f"'{result}' contains {unsafe.group()}, which a URL cannot hold; percent-encode it as %{ord(unsafe.group()):02X}")
     return result
+
+
+def _host(address: str) -> str | None:
+    try:
+        return urlsplit(address).hostname
+    except ValueError:  # a malformed [IPv6] host
+        return None
 
 
 def contact_url(value: Any, path: str, ctx: Context) -> str:
