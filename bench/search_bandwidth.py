@@ -11,13 +11,14 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
@@ -44,9 +45,9 @@ def measure(site: Path, query: str) -> dict:
             page = browser.new_page()
             page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body()) if r.ok else 0))
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q={query}")
-            page.locator(".pagefind-ui__result-link").first.wait_for(timeout=30000)
+            expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile(r"^\d+ results? for "), timeout=60000)
             page.wait_for_load_state("networkidle")
-            results = page.locator(".pagefind-ui__result-link").count()
+            results = int(page.locator(".pagefind-ui__message").inner_text().split()[0])
             browser.close()
     finally:
         server.shutdown()
@@ -56,7 +57,7 @@ def measure(site: Path, query: str) -> dict:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    query = sys.argv[2] if len(sys.argv) > 2 else "participatory"
+    query = sys.argv[2] if len(sys.argv) > 2 else ("budget" if n else "participatory")
     with tempfile.TemporaryDirectory() as temp:
         content = REPO / "content"
         if n:
@@ -69,7 +70,7 @@ def main() -> None:
     label = f"synthetic {n}" if n else "sample"
     print(f"{label}: build with search {built:.1f} s; first query '{query}': {figures['requests']} requests, "
           f"{figures['total_bytes'] / 1024:.0f} KiB in all, of which Pagefind {figures['pagefind_bytes'] / 1024:.0f} KiB; "
-          f"{figures['results_shown']} results shown")
+          f"{figures['results_shown']} results")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ from generator.render import (
     DEFAULT_THEME,
     RenderOptions,
     build_year_from_environment,
-    make_environment,
     render_site,
 )
 from generator.search import run_pagefind
@@ -47,6 +46,7 @@ class BuildOptions:
     search: bool = True
     jobs: int | None = None
     live_reload: bool = False
+    cache_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,10 @@ class BuildResult:
     config: SiteConfig
 
 
-def check_content(content_dir: Path, *, drafts: bool = False, base_url: str | None = None, jobs: int | None = None) -> tuple[Site | None, list[Problem]]:
+def check_content(content_dir: Path, *, drafts: bool = False, base_url: str | None = None, jobs: int | None = None,
+                  cache_dir: Path | None = None) -> tuple[Site | None, list[Problem]]:
     """Load and assemble: every problem of the content, nothing written."""
-    content, problems = load_content(content_dir, display_dir=_display(content_dir), base_url=base_url, jobs=jobs)
+    content, problems = load_content(content_dir, display_dir=_display(content_dir), base_url=base_url, jobs=jobs, cache_dir=cache_dir)
     if content is None:
         return None, sorted_problems(problems)
     site, more = assemble(content, drafts=drafts)
@@ -107,14 +108,13 @@ def _published_media(site: Site, options: BuildOptions) -> list[RenderedFile]:
 
 def build_site(options: BuildOptions, environ=os.environ) -> BuildResult:
     started = time.monotonic()
-    site, problems = check_content(options.content_dir, drafts=options.drafts, base_url=options.base_url, jobs=options.jobs)
+    site, problems = check_content(options.content_dir, drafts=options.drafts, base_url=options.base_url, jobs=options.jobs, cache_dir=options.cache_dir)
     if site is None or any(p.is_error for p in problems):
         raise BuildFailed(problems)
     check_output_location(options.out_dir, [options.content_dir, *_theme_dirs(options), Path.cwd()])
 
-    env = make_environment(_theme_dirs(options))
     render_options = RenderOptions(build_year_from_environment(environ), options.offline, options.search, options.live_reload)
-    pages = render_site(site, env, render_options)
+    pages = render_site(site, tuple(_theme_dirs(options)), render_options, options.jobs)
     files = pages + render_feeds(site) + render_data_exports(site) + render_sitemap(site, [p.path for p in pages])
     files += _published_media(site, options)
     if options.offline:

@@ -59,7 +59,7 @@ def cli() -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("_site"), show_default=True, help="Where the site is written; replaced whole on success.")
 def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_dir) -> None:
     """Build the site from the content folder."""
-    options = BuildOptions(content_dir, out_dir, theme_dir, base_url, drafts, offline, not no_search, jobs)
+    options = BuildOptions(content_dir, out_dir, theme_dir, base_url, drafts, offline, not no_search, jobs, cache_dir=cache_dir)
     try:
         result = build_site(options)
     except (BuildFailed, EnvironmentFailure, OSError) as exc:
@@ -118,7 +118,7 @@ def new(kind, title, content_dir, **fields) -> None:
 @click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=Path("offline.zip"), show_default=True, help="The zip file to write.")
 def bundle(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_file) -> None:
     """Zip the offline build, with the data exports and a README on how to open it."""
-    options = BuildOptions(content_dir, Path("unused"), theme_dir, base_url, drafts, True, not no_search, jobs)
+    options = BuildOptions(content_dir, Path("unused"), theme_dir, base_url, drafts, True, not no_search, jobs, cache_dir=cache_dir)
     try:
         result = build_bundle(options, out_file)
     except (BuildFailed, EnvironmentFailure, OSError) as exc:
@@ -151,7 +151,7 @@ def serve(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
     """Build into a temporary folder, serve it on 127.0.0.1, rebuild and reload on change."""
     from generator.serve import serve_site
 
-    options = BuildOptions(content_dir, Path("unused"), theme_dir, base_url, drafts, offline, not no_search, jobs, live_reload=True)
+    options = BuildOptions(content_dir, Path("unused"), theme_dir, base_url, drafts, offline, not no_search, jobs, live_reload=True, cache_dir=cache_dir)
     try:
         serve_site(options, port)
     except EnvironmentFailure as exc:

@@ -15,7 +15,8 @@ from generator.errors import Problem, Severity
 from generator.markup import MarkdownRenderer
 from generator.model import CaseStudy, Content, EventReport, FreePage, Method
 from generator.records import IMAGE_LIMIT_BYTES, Vocabulary, build_record
-from generator.source import read_source
+from generator.cache import Cache
+from generator.source import read_bytes, read_source
 from generator.vocab import SLUG_RE, slugify
 
 __all__ = ["KIND_FOLDERS", "POSTER_SECTIONS", "load_content"]
@@ -65,10 +66,11 @@ class _Task:
     path: Path
     display: str
     slug: str
+    data: bytes = b""
 
 
 def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
-    source, problems = read_source(task.path, task.display)
+    source, problems = read_source(task.path, task.display, task.data)
     if source is None:
         return None, problems
     try:
@@ -145,7 +147,42 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
     return tasks, media, problems
 
 
-def load_content(content_dir: Path, *, display_dir: str | None = None, base_url: str | None = None, jobs: int | None = None) -> tuple[Content | None, list[Problem]]:
+def _load_all(tasks: list[_Task], vocabulary: Vocabulary, jobs: int | None, cache: Cache, media: list[str]):
+    """Each file's (record, problems), from the cache where its bytes were seen before, else parsed.
+
+    Parsing runs in worker processes when there is enough of it; only cache misses go there.
+    """
+    media_fingerprint = "\n".join(f"{m}:{(vocabulary.content_dir / m).stat().st_size}" for m in media)
+    context = Cache.key(repr(sorted(vocabulary.topics)), vocabulary.default_lang, media_fingerprint)
+    read, problems, keys = [], [], []
+    for task in tasks:
+        data, read_problems = read_bytes(task.path, task.display)
+        if data is None:
+            problems += read_problems
+            continue
+        read.append(_Task(task.kind, task.path, task.display, task.slug, data))
+        keys.append(Cache.key(context, task.kind, task.display, task.slug, data))
+    results = [cache.get(key) for key in keys]
+    missing = [i for i, r in enumerate(results) if r is None]
+    todo = [read[i] for i in missing]
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(todo) // _FILES_PER_WORKER)
+    if workers > 1 and len(todo) > 1:
+        size = max(1, len(todo) // (workers * 4))
+        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+        with ProcessPoolExecutor(workers) as pool:
+            fresh = [r for batch in pool.map(_load_batch, batches, [vocabulary] * len(batches)) for r in batch]
+    else:
+        fresh = _load_batch(todo, vocabulary)
+    for i, result in zip(missing, fresh, strict=True):
+        results[i] = result
+    for key, result in zip(keys, results, strict=True):
+        cache.put(key, result)
+    cache.save()
+    return results, read, problems
+
+
+def load_content(content_dir: Path, *, display_dir: str | None = None, base_url: str | None = None, jobs: int | None = None,
+                 cache_dir: Path | None = None) -> tuple[Content | None, list[Problem]]:
     """Load and validate everything under a content folder.
 
     Returns the valid records (None only when site.yml itself is unusable) and all problems,
@@ -162,14 +199,8 @@ def load_content(content_dir: Path, *, display_dir: str | None = None, base_url:
     problems += discovery_problems
     vocabulary = Vocabulary(frozenset(t.slug for t in topics), config.language if config else "en", content_dir)
 
-    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(tasks) // _FILES_PER_WORKER)
-    if workers > 1 and len(tasks) > 1:
-        size = max(1, len(tasks) // (workers * 4))
-        batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-        with ProcessPoolExecutor(workers) as pool:
-            results = [r for batch in pool.map(_load_batch, batches, [vocabulary] * len(batches)) for r in batch]
-    else:
-        results = _load_batch(tasks, vocabulary)
+    results, tasks, cache_problems = _load_all(tasks, vocabulary, jobs, Cache(cache_dir, "records"), media)
+    problems += cache_problems
 
     by_type: dict[type, list] = {CaseStudy: [], EventReport: [], Method: [], FreePage: []}
     invalid = set()

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import traceback
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -18,12 +21,16 @@ import jinja2
 from jinja2 import pass_context
 
 from generator.errors import BuildFailed, Problem
+from generator.geo import Atlas, parse_atlas
 from generator.model import RenderedFile
 from generator.site import Site, Term, record_url
 from generator.views import (
     card,
     case_study_view,
     event_view,
+    locator_view,
+    map_filters,
+    map_view,
     method_summary,
     method_view,
     page_view,
@@ -33,9 +40,10 @@ from generator.views import (
     text_direction,
 )
 
-__all__ = ["DEFAULT_THEME", "PAGE_SIZE", "RenderOptions", "PagePlan", "make_environment", "plan_pages", "render_page", "render_site"]
+__all__ = ["DEFAULT_THEME", "PAGE_SIZE", "RenderOptions", "PagePlan", "make_environment", "plan_pages", "render_page", "render_site", "world_atlas"]
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+WORLD_ASSET = DEFAULT_THEME / "data" / "world-110m.json"  # made by scripts/build-world-asset.py
 PAGE_SIZE = 100
 
 # Scripts and styles only from the site itself. Pagefind compiles WebAssembly ('wasm-unsafe-eval')
@@ -52,6 +60,7 @@ class RenderOptions:
     offline: bool = False
     search: bool = True
     live_reload: bool = False
+    atlas: Atlas | None = None  # the country shapes of the maps; None: the default theme's world-110m.json
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,12 @@ def _link(context, url: str) -> str:
     if context.get("offline") and (url == "" or url.endswith("/")):
         url += "index.html"
     return context["root"] + url
+
+
+@lru_cache(maxsize=1)
+def world_atlas() -> Atlas:
+    """The country shapes of the maps, read once per process."""
+    return parse_atlas(json.loads(WORLD_ASSET.read_text(encoding="utf-8")))
 
 
 def _root(path: str) -> str:
@@ -130,6 +145,7 @@ def plan_pages(site: Site, options: RenderOptions) -> list[PagePlan]:
         for page_url, chunk, pager in _paginated(url, cards):
             add(page_url, template, items=chunk, pager=pager, list_url=url, **context)
 
+    atlas = options.atlas or world_atlas()
     terms = site.taxonomies
     newest = sorted([*site.case_studies.values(), *site.events.values()], key=lambda r: (-r.date.toordinal(), r.slug))
     add("", "home.html",
@@ -146,7 +162,8 @@ def plan_pages(site: Site, options: RenderOptions) -> list[PagePlan]:
     add("methods/", "methods.html", methods=[method_summary(m) for m in site.methods.values()], section="methods")
 
     for study in site.case_studies.values():
-        add(record_url(study), "case_study.html", study.origin.path, page=case_study_view(site, study, lang, options.build_year), section="case-studies")
+        add(record_url(study), "case_study.html", study.origin.path, page=case_study_view(site, study, lang, options.build_year), section="case-studies",
+            locator=locator_view(atlas, study.country, [study.coordinates] if study.coordinates else []))
     for event in site.events.values():
         add(record_url(event), "event.html", event.origin.path, page=event_view(site, event, lang), section="events")
     for method in site.methods.values():
@@ -157,13 +174,27 @@ def plan_pages(site: Site, options: RenderOptions) -> list[PagePlan]:
     for taxonomy, template in (("topics", "terms.html"), ("cities", "terms.html"), ("countries", "terms.html"), ("sdgs", "terms.html"), ("cynefin", "cynefin.html")):
         add(f"{taxonomy}/", template, taxonomy=taxonomy, terms=[term_view(site, t, lang) for t in terms[taxonomy]], section=taxonomy)
         for term in terms[taxonomy]:
-            add_list(term.url, "term.html", _term_slugs(term), term=term_view(site, term, lang), section=taxonomy)
+            extra = {"locator": _country_locator(site, atlas, term)} if taxonomy == "countries" else {}
+            add_list(term.url, "term.html", _term_slugs(term), term=term_view(site, term, lang), section=taxonomy, **extra)
+
+    filters = map_filters(site)
+    add("map/", "map.html", map=map_view(site, atlas, lang), filters=filters, current=None, section="map")
+    for f in filters["topics"]:
+        add(f["url"], "map.html", map=map_view(site, atlas, lang, topic=f["key"]), filters=filters, current={"kind": "topics", **f}, section="map")
+    for f in filters["domains"]:
+        add(f["url"], "map.html", map=map_view(site, atlas, lang, domain=f["key"]), filters=filters, current={"kind": "cynefin", **f}, section="map")
 
     for old, new, source in site.redirects:
         add(old, "redirect.html", source, target=new)
     add("search/", "search.html", section="search")
     plans.append(PagePlan("404.html", "404.html", {**common, "root": site.content.config.base_url or "/", "page_url": "404.html", "offline": False}))
     return plans
+
+
+def _country_locator(site: Site, atlas: Atlas, term: Term) -> dict | None:
+    code = term.key.upper()
+    points = sorted({site.case_studies[s].coordinates for s in term.case_studies if site.case_studies[s].coordinates})
+    return locator_view(atlas, code, points, whole_country=True)
 
 
 def _term_slugs(term: Term) -> list[str]:
@@ -198,8 +229,25 @@ def render_offline_search_index(site: Site, options: RenderOptions) -> RenderedF
     return RenderedFile("search/offline-index.js", f"window.PRACTICE_SEARCH = {data};\n".encode("utf-8"))
 
 
-def render_site(site: Site, env: jinja2.Environment, options: RenderOptions) -> list[RenderedFile]:
-    files = [render_page(env, plan) for plan in plan_pages(site, options)]
+_PAGES_PER_WORKER = 400
+
+
+def _render_batch(theme_dirs: tuple[Path, ...], plans: list[PagePlan]) -> list[RenderedFile]:
+    env = make_environment(theme_dirs)  # one per batch: environments do not cross processes
+    return [render_page(env, plan) for plan in plans]
+
+
+def render_site(site: Site, theme_dirs: tuple[Path, ...], options: RenderOptions, jobs: int | None = None) -> list[RenderedFile]:
+    """Every page, in plan order; in worker processes when there are enough pages to pay for them."""
+    plans = plan_pages(site, options)
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(plans) // _PAGES_PER_WORKER)
+    if workers > 1 and len(plans) > 1:
+        size = -(-len(plans) // (workers * 2))
+        batches = [plans[i : i + size] for i in range(0, len(plans), size)]
+        with ProcessPoolExecutor(workers) as pool:
+            files = [f for batch in pool.map(_render_batch, [theme_dirs] * len(batches), batches) for f in batch]
+    else:
+        files = _render_batch(theme_dirs, plans)
     if options.offline:
         files.append(render_offline_search_index(site, options))
     return files

@@ -15,7 +15,7 @@ import yaml
 
 from generator.errors import Problem
 
-__all__ = ["InvalidDate", "MAX_FILE_BYTES", "SourceFile", "YamlDocument", "read_source", "parse_yaml", "read_yaml_file"]
+__all__ = ["InvalidDate", "MAX_FILE_BYTES", "SourceFile", "YamlDocument", "read_bytes", "read_source", "parse_yaml", "read_yaml_file"]
 
 MAX_FILE_BYTES = 512 * 1024
 _MAX_DEPTH = 16
@@ -53,9 +53,9 @@ class _YamlError(Exception):
         self.line, self.message = line, message
 
 
-def read_source(path: Path, display: str) -> tuple[SourceFile | None, list[Problem]]:
-    """Read a Markdown file with YAML front matter between ``---`` lines."""
-    text, problems = _read_text(path, display)
+def read_source(path: Path, display: str, data: bytes | None = None) -> tuple[SourceFile | None, list[Problem]]:
+    """Read a Markdown file with YAML front matter between ``---`` lines (``data``: its bytes, if read already)."""
+    text, problems = _read_text(path, display, data)
     if text is None:
         return None, problems
     lines = text.split("\n")
@@ -78,13 +78,21 @@ def read_yaml_file(path: Path, display: str) -> tuple[YamlDocument | None, list[
     return parse_yaml(text, display, first_line=1, what=path.name)
 
 
-def _read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """A content file's bytes, refusing symbolic links (a link to /etc/passwd must never be published)."""
     if path.is_symlink():
         return None, [Problem(display, 0, "", "is a symbolic link; links are refused so that nothing outside the repository gets published")]
     try:
-        data = path.read_bytes()
+        return path.read_bytes(), []
     except OSError as exc:
         return None, [Problem(display, 0, "", f"cannot be read: {exc.strerror}")]
+
+
+def _read_text(path: Path, display: str, data: bytes | None = None) -> tuple[str | None, list[Problem]]:
+    if data is None:
+        data, problems = read_bytes(path, display)
+        if data is None:
+            return None, problems
     if len(data) > MAX_FILE_BYTES:
         return None, [Problem(display, 0, "", f"is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes per file")]
     try:

@@ -13,11 +13,13 @@ from html.parser import HTMLParser
 from babel import Locale
 from babel.dates import format_date
 
-from generator.model import CaseStudy, EventReport, FreePage, Method
+from generator.geo import LEVELS, Atlas, Marker, locator_map, world_map
+from generator.model import CaseStudy, CynefinDomain, EventReport, FreePage, Method
 from generator.site import City, Site, Term, record_url
 from generator.vocab import country_name
 
-__all__ = ["site_view", "card", "search_document", "plain_text", "case_study_view", "event_view", "method_view", "page_view", "term_view", "text_direction", "long_date"]
+__all__ = ["site_view", "card", "search_document", "plain_text", "case_study_view", "event_view", "method_view", "page_view", "term_view", "text_direction", "long_date",
+           "map_filters", "map_view", "locator_view"]
 
 
 @lru_cache(maxsize=32)
@@ -230,3 +232,65 @@ def search_document(site: Site, slug: str, lang: str, build_year: int) -> dict:
         "date": view["date"],
         "date_label": view["date_label"],
     }
+
+
+# --- the world map and the locator maps ------------------------------------------------------------------
+
+def map_filters(site: Site) -> dict:
+    """The map's filters: every topic and Cynefin domain with practices, each drawn as its own page."""
+    def url(kind: str, key: str) -> str:
+        return f"map/{kind}/{key}/"
+
+    return {
+        "all": {"url": "map/", "count": len(site.case_studies) + len(site.events)},
+        "topics": [{"key": t.key, "label": t.label, "url": url("topics", t.key), "count": t.count} for t in site.taxonomies["topics"] if t.count],
+        "domains": [{"key": t.key, "url": url("cynefin", t.key), "count": t.count} for t in site.taxonomies["cynefin"] if t.count],
+    }
+
+
+def map_view(site: Site, atlas: Atlas, lang: str, *, topic: str | None = None, domain: str | None = None) -> dict:
+    """The world map of the practices (of one topic or domain when given): shapes, markers, legend and table."""
+    def keep(record) -> bool:
+        if topic is not None and topic not in record.topics:
+            return False
+        return domain is None or (record.cynefin is not None and record.cynefin.value == domain)
+
+    studies = [r for r in site.case_studies.values() if keep(r)]
+    events = [r for r in site.events.values() if keep(r)]
+    per_country: dict[str, list[int]] = {}
+    for record in studies:
+        per_country.setdefault(record.country, [0, 0])[0] += 1
+    for record in events:
+        per_country.setdefault(record.country, [0, 0])[1] += 1
+    located = sorted((r for r in studies if r.coordinates), key=lambda r: r.slug)
+    geometry = world_map(atlas, {cc: sum(n) for cc, n in per_country.items()}, [Marker(r.slug, *r.coordinates) for r in located])
+    drawn = set(geometry.pop("drawn"))
+    for shape in geometry["countries"]:
+        shape.update(_country(shape["code"], lang))
+    for marker, record in zip(geometry["markers"], located):
+        marker.update({"title": record.title, "lang": record.lang, "url": record_url(record), "cynefin": record.cynefin.value,
+                       "city": site.city_of[record.slug].name, "country": country_name(record.country, lang)})
+    rows = [
+        {**_country(cc, lang), "case_studies": n[0], "events": n[1], "count": n[0] + n[1], "drawn": cc in drawn}
+        for cc, n in per_country.items()
+    ]
+    rows.sort(key=lambda row: (row["name"].casefold(), row["code"]))
+    return {
+        "svg": geometry,
+        "countries": rows,
+        "markers": sorted(geometry["markers"], key=lambda m: (m["title"].casefold(), m["url"])),
+        "legend": [{"level": i, "low": low, "high": high} for i, (low, high) in enumerate(LEVELS, start=1)],
+        "domains": [d.value for d in CynefinDomain if any(m["cynefin"] == d.value for m in geometry["markers"])],
+        "counts": {"case_studies": len(studies), "events": len(events), "countries": len(rows), "markers": len(located)},
+        "attribution": atlas.attribution,
+    }
+
+
+def locator_view(atlas: Atlas, code: str, points=(), *, whole_country: bool = False) -> dict | None:
+    """A small regional map: the country highlighted and a dot at each (latitude, longitude)."""
+    view = locator_map(atlas, code, list(points), whole_country=whole_country)
+    if view is None:
+        return None
+    x, y, width, height = view["view_box"].split()
+    view["box"] = {"x": x, "y": y, "width": width, "height": height}
+    return view

@@ -87,7 +87,7 @@ def test_every_page_in_the_url_table_exists(sample_site):
     site, _ = check_content(REPO / "content")
     expected = ["index.html", "case-studies/index.html", "events/index.html", "methods/index.html", "topics/index.html",
                 "cynefin/index.html", "cities/index.html", "countries/index.html", "sdgs/index.html", "search/index.html",
-                "feed.xml", "404.html", "data/practices.json", "data/practices.csv", "about/index.html", "contribute/index.html"]
+                "feed.xml", "404.html", "data/practices.json", "data/practices.csv", "about/index.html", "contribute/index.html", "map/index.html"]
     expected += [f"case-studies/{s}/index.html" for s in site.case_studies] + [f"events/{s}/index.html" for s in site.events]
     expected += [f"methods/{s}/index.html" for s in site.methods] + [f"cynefin/{d}/index.html" for d in ("clear", "complicated", "complex", "chaotic", "confused")]
     expected += [f"cynefin/{d}/feed.xml" for d in ("clear", "complex")] + [f"sdgs/{n}/index.html" for n in range(1, 18)]

@@ -737,7 +737,11 @@ def test_data_exports_keep_the_text_as_data(built):
             if "title" in built.rejected.get(f"content/{folder}/{slug}.md", ()):
                 continue
             assert _words(records[slug]["title"]) == _words(vector), slug
-            assert _words(rows[slug]["title"]) == _words(vector), slug
+            cell = rows[slug]["title"]
+            if records[slug]["title"][:1] in "=+-@":  # a formula-like cell is made text for spreadsheets
+                assert cell == "'" + records[slug]["title"], slug
+            else:
+                assert _words(cell) == _words(vector), slug
             assert records[slug]["url"] == f"{folder}/{slug}/"
 
 

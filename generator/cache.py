@@ -1,0 +1,82 @@
+"""The persistent cache behind ``--cache-dir``: results of pure steps, keyed by everything they read.
+
+A key is a hash of the step's inputs plus the generator's own source code, so an
+entry can never be stale: editing the generator, the content or the vocabulary
+gives new keys. Deleting the folder only makes the next build slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Cache", "code_fingerprint"]
+
+_FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the generator's source files: a new generator never reads an old entry."""
+    digest = hashlib.sha256(f"cache-format-{_FORMAT}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Cache:
+    """One table of entries, loaded at start and written back (atomically) at the end of a build.
+
+    Entries not used by a build are dropped when it is saved, so the cache stays the size of the site.
+    """
+
+    def __init__(self, directory: Path | None, table: str) -> None:
+        self._path = directory / f"{table}.pickle" if directory else None
+        self._old: dict[str, Any] = {}
+        self._new: dict[str, Any] = {}
+        if self._path and self._path.is_file():
+            try:
+                with open(self._path, "rb") as handle:
+                    stored = pickle.load(handle)
+                if isinstance(stored, dict) and stored.get("code") == code_fingerprint():
+                    self._old = stored["entries"]
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError):
+                self._old = {}  # a damaged cache is an empty cache
+
+    @staticmethod
+    def key(*parts: bytes | str) -> str:
+        digest = hashlib.sha256()
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        if key in self._new:
+            return self._new[key]
+        if key in self._old:
+            self._new[key] = self._old[key]
+            return self._new[key]
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        self._new[key] = value
+
+    def save(self) -> None:
+        if not self._path or self._new.keys() == self._old.keys():
+            return
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self._path.with_name(f".{self._path.name}.{os.getpid()}")
+            with open(temporary, "wb") as handle:
+                pickle.dump({"code": code_fingerprint(), "entries": self._new}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self._path)
+        except OSError:
+            pass  # a cache that cannot be written costs speed, never correctness

@@ -1,0 +1,52 @@
+"""The --cache-dir cache: a cached build gives the same bytes as a clean one, and a stale entry is never used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.build import BuildOptions, build_site
+from generator.cache import Cache
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _build(out: str, cache: str | None) -> dict[str, bytes]:
+    build_site(BuildOptions(content_dir=Path("content"), out_dir=Path(out), search=False, cache_dir=Path(cache) if cache else None),
+               environ={"SOURCE_DATE_EPOCH": "1790000000"})
+    return _tree(Path(out))
+
+
+def test_cached_and_clean_builds_are_identical_and_edits_are_seen(site_root):
+    clean = _build("clean", None)
+    assert _build("warm", "cache") == clean
+    assert (site_root / "cache/records.pickle").is_file()
+    assert _build("cached", "cache") == clean  # every record from the cache
+    path = site_root / "content/case-studies/hangzhou-bikes.md"
+    path.write_text(path.read_text().replace("A city-run bicycle system.", "A city-run bicycle system with 80,000 bikes."))
+    edited = _build("edited", "cache")
+    assert "80,000 bikes" in edited["case-studies/hangzhou-bikes/index.html"].decode()
+    assert edited == _build("edited-clean", None)
+
+
+def test_a_topic_change_invalidates_cached_records(site_root):
+    _build("first", "cache")
+    (site_root / "content/topics.yml").write_text("public-space:\n  label: Public space\n")
+    try:
+        _build("second", "cache")
+    except Exception as exc:  # mobility is no longer a topic: the cached record must not hide that
+        assert "'mobility' is not a topic in topics.yml" in str(exc)
+    else:
+        raise AssertionError("a cached record hid a topic that no longer exists")
+
+
+def test_a_damaged_cache_is_an_empty_cache(site_root):
+    clean = _build("clean", None)
+    (site_root / "cache").mkdir()
+    (site_root / "cache/records.pickle").write_bytes(b"not a pickle")
+    assert _build("out", "cache") == clean
+
+
+def test_cache_keys_separate_their_parts():
+    assert Cache.key("ab", "c") != Cache.key("a", "bc")
