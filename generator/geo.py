@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from functools import cached_property
 
 __all__ = [
@@ -95,7 +96,7 @@ class Shape:
         return max(self.rings, key=lambda r: (abs(_area(r)), r))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: it is loaded once and memoised on
 class Atlas:
     shapes: tuple[Shape, ...]
     attribution: str = ""
@@ -257,21 +258,34 @@ def world_map(atlas: Atlas, counts: Mapping[str, int], markers: Sequence[Marker]
 
 def locator_map(atlas: Atlas, code: str, points: Sequence[tuple[float, float]] = (), *, whole_country: bool = False,
                 size: tuple[float, float] = (280, 175)) -> dict | None:
-    """A small regional map: the country ``code`` highlighted, a dot at each (lat, lon) point, framed around
-    the points (and the country's main ring, when ``whole_country`` or there are no points) with at least
-    ``size`` map units shown.
+    """A small regional map: the country ``code`` highlighted and a dot at each (lat, lon) point.
 
-    None when there is nothing to frame (a country the 1:110m atlas leaves out, and no points).
+    Framed on the whole country when every point lies in that frame (the common case, and the cut
+    shapes are then shared by every page of the country), else around the points; at least ``size``
+    map units are shown. None when there is nothing to frame (a country the 1:110m atlas leaves
+    out, and no points).
     """
     shape = atlas.shape(code)
     dots = [project(lat, lon) for lat, lon in points]
-    framed = list(dots)
-    if shape is not None and (whole_country or not dots):
-        framed += shape.main_ring
-    if not framed:
-        return None
-    box = _bbox(framed)
-    box = _frame(box, size)
+    box = _frame(_bbox(shape.main_ring), size) if shape is not None else None
+    if box is None or not all(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in dots):
+        if not dots:
+            return None
+        box = _frame(_bbox(dots + (list(shape.main_ring) if shape is not None and whole_country else [])), size)
+    view_box, land, country = _locator_layers(atlas, code, box)
+    return {
+        "view_box": view_box,
+        "land": land,
+        "country": country,
+        "dots": [{"x": _num(x), "y": _num(y)} for x, y in sorted(set(dots))],
+        "dot_radius": _num((box[2] - box[0]) / 60),
+    }
+
+
+@lru_cache(maxsize=256)
+def _locator_layers(atlas: Atlas, code: str, box: tuple[float, float, float, float]) -> tuple[str, str, str]:
+    """The land and the highlighted country cut to a frame: the costly part, shared by pages with one frame."""
+    shape = atlas.shape(code)
     # shapes are cut a little outside the frame, so that the cut edges never show
     margin = (box[2] - box[0]) / 50
     clip = (round(box[0] - margin, 1), round(box[1] - margin, 1), round(box[2] + margin, 1), round(box[3] + margin, 1))
@@ -280,13 +294,7 @@ def locator_map(atlas: Atlas, code: str, points: Sequence[tuple[float, float]] =
         if _intersects(other.bbox, clip):
             rings = [c for c in (_clip_ring(r, clip) for r in other.rings) if len(c) >= 3]
             (highlight if shape is not None and other is shape else land).extend(rings)
-    return {
-        "view_box": _view_box(box),
-        "land": path_data(land),
-        "country": path_data(highlight),
-        "dots": [{"x": _num(x), "y": _num(y)} for x, y in sorted(set(dots))],
-        "dot_radius": _num((box[2] - box[0]) / 60),
-    }
+    return _view_box(box), path_data(land), path_data(highlight)
 
 
 def _clip_ring(ring: Ring, box: tuple) -> list[tuple[float, float]]:

@@ -112,10 +112,19 @@ def test_markers_at_one_place_are_set_apart_deterministically():
 
 def test_locator_frames_the_point_and_clips_the_shapes():
     atlas = world_atlas()
-    view = geo.locator_map(atlas, "BR", [(-30.0346, -51.2177)])
+    view = geo.locator_map(atlas, "BR", [(-30.0346, -51.2177)])  # Porto Alegre
     x0, y0, w, h = map(float, view["view_box"].split())
     px, py = geo.project(-30.0346, -51.2177)
-    assert x0 < px < x0 + w and y0 < py < y0 + h and (w, h) == (280, 175)
+    assert x0 < px < x0 + w and y0 < py < y0 + h and w >= 280 and abs(w / h - 280 / 175) < 0.01
+    left, top, right, bottom = geo._bbox(atlas.shape("BR").main_ring)
+    assert x0 <= left and right <= x0 + w and y0 <= top and bottom <= y0 + h  # framed on the whole country
+    recife = geo.locator_map(atlas, "BR", [(-8.05, -34.9)])
+    assert (recife["view_box"], recife["land"], recife["country"]) == (view["view_box"], view["land"], view["country"])
+    assert recife["dots"] != view["dots"]
+    away = geo.locator_map(atlas, "FR", [(-21.11, 55.53)])  # Réunion lies outside metropolitan France's frame
+    ax0, ay0, aw, ah = map(float, away["view_box"].split())
+    rx, ry = geo.project(-21.11, 55.53)
+    assert ax0 < rx < ax0 + aw and ay0 < ry < ay0 + ah
     for d in (view["land"], view["country"]):
         numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d.split("l")[0])]
         assert x0 - 10 <= numbers[0] <= x0 + w + 10  # paths start inside the (slightly larger) clip
