@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import os
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Iterable
 
 import jinja2
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from generator.errors import BuildFailed, Problem
 from generator.geo import Atlas, parse_atlas
@@ -85,6 +86,8 @@ def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
     )
     env.install_null_translations(newstyle=True)  # catalogs per language come with the translations
     env.globals["link"] = _link
+    env.globals["render_card"] = _render_card
+    env.globals["_card_cache"] = {}  # owned by this environment: one per build or worker batch
     return env
 
 
@@ -100,6 +103,28 @@ def _link(context, url: str) -> str:
 def world_atlas() -> Atlas:
     """The country shapes of the maps, read once per process."""
     return parse_atlas(json.loads(WORLD_ASSET.read_text(encoding="utf-8")))
+
+
+_ROOT_TOKEN = "\x00root\x00"  # stands for the page's path to the site root in a cached card
+
+
+@pass_context
+def _render_card(context, item: dict, heading: str = "h3") -> Markup:
+    """card.html for one practice, rendered once and reused: lists of 100 cards are most of a large site.
+
+    The card is rendered with a placeholder for the path to the site root, which each page fills in.
+    """
+    env = context.environment
+    cache = env.globals["_card_cache"]
+    key = (heading, context.get("offline", False), context.get("lang"), repr(item))
+    html = cache.get(key)
+    if html is None:
+        html = env.get_template("card.html").render(
+            item=item, heading=heading, root=_ROOT_TOKEN, offline=context.get("offline", False),
+            lang=context.get("lang"), dir=context.get("dir"),
+        ).strip()
+        cache[key] = html
+    return Markup(html.replace(_ROOT_TOKEN, context["root"]))
 
 
 def _root(path: str) -> str:
@@ -232,22 +257,64 @@ def render_offline_search_index(site: Site, options: RenderOptions) -> RenderedF
 _PAGES_PER_WORKER = 400
 
 
-def _render_batch(theme_dirs: tuple[Path, ...], plans: list[PagePlan]) -> list[RenderedFile]:
-    env = make_environment(theme_dirs)  # one per batch: environments do not cross processes
-    return [render_page(env, plan) for plan in plans]
+def _render_range(theme_dirs: tuple[Path, ...], plans: list[PagePlan], start: int, stop: int) -> list[RenderedFile]:
+    env = make_environment(theme_dirs)  # one per process: environments do not cross processes
+    return [render_page(env, plan) for plan in plans[start:stop]]
+
+
+def _render_child(theme_dirs, plans, start: int, stop: int, connection) -> None:
+    try:
+        connection.send(("done", _render_range(theme_dirs, plans, start, stop)))
+    except BuildFailed as exc:
+        connection.send(("failed", exc))
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        connection.send(("crashed", f"{type(exc).__name__}: {exc}"))
+    finally:
+        connection.close()
+
+
+def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers: int) -> list[RenderedFile]:
+    """Render ranges of the plans in forked children (which inherit the plans instead of receiving
+    them pickled) and one range here; results come back in plan order."""
+    context = multiprocessing.get_context("fork")
+    size = -(-len(plans) // workers)
+    ranges = [(i, min(i + size, len(plans))) for i in range(0, len(plans), size)]
+    children = []
+    try:
+        for start, stop in ranges[1:]:
+            receiver, sender = context.Pipe(duplex=False)
+            child = context.Process(target=_render_child, args=(theme_dirs, plans, start, stop, sender), daemon=True)
+            child.start()
+            sender.close()
+            children.append((child, receiver))
+        files = _render_range(theme_dirs, plans, *ranges[0])
+        for _child, receiver in children:
+            try:
+                status, value = receiver.recv()
+            except EOFError:
+                raise RuntimeError("a rendering worker stopped without an answer") from None
+            if status == "failed":
+                raise value
+            if status == "crashed":
+                raise RuntimeError(f"a rendering worker failed: {value}")
+            files += value
+        return files
+    finally:
+        for child, receiver in children:
+            receiver.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
 
 
 def render_site(site: Site, theme_dirs: tuple[Path, ...], options: RenderOptions, jobs: int | None = None) -> list[RenderedFile]:
-    """Every page, in plan order; in worker processes when there are enough pages to pay for them."""
+    """Every page, in plan order; in forked worker processes when there are enough pages to pay for them."""
     plans = plan_pages(site, options)
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(plans) // _PAGES_PER_WORKER)
-    if workers > 1 and len(plans) > 1:
-        size = -(-len(plans) // (workers * 2))
-        batches = [plans[i : i + size] for i in range(0, len(plans), size)]
-        with ProcessPoolExecutor(workers) as pool:
-            files = [f for batch in pool.map(_render_batch, [theme_dirs] * len(batches), batches) for f in batch]
+    if workers > 1 and len(plans) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        files = _render_forked(theme_dirs, plans, workers)
     else:
-        files = _render_batch(theme_dirs, plans)
+        files = _render_range(theme_dirs, plans, 0, len(plans))
     if options.offline:
         files.append(render_offline_search_index(site, options))
     return files

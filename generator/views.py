@@ -30,6 +30,7 @@ def text_direction(lang: str) -> str:
         return "ltr"
 
 
+@lru_cache(maxsize=8192)  # pure, and asked for the same few thousand dates on every list page
 def long_date(value: dt.date, lang: str) -> str:
     try:
         return format_date(value, format="long", locale=lang.replace("-", "_"))
