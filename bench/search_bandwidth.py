@@ -45,9 +45,9 @@ def measure(site: Path, query: str) -> dict:
             page = browser.new_page()
             page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body()) if r.ok else 0))
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q={query}")
-            expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile(r"^\d+ results? for "), timeout=60000)
+            expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile(r"^[\d,]+ results? for "), timeout=60000)
             page.wait_for_load_state("networkidle")
-            results = int(page.locator(".pagefind-ui__message").inner_text().split()[0])
+            results = int(page.locator(".pagefind-ui__message").inner_text().split()[0].replace(",", ""))
             browser.close()
     finally:
         server.shutdown()

@@ -33,6 +33,11 @@ def _build_options(func):
     return func
 
 
+def _in_terminal() -> bool:
+    """Whether someone can answer prompts: with no terminal, `new` must never wait for input."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _print_problems(problems) -> None:
     if problems:
         click.echo(format_text(problems), err=True, nl=False)
@@ -106,7 +111,7 @@ def new(kind, title, content_dir, **fields) -> None:
     from generator.scaffold import ScaffoldError, scaffold
 
     try:
-        path = scaffold(kind, title, content_dir, fields, interactive=sys.stdin.isatty() and sys.stdout.isatty())
+        path = scaffold(kind, title, content_dir, fields, interactive=_in_terminal())
     except ScaffoldError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)

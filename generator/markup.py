@@ -37,6 +37,7 @@ _ATTRIBUTES["a"] = {"href", "hreflang"} | _GLOBAL_ATTRIBUTES
 _ATTRIBUTES["img"] = {"src", "alt", "width", "height"} | _GLOBAL_ATTRIBUTES
 _ATTRIBUTES["input"] = {"type", "checked", "disabled"}  # task lists
 _ATTRIBUTES["*"] = _GLOBAL_ATTRIBUTES
+_LINKABLE = re.compile(r"(?i)https?:|ftps?:|www\.|@|mailto:")
 _TAGS = set(nh3.ALLOWED_TAGS) | {"input", "section"}
 _URL_SCHEMES = {"http", "https", "mailto"}
 _URL_ATTRIBUTES = {"href", "src", "cite"}
@@ -90,6 +91,7 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._md = self._new_markdown()
+        self._md_plain = self._new_markdown(link_detection=False)
         self._cleaner = nh3.Cleaner(
             tags=_TAGS,
             attributes=_ATTRIBUTES,
@@ -103,9 +105,10 @@ class MarkdownRenderer:
     def discard(self) -> None:
         """Start afresh after a render was interrupted half-way (its state may be inconsistent)."""
         self._md = self._new_markdown()
+        self._md_plain = self._new_markdown(link_detection=False)
 
     @staticmethod
-    def _new_markdown() -> markdown.Markdown:
+    def _new_markdown(link_detection: bool = True) -> markdown.Markdown:
         return markdown.Markdown(
             extensions=[
                 "tables",
@@ -117,7 +120,7 @@ class MarkdownRenderer:
                 "toc",
                 "mdx_truly_sane_lists",
                 "pymdownx.tilde",
-                "pymdownx.magiclink",
+                *(["pymdownx.magiclink"] if link_detection else []),
                 "pymdownx.tasklist",
             ],
             extension_configs={
@@ -131,10 +134,13 @@ class MarkdownRenderer:
         )
 
     def render(self, text: str) -> Body:
-        self._md.reset()
-        raw = self._md.convert(text)
-        sections = tuple(html.unescape(t["name"]) for t in self._md.toc_tokens if t["level"] == 2)
-        for token in self._md.toc_tokens:
+        # Bare-link detection (magiclink) costs as much as the rest of the Markdown together;
+        # text with nothing it could link renders identically without it.
+        md = self._md if _LINKABLE.search(text) else self._md_plain
+        md.reset()
+        raw = md.convert(text)
+        sections = tuple(html.unescape(t["name"]) for t in md.toc_tokens if t["level"] == 2)
+        for token in md.toc_tokens:
             sections += tuple(html.unescape(c["name"]) for c in token["children"] if c["level"] == 2)
         return Body(_wrap_sections(self._cleaner.clean(raw)), sections)
 

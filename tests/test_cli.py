@@ -153,3 +153,36 @@ def test_new_event_validates_flags(site_root):
 def test_usage_errors_exit_2(site_root):
     assert run("build", "--jobs", "0").exit_code == 2
     assert run("check", "--format", "xml").exit_code == 2
+
+
+def test_new_prompts_in_a_terminal_with_validation_and_choices(site_root, monkeypatch):
+    monkeypatch.setattr("generator.cli._in_terminal", lambda: True)
+    answers = "\n".join([
+        "Buses in the corridor.",   # summary
+        "Curitiba",                 # city
+        "Atlantis",                 # country: refused, asked again
+        "Brazil",
+        "mobilty",                  # topics: unknown, asked again
+        "mobility, public-space",
+        "complexx",                 # not a domain: click's choice prompt asks again
+        "complicated",
+    ]) + "\n"
+    result = CliRunner().invoke(cli, ["new", "case-study", "Curitiba bus rapid transit"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Error: 'Atlantis' is not an ISO 3166-1 code or English country name" in result.stderr
+    assert "Error: unknown topic 'mobilty'; topics.yml defines mobility, public-space" in result.stderr
+    assert "Topics, comma-separated (mobility, public-space)" in result.stdout
+    written = (site_root / "content/case-studies/curitiba-bus-rapid-transit.md").read_text()
+    assert 'summary: "Buses in the corridor."\n' in written
+    assert "country: BR\ntopics: [mobility, public-space]\ncynefin: complicated" in written
+    assert run("check").exit_code == 0
+
+
+def test_new_event_and_method_from_flags(site_root):
+    event = run("new", "event", "Peer review in Bogotá", "--summary", "Peers met.", "--city", "Bogotá", "--country", "CO",
+                "--topic", "mobility", "--method", "world-cafe", "--date", "2016-10-13")
+    assert event.exit_code == 0, event.stderr
+    method = run("new", "method", "Study visit", "--summary", "Visit the practice.", "--stage", "seek", "--stage", "sense")
+    assert method.exit_code == 0, method.stderr
+    assert "stages: [seek, sense]" in (site_root / "content/methods/study-visit.md").read_text()
+    assert run("check").exit_code == 0
