@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 import time
@@ -9,10 +11,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.content import load_content
-from generator.errors import BuildFailed, Problem, sorted_problems
+from generator.errors import BuildFailed, Problem, Severity, sorted_problems
 from generator.exports import render_data_exports, render_feeds, render_offline_readme, render_sitemap
 from generator.media import MediaError, strip_metadata
-from generator.mirror import write_bundle, write_manifest
+from generator.cache import tree_fingerprint
+from generator.mirror import MANIFEST_PATH, matches_manifest_quickly, write_bundle, write_manifest
 from generator.model import RenderedFile, SiteConfig
 from generator.output import (
     check_output_location,
@@ -54,7 +57,8 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     files: int
     seconds: float
-    config: SiteConfig
+    config: SiteConfig | None  # None when nothing changed and nothing was loaded
+    unchanged: bool = False
 
 
 def check_content(content_dir: Path, *, drafts: bool = False, base_url: str | None = None, jobs: int | None = None,
@@ -106,8 +110,66 @@ def _published_media(site: Site, options: BuildOptions) -> list[RenderedFile]:
     return files
 
 
+def _inputs(options: BuildOptions, build_year: int) -> str:
+    """Everything a build reads: content, themes, options, the generator itself (through its code fingerprint)."""
+    settings = repr((options.base_url, options.drafts, options.offline, options.search, options.live_reload, build_year))
+    return tree_fingerprint([options.content_dir, *_theme_dirs(options)], settings)
+
+
+def _unchanged_since_last_build(options: BuildOptions, inputs: str) -> BuildResult | None:
+    """The previous result, if the same inputs built this output folder and it is still intact."""
+    record_path = options.cache_dir / "builds.json"
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8")).get(str(options.out_dir.resolve()))
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not record or record.get("inputs") != inputs or not matches_manifest_quickly(options.out_dir, record.get("manifest", "")):
+        return None
+    warnings = tuple(Problem(w["file"], w["line"], w["field"], w["message"], Severity.WARNING) for w in record.get("warnings", ()))
+    return BuildResult(warnings, record.get("files", 0), 0.0, None, unchanged=True)
+
+
+def _remember_build(options: BuildOptions, inputs: str, result: BuildResult) -> None:
+    record_path = options.cache_dir / "builds.json"
+    try:
+        records = json.loads(record_path.read_text(encoding="utf-8"))
+        records = records if isinstance(records, dict) else {}
+    except (OSError, ValueError):
+        records = {}
+    manifest = (options.out_dir / MANIFEST_PATH).read_bytes()
+    records[str(options.out_dir.resolve())] = {
+        "inputs": inputs,
+        "manifest": hashlib.sha256(manifest).hexdigest(),
+        "files": result.files,
+        "warnings": [{"file": w.file, "line": w.line, "field": w.field, "message": w.message} for w in result.warnings],
+    }
+    try:
+        options.cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = record_path.with_name(f".builds.json.{os.getpid()}")
+        temporary.write_text(json.dumps(records, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, record_path)
+    except OSError:
+        pass  # a cache that cannot be written costs speed, never correctness
+
+
 def build_site(options: BuildOptions, environ=os.environ) -> BuildResult:
+    """Build the site; with a cache folder, a build whose inputs and output are as they were does nothing."""
     started = time.monotonic()
+    inputs = None
+    if options.cache_dir is not None:
+        check_output_location(options.out_dir, [options.content_dir, *_theme_dirs(options), Path.cwd()])
+        inputs = _inputs(options, build_year_from_environment(environ))
+        with output_lock(options.out_dir):
+            unchanged = _unchanged_since_last_build(options, inputs)
+        if unchanged is not None:
+            return replace(unchanged, seconds=time.monotonic() - started)
+    result = _build(options, environ, started)
+    if inputs is not None:
+        _remember_build(options, inputs, result)
+    return result
+
+
+def _build(options: BuildOptions, environ, started: float) -> BuildResult:
     site, problems = check_content(options.content_dir, drafts=options.drafts, base_url=options.base_url, jobs=options.jobs, cache_dir=options.cache_dir)
     if site is None or any(p.is_error for p in problems):
         raise BuildFailed(problems)

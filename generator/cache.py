@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Cache", "code_fingerprint"]
+__all__ = ["Cache", "code_fingerprint", "tree_fingerprint"]
 
 _FORMAT = 1
 
@@ -27,6 +27,24 @@ def code_fingerprint() -> str:
     for path in sorted(package.glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def tree_fingerprint(roots, extra: str = "") -> str:
+    """A hash of every file under ``roots`` (names and bytes; symbolic links by their target name)."""
+    digest = hashlib.sha256(code_fingerprint().encode() + extra.encode())
+    for root in roots:
+        root = Path(root)
+        digest.update(b"\x00root\x00" + str(root.resolve()).encode())
+        for folder, dirs, names in os.walk(root):
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(folder, name)
+                digest.update(b"\x00file\x00" + path.relative_to(root).as_posix().encode() + b"\x00")
+                if path.is_symlink():
+                    digest.update(b"link:" + os.readlink(path).encode())
+                else:
+                    digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

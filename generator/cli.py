@@ -70,7 +70,10 @@ def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
     except (BuildFailed, EnvironmentFailure, OSError) as exc:
         _fail(exc)
     _print_problems(result.warnings)
-    click.echo(f"Built {result.files} files into {out_dir} in {result.seconds:.1f} s.", err=True)
+    if result.unchanged:
+        click.echo(f"Nothing changed since the last build of {out_dir} (checked in {result.seconds:.1f} s).", err=True)
+    else:
+        click.echo(f"Built {result.files} files into {out_dir} in {result.seconds:.1f} s.", err=True)
 
 
 @cli.command()

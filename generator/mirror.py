@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-__all__ = ["MANIFEST_PATH", "ADDED_AFTER_BUILD", "write_manifest", "MirrorReport", "verify_mirror", "write_bundle"]
+__all__ = ["MANIFEST_PATH", "ADDED_AFTER_BUILD", "write_manifest", "MirrorReport", "verify_mirror", "matches_manifest_quickly", "write_bundle"]
 
 MANIFEST_PATH = "data/manifest.json"
 ADDED_AFTER_BUILD = "download/"  # the publishing workflow adds the offline bundle here after building
@@ -80,6 +80,20 @@ def verify_mirror(root: Path) -> MirrorReport:
         if (root / name).stat().st_size != expected[name][0] or _digest(root / name) != expected[name][1]
     )
     return MirrorReport(tuple(missing), tuple(changed), tuple(extra))
+
+
+def matches_manifest_quickly(root: Path, manifest_sha256: str) -> bool:
+    """True when ``root`` holds exactly the files of its manifest, with their sizes, and the manifest is
+    the one expected. Sizes only, not contents: enough to see that a build's output was not touched."""
+    try:
+        data = (root / MANIFEST_PATH).read_bytes()
+        if hashlib.sha256(data).hexdigest() != manifest_sha256:
+            return False
+        expected = {e["path"]: int(e["size"]) for e in json.loads(data)["files"]}
+        present = [n for n in _files(root) if n != MANIFEST_PATH and not n.startswith(ADDED_AFTER_BUILD)]
+        return len(present) == len(expected) and all((root / n).stat().st_size == expected.get(n, -1) for n in present)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def write_bundle(site_dir: Path, target: Path, folder: str) -> None:

@@ -28,7 +28,7 @@ ALLOWED = {
     "report": {"errors"},
     "media": set(),
     "mirror": set(),
-    "build": {"content", "errors", "exports", "media", "mirror", "model", "output", "render", "search", "site", "vocab"},
+    "build": {"cache", "content", "errors", "exports", "media", "mirror", "model", "output", "render", "search", "site", "vocab"},
     "scaffold": {"config", "content", "errors", "model", "vocab"},
     "serve": {"build", "errors", "render", "report"},
     "cli": {"build", "errors", "mirror", "report", "scaffold", "serve"},

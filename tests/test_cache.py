@@ -50,3 +50,40 @@ def test_a_damaged_cache_is_an_empty_cache(site_root):
 
 def test_cache_keys_separate_their_parts():
     assert Cache.key("ab", "c") != Cache.key("a", "bc")
+
+
+def _options(out: str = "out", **changes) -> BuildOptions:
+    values = {"content_dir": Path("content"), "out_dir": Path(out), "search": False, "cache_dir": Path("cache"), **changes}
+    return BuildOptions(**values)
+
+
+def test_a_build_with_nothing_changed_does_nothing(site_root):
+    first = build_site(_options())
+    assert not first.unchanged
+    index = site_root / "out/index.html"
+    before = index.stat().st_mtime_ns
+    again = build_site(_options())
+    assert again.unchanged and again.files == first.files
+    assert index.stat().st_mtime_ns == before
+
+
+def test_any_change_to_inputs_or_output_rebuilds(site_root):
+    build_site(_options())
+    (site_root / "content/pages").mkdir(exist_ok=True)
+    (site_root / "content/pages/about.md").write_text("---\ntitle: About\n---\nHello\n")
+    assert not build_site(_options()).unchanged  # content changed
+    assert build_site(_options()).unchanged
+    (site_root / "out/feed.xml").unlink()
+    result = build_site(_options())  # output damaged
+    assert not result.unchanged and (site_root / "out/feed.xml").is_file()
+    assert not build_site(_options(drafts=True)).unchanged  # options changed
+    assert not build_site(_options("elsewhere", drafts=True)).unchanged  # another output folder
+    assert build_site(_options("elsewhere", drafts=True)).unchanged
+
+
+def test_warnings_are_repeated_when_nothing_changed(site_root):
+    path = site_root / "content/case-studies/hangzhou-bikes.md"
+    path.write_text(path.read_text().replace("## Outcome\n", ""))
+    first = build_site(_options())
+    again = build_site(_options())
+    assert again.unchanged and [str(w) for w in again.warnings] == [str(w) for w in first.warnings] != []
