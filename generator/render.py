@@ -188,9 +188,11 @@ def plan_pages(site: Site, options: RenderOptions) -> list[PagePlan]:
 
     for study in site.case_studies.values():
         add(record_url(study), "case_study.html", study.origin.path, page=case_study_view(site, study, lang, options.build_year), section="case-studies",
-            locator=locator_view(atlas, study.country, [study.coordinates] if study.coordinates else []))
+            locator=locator_view(atlas, study.country, [study.coordinates] if study.coordinates else []),
+            content_lang=study.lang, content_dir=text_direction(study.lang))
     for event in site.events.values():
-        add(record_url(event), "event.html", event.origin.path, page=event_view(site, event, lang), section="events")
+        add(record_url(event), "event.html", event.origin.path, page=event_view(site, event, lang), section="events",
+            content_lang=event.lang, content_dir=text_direction(event.lang))
     for method in site.methods.values():
         add(record_url(method), "method.html", method.origin.path, page=method_view(site, method, lang), section="methods")
     for page in site.pages.values():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -91,3 +92,14 @@ def test_serve_rebuilds_and_tells_the_page_to_reload(site_root):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_practice_in_another_language_is_indexed_in_that_language(site_root):
+    path = site_root / "content/case-studies/hangzhou-bikes.md"
+    path.write_text(path.read_text().replace("cynefin: complicated", "cynefin: complicated\nlang: pt") + "\nAs bicicletas públicas da cidade.\n")
+    build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), search=True))
+    page = (site_root / "out/case-studies/hangzhou-bikes/index.html").read_text()
+    assert '<html lang="pt" dir="ltr">' in page
+    assert '<header class="site-header" lang="en" dir="ltr">' in page  # the interface stays in the site's language
+    languages = json.loads((site_root / "out/pagefind/pagefind-entry.json").read_text())["languages"]
+    assert list(languages) == ["pt"]  # the only indexed page is indexed (and stemmed) as Portuguese, not as the site's English
