@@ -19,7 +19,7 @@ from generator.cache import Cache
 from generator.source import read_bytes, read_source
 from generator.vocab import SLUG_RE, slugify
 
-__all__ = ["KIND_FOLDERS", "POSTER_SECTIONS", "load_content"]
+__all__ = ["KIND_FOLDERS", "NO_CONTACT", "POSTER_SECTIONS", "load_content"]
 
 KIND_FOLDERS = {"case-studies": "case-study", "events": "event", "methods": "method", "pages": "page"}
 
@@ -32,6 +32,8 @@ POSTER_SECTIONS = (
     ("Lessons learnt", "Lessons learned"),
     ("Transfer opportunities",),
 )
+# A case study without a contact is published, but readers cannot tell whom to ask about it.
+NO_CONTACT = "practice names no contact; add contact: {organisation, url} so readers know whom to ask"
 _FILES_PER_WORKER = 200
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 RENDER_SECONDS = 5  # Python-Markdown is quadratic on some inputs (8 KB of '[' took 5 s)
@@ -85,6 +87,8 @@ def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
     problems += more
     if isinstance(record, CaseStudy):
         problems += _poster_warnings(record, source.body_line)
+        if record.contact is None:
+            problems.append(Problem(record.origin.path, 1, "contact", NO_CONTACT, Severity.WARNING))
     return record, problems
 
 

@@ -50,7 +50,7 @@ _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 _THEME_IDS = frozenset({
     "main", "search", "site-search", "notfound-search", "cynefin-caption",
     "offline-search", "offline-query", "offline-filters", "offline-status", "offline-results",
-    "map-title", "locator-title",
+    "map-title", "locator-title", "network-title",
 })
 _THEME_ID_FAMILIES = re.compile(r"^(?:.*-heading|offline-.*|pagefind.*)$")
 _ID_PREFIX = "content-"

@@ -269,8 +269,16 @@ def _host(address: str) -> str | None:
         return None
 
 
+# One e-mail address with a domain that has a dot in it: office@city.gov.mz, not "office" or "office@localhost".
+_MAILTO_RE = re.compile(r"(?i)mailto:(?P<address>[^@?&,;:/\s%]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_][\w-]*[^\W_])(?:\?.*)?")
+
+
 def contact_url(value: Any, path: str, ctx: Context) -> str:
-    return url(value, path, ctx, schemes=("http", "https", "mailto"))
+    """The web page (http or https) or e-mail address (mailto) of an office; a mailto names one address with a domain."""
+    result = url(value, path, ctx, schemes=("http", "https", "mailto"))
+    if result[:7].lower() == "mailto:" and not _MAILTO_RE.fullmatch(result):
+        raise Invalid(f"'{result}' is not one e-mail address with a domain; write mailto:office@example.org, the address of an office")
+    return result
 
 
 def record(fields: dict[str, Callable], required: tuple[str, ...], build: Callable):

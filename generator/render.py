@@ -24,16 +24,19 @@ from markupsafe import Markup
 from generator.errors import BuildFailed, Problem
 from generator.geo import Atlas, parse_atlas
 from generator.model import RenderedFile
+from generator.network import learning_graph
 from generator.site import Site, Term, record_url
 from generator.views import (
     card,
     case_study_view,
+    city_network_view,
     event_view,
     locator_view,
     map_filters,
     map_view,
     method_summary,
     method_view,
+    network_view,
     page_view,
     search_document,
     site_view,
@@ -198,10 +201,15 @@ def plan_pages(site: Site, options: RenderOptions) -> list[PagePlan]:
     for page in site.pages.values():
         add(record_url(page), "page.html", page.origin.path, page=page_view(page), section=page.slug)
 
+    network = learning_graph(site)
     for taxonomy, template in (("topics", "terms.html"), ("cities", "terms.html"), ("countries", "terms.html"), ("sdgs", "terms.html"), ("cynefin", "cynefin.html")):
         add(f"{taxonomy}/", template, taxonomy=taxonomy, terms=[term_view(site, t, lang) for t in terms[taxonomy]], section=taxonomy)
         for term in terms[taxonomy]:
-            extra = {"locator": _country_locator(site, atlas, term)} if taxonomy == "countries" else {}
+            extra = {}
+            if taxonomy == "countries":
+                extra["locator"] = _country_locator(site, atlas, term)
+            elif taxonomy == "cities":
+                extra["peers"] = city_network_view(site, network, term.key, lang)
             add_list(term.url, "term.html", _term_slugs(term), term=term_view(site, term, lang), section=taxonomy, **extra)
 
     filters = map_filters(site)
@@ -210,6 +218,8 @@ def plan_pages(site: Site, options: RenderOptions) -> list[PagePlan]:
         add(f["url"], "map.html", map=map_view(site, atlas, lang, topic=f["key"]), filters=filters, current={"kind": "topics", **f}, section="map")
     for f in filters["domains"]:
         add(f["url"], "map.html", map=map_view(site, atlas, lang, domain=f["key"]), filters=filters, current={"kind": "cynefin", **f}, section="map")
+
+    add("network/", "network.html", network=network_view(site, network, lang), section="network")
 
     for old, new, source in site.redirects:
         add(old, "redirect.html", source, target=new)

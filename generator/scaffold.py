@@ -135,7 +135,7 @@ def _render(kind: str, title: str, v: dict, today: dt.date) -> str:
             "# methods: []            # method slugs from content/methods/",
             "# related: []            # case-study or event slugs",
             "# learned_from: []       # case studies of other cities this practice adapted",
-            "# contact: {organisation: City Hall, url: https://example.org}   # an office, never a person",
+            "# contact: {organisation: City Hall, url: https://example.org}   # an office to ask, never a person (check warns without one)",
             "# coordinates: [0.0, 0.0]   # [latitude, longitude]",
             "# image: media/photo.jpg    # PNG, JPEG, WebP or GIF inside content/media/, at most 2 MB",
             "# image_alt: What the photo shows",

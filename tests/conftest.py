@@ -41,6 +41,7 @@ city: Hangzhou
 country: CN
 topics: [mobility]
 cynefin: complicated
+contact: {organisation: Hangzhou public bicycle office, url: "https://example.org/hangzhou-bikes"}
 ---
 ## Starting point
 ## Institutional setting

@@ -20,8 +20,9 @@ ALLOWED = {
     "content": {"cache", "config", "errors", "markup", "model", "records", "source", "vocab"},
     "site": {"errors", "model", "vocab"},
     "geo": set(),
-    "views": {"geo", "model", "site", "vocab"},
-    "render": {"errors", "geo", "model", "site", "views"},
+    "network": {"site", "vocab"},
+    "views": {"geo", "model", "network", "site", "vocab"},
+    "render": {"errors", "geo", "model", "network", "site", "views"},
     "exports": {"model", "site", "vocab"},
     "output": {"errors", "model"},
     "search": {"errors"},
@@ -36,7 +37,8 @@ ALLOWED = {
     "__init__": set(),
 }
 # Third-party libraries that belong to one stage only.
-OWNED = {"PIL": {"media"}, "yaml": {"source"}, "markdown": {"markup"}, "nh3": {"markup"}, "jinja2": {"render"}, "click": {"cli", "scaffold", "serve"}}
+OWNED = {"PIL": {"media"}, "yaml": {"source"}, "markdown": {"markup"}, "nh3": {"markup"}, "jinja2": {"render"}, "click": {"cli", "scaffold", "serve"},
+         "networkx": {"network"}, "numpy": {"network"}}
 
 
 def _imports(path: Path) -> set[str]:

@@ -20,6 +20,7 @@ country: MZ
 topics: [mobility]
 cynefin: complex
 {extra}
+contact: {organisation: Matola City Council, url: "https://example.org/matola"}
 ---
 ## Starting point
 ## Institutional setting
@@ -37,7 +38,7 @@ def messages(root: Path, spec: str = "") -> list[str]:
 
 
 def case(extra: str) -> str:
-    """The valid case study with fields replaced in place (same line) or added on line 9."""
+    """The valid case study with fields replaced in place (same line; contact is on line 10) or added on line 9."""
     text = CASE
     added = []
     for line in extra.strip("\n").splitlines():
@@ -126,7 +127,7 @@ def test_missing_required_fields_are_reported_on_line_one(site_root):
     ("summary: '" + "x" * 301 + "'", "content/case-studies/matola.md:3: summary: is 301 characters long; the limit is 300"),
     ("summary: 'A <b>bold</b> claim'", "content/case-studies/matola.md:3: summary: must be plain text, without HTML tags"),
     ("updated: 2025-01-01", "content/case-studies/matola.md:9: updated: 2025-01-01 is before published 2026-01-01"),
-    ("contact: {organisation: City Hall, url: 'javascript:alert(1)'}", "content/case-studies/matola.md:9: contact: url: 'javascript:alert(1)' is not an absolute http or https or mailto URL"),
+    ("contact: {organisation: City Hall, url: 'javascript:alert(1)'}", "content/case-studies/matola.md:10: contact: url: 'javascript:alert(1)' is not an absolute http or https or mailto URL"),
     ("image: media/missing.jpg\nimage_alt: A square", "content/case-studies/matola.md:9: image: 'media/missing.jpg' does not exist in the content folder"),
     ("draft: maybe", "content/case-studies/matola.md:9: draft: expected true or false, got text"),
     ("related: [hangzhou-bike]", "content/case-studies/matola.md:9: related: 'hangzhou-bike' is not a case study or event (did you mean 'hangzhou-bikes'?)"),
@@ -279,9 +280,47 @@ def test_slug_shared_by_case_study_and_event(site_root):
     ]
 
 
+NO_CONTACT = "contact: warning: practice names no contact; add contact: {organisation, url} so readers know whom to ask"
+CONTACT_LINE = 'contact: {organisation: Matola City Council, url: "https://example.org/matola"}\n'
+
+
 def test_missing_poster_sections_are_warnings(site_root):
     make_site(site_root, case("").replace("## Outcome\n", "").replace("## Approach\n", "## approach\n"))
     _, problems = check_content(Path("content"))
     assert [str(p) for p in problems] == [
-        "content/case-studies/matola.md:11: body: warning: has no '## Outcome' section (one of the six poster sections)"
+        "content/case-studies/matola.md:12: body: warning: has no '## Outcome' section (one of the six poster sections)"
+    ]
+
+
+def test_a_case_study_without_contact_is_a_warning_not_an_error(site_root):
+    make_site(site_root, case("").replace(CONTACT_LINE, ""))
+    site, problems = check_content(Path("content"))
+    assert site is not None and not any(p.is_error for p in problems)
+    assert [str(p) for p in problems] == [f"content/case-studies/matola.md:1: {NO_CONTACT}"]
+    make_site(site_root, case("contact: {organisation: Matola City Council}"))  # an office without an address says whom to ask
+    _, problems = check_content(Path("content"))
+    assert problems == []
+
+
+@pytest.mark.parametrize("address", [
+    "https://example.org/participation", "http://example.org/", "mailto:participacao@matola.gov.mz",
+    "mailto:Office@Example.org?subject=Participatory%20budgeting", "mailto:info@xn--mnchen-3ya.de",
+])
+def test_contact_urls_that_are_accepted(site_root, address):
+    assert messages(site_root, case(f"contact: {{organisation: City Hall, url: '{address}'}}")) == []
+
+
+@pytest.mark.parametrize("address", [
+    "mailto:office", "mailto:office@localhost", "mailto:@example.org", "mailto:office@.org", "mailto:office@example",
+    "mailto:a@example.org,b@example.org", "mailto:office@example..org", "mailto:office@192.168.0.1", "mailto:office@example.o",
+])
+def test_mailto_contacts_need_one_address_with_a_domain(site_root, address):
+    expected = (f"content/case-studies/matola.md:10: contact: url: '{address}' is not one e-mail address with a domain; "
+                "write mailto:office@example.org, the address of an office")
+    assert messages(site_root, case(f"contact: {{organisation: City Hall, url: '{address}'}}")) == [expected]
+
+
+def test_contact_url_schemes_are_http_https_or_mailto(site_root):
+    assert messages(site_root, case("contact: {organisation: City Hall, url: 'tel:+258123'}")) == [
+        "content/case-studies/matola.md:10: contact: url: 'tel:+258123' is not an absolute http or https or mailto URL"
     ]
