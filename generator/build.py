@@ -169,7 +169,21 @@ def build_site(options: BuildOptions, environ=os.environ) -> BuildResult:
     return result
 
 
+def _theme_links(options: BuildOptions) -> list[Problem]:
+    """Symbolic links in a theme are refused: Jinja and the static copy would follow them out of it."""
+    problems = []
+    for theme in _theme_dirs(options):
+        for folder, dirs, names in os.walk(theme):
+            for name in sorted(dirs + names):
+                path = Path(folder, name)
+                if path.is_symlink():
+                    problems.append(Problem(str(path), 0, "", "is a symbolic link; links are refused in themes"))
+    return problems
+
+
 def _build(options: BuildOptions, environ, started: float) -> BuildResult:
+    if links := _theme_links(options):
+        raise BuildFailed(links)
     site, problems = check_content(options.content_dir, drafts=options.drafts, base_url=options.base_url, jobs=options.jobs, cache_dir=options.cache_dir)
     if site is None or any(p.is_error for p in problems):
         raise BuildFailed(problems)

@@ -119,3 +119,29 @@ def test_two_sources_for_one_output_path_are_named(site_root):
     assert [str(p) for p in problems if p.is_error] == [
         "content/case-studies/hangzhou-bikes.md:9: aliases: 'old-name' is already the slug or alias of another case study"
     ]
+
+
+def test_symbolic_links_in_a_theme_are_refused(site_root, tmp_path):
+    theme = make_site(tmp_path / "theme", "-- templates/page.html --\n<p>{{ page.title }}</p>\n")
+    (theme / "templates/secret.html").symlink_to("/etc/passwd")
+    try:
+        build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), theme_dir=theme, search=False))
+    except BuildFailed as exc:
+        assert [str(p) for p in exc.problems] == [f"{theme}/templates/secret.html: is a symbolic link; links are refused in themes"]
+    else:
+        raise AssertionError("a theme with a symbolic link was built")
+    assert not (site_root / "out").exists()
+
+
+def test_two_files_for_one_output_path_name_both_sources(site_root):
+    from generator.model import RenderedFile
+    from generator.output import write_files
+
+    (site_root / "out").mkdir()
+    try:
+        write_files(site_root / "out", [RenderedFile("about/index.html", b"a", "content/pages/about.md"),
+                                        RenderedFile("about/index.html", b"b", "content/case-studies/about.md")])
+    except BuildFailed as exc:
+        assert str(exc) == "content/case-studies/about.md: writes about/index.html, which content/pages/about.md writes too"
+    else:
+        raise AssertionError("a clash was not reported")
