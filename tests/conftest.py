@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -105,3 +108,21 @@ def page(browser):
     yield page
     context.close()
     assert failures == []
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory):
+    """The sample site, built once with search and served on 127.0.0.1 for the browser tests."""
+    from generator.build import BuildOptions, build_site
+
+    out = tmp_path_factory.mktemp("browser") / "site"
+    build_site(BuildOptions(content_dir=REPO / "content", out_dir=out, search=True))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()

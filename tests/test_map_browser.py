@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from conftest import REPO
-from generator.build import BuildOptions, build_site
 
 MM = 96 / 25.4  # CSS pixels per millimetre
 A4_PRINTABLE = ((210 - 2 * 12) * MM, (297 - 2 * 12) * MM)  # the theme's @page margin is 12 mm
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:
-        pass
 
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    out = tmp_path_factory.mktemp("map-browser") / "site"
-    build_site(BuildOptions(content_dir=REPO / "content", out_dir=out, search=False))
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
 
 
 def _marker(page, title: str):
