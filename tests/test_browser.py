@@ -9,10 +9,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 
-
-
-
-
 def test_header_search_runs_the_query_and_finds_the_practice(page, site_url):
     page.goto(site_url)
     page.get_by_role("searchbox", name="Search practices").fill("bicycles")

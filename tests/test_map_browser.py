@@ -13,9 +13,6 @@ MM = 96 / 25.4  # CSS pixels per millimetre
 A4_PRINTABLE = ((210 - 2 * 12) * MM, (297 - 2 * 12) * MM)  # the theme's @page margin is 12 mm
 
 
-
-
-
 def _marker(page, title: str):
     return page.locator("svg.map-svg").get_by_role("link", name=title, exact=True)
 

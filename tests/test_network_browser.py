@@ -12,9 +12,6 @@ MM = 96 / 25.4  # CSS pixels per millimetre
 A4_PRINTABLE = ((210 - 2 * 12) * MM, (297 - 2 * 12) * MM)  # the theme's @page margin is 12 mm
 
 
-
-
-
 def test_a_line_of_the_drawing_is_a_link_to_the_practice_behind_it(page, site_url):
     page.goto(f"{site_url}network/")
     line = page.locator("svg.network-svg").get_by_role("link", name="3. Taiyuan learned Hangzhou public bicycle system from Hangzhou", exact=True)
