@@ -39,7 +39,7 @@ What it does:
 Wall time is measured around each subprocess. Memory is measured two ways: "peak RSS" is
 ru_maxrss of the subprocess from wait4() (the largest single process among it and the
 workers it waited for, what `/usr/bin/time -f %M` prints), and "tree PSS" is the largest
-sum, sampled every 200 ms, of the proportional set size of the subprocess and all its
+sum, sampled every 200 ms (20 ms in the first second), of the proportional set size of the subprocess and all its
 descendants (forked workers share pages; PSS counts each shared page once in all).
 
 A tool that is not installed is skipped with a note. Any command that fails makes the
@@ -160,7 +160,8 @@ def _pss_kib(pid: int) -> int:
 
 
 class _TreeSampler(threading.Thread):
-    """The peak of the summed PSS of a process and its descendants, sampled every 200 ms.
+    """The peak of the summed PSS of a process and its descendants, sampled every 20 ms in the first
+    second and every 200 ms after.
 
     (Reading smaps_rollup of a process of 1 GiB costs milliseconds: sampled more often, the
     sampler itself took a noticeable share of the 2 cores.)"""
@@ -170,6 +171,7 @@ class _TreeSampler(threading.Thread):
         self.pid, self.peak, self.done = pid, 0, threading.Event()
 
     def run(self) -> None:
+        started = time.monotonic()
         while not self.done.is_set():
             pids, todo = [], [self.pid]
             while todo:
@@ -177,7 +179,7 @@ class _TreeSampler(threading.Thread):
                 pids.append(pid)
                 todo += _children(pid)
             self.peak = max(self.peak, sum(_pss_kib(p) for p in pids))
-            self.done.wait(0.2)
+            self.done.wait(0.02 if time.monotonic() - started < 1 else 0.2)  # short commands too get samples
 
 
 IDLE = {"limit": 0.0, "waited_out": 0}  # --idle-wait, and how often the machine did not get quiet in time
@@ -224,12 +226,13 @@ def tool_environment(tool: Tool) -> dict[str, str]:
     return {**env, **tool.env}
 
 
-def prepare_python(work: Path, live: bool, origin: Path = REPO) -> tuple[list[str], dict[str, str]]:
+def prepare_python(work: Path, live: bool, origin: Path = REPO, compile_env: bool = True) -> tuple[list[str], dict[str, str]]:
     """Compile the virtual environment's modules, and copy the generator (generator/ and themes/)
     into the working folder unless ``live``: other people may edit the working tree while the
     benchmark runs, and every run should time the same code (an edit to generator/ would also
     invalidate practice's cache between its clean and its warm builds)."""
-    compileall.compile_dir(sysconfig.get_paths()["purelib"], quiet=2, workers=os.cpu_count() or 1)
+    if compile_env:  # not for --smoke, which checks that things work and times nothing that matters
+        compileall.compile_dir(sysconfig.get_paths()["purelib"], quiet=2, workers=os.cpu_count() or 1)
     if live:
         practice = BIN / "practice"
         return ([str(practice)] if practice.exists() else [sys.executable, "-m", "generator"]), {}
@@ -758,7 +761,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"note: {tool.note}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="practice-bench-")) if args.workdir is None else args.workdir.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    tools["practice"].command, tools["practice"].env = prepare_python(work, args.live, args.source.resolve())
+    tools["practice"].command, tools["practice"].env = prepare_python(work, args.live, args.source.resolve(), compile_env=not args.smoke)
     snapshot = Path(tools["practice"].env["PYTHONPATH"]) if tools["practice"].env else REPO
     tools["practice"].version = (f"{'working tree' if args.live else 'a copy of generator/ and themes/ taken at the start'}, "
                                  f"fingerprint {generator_fingerprint(snapshot)} (sha256 of generator/*.py and the theme's templates)")
