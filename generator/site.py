@@ -192,7 +192,7 @@ def assemble(content: Content, *, drafts: bool = False) -> tuple[Site | None, li
         for m in study.methods:
             studies_by_method[m].add(study.slug)
 
-    def ordered(mapping, pool=None) -> dict[str, tuple[str, ...]]:
+    def ordered(mapping) -> dict[str, tuple[str, ...]]:
         def key(slug):
             record = studies.get(slug) or events.get(slug)
             return (-record.date.toordinal(), slug)
