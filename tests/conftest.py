@@ -126,3 +126,24 @@ def site_url(tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+
+
+# Printing: the theme's @page is A4 with 12 mm margins.
+MM = 96 / 25.4  # CSS pixels per millimetre
+A4_PRINTABLE = ((210 - 2 * 12) * MM, (297 - 2 * 12) * MM)
+
+
+def render_fragment(source: str, **context) -> str:
+    """A template fragment rendered with the default theme, as on a page one level below the root."""
+    from generator.render import DEFAULT_THEME, make_environment
+
+    env = make_environment([DEFAULT_THEME])
+    return env.from_string(source).render({"root": "../", "offline": False, "lang": "en", **context})
+
+
+def check_golden(request, path: Path, text: str) -> None:
+    """Compare with a golden file; ``pytest --update-golden`` rewrites it (then review the diff)."""
+    if request.config.getoption("--update-golden"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{path.name} differs; run pytest --update-golden and review {path.parent.name}/"

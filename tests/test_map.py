@@ -18,10 +18,10 @@ import html5lib
 import pycountry
 import pytest
 
-from conftest import REPO
+from conftest import REPO, check_golden, render_fragment
 from generator import geo
 from generator.build import BuildOptions, build_site, check_content
-from generator.render import DEFAULT_THEME, WORLD_ASSET, make_environment, world_atlas
+from generator.render import WORLD_ASSET, world_atlas
 from generator.views import locator_view, map_view
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "content"
@@ -212,32 +212,19 @@ def _mini_atlas() -> geo.Atlas:
     ]})
 
 
-def _render(source: str, **context) -> str:
-    env = make_environment([DEFAULT_THEME])
-    return env.from_string(source).render({"root": "../", "offline": False, "lang": "en", **context})
-
-
-def _golden(request, name: str, text: str) -> None:
-    path = GOLDEN_MAP / name
-    if request.config.getoption("--update-golden"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs; run pytest --update-golden and review tests/golden-map/"
-
-
 def test_world_map_svg_of_the_fixture_matches_golden(request):
     site, _ = check_content(FIXTURE)
     view = map_view(site, _mini_atlas(), "en")
-    svg = _render('{% import "map_macros.html" as maps with context %}{{ maps.world(map) }}\n{{ maps.legend(map) }}\n', map=view)
-    _golden(request, "world.svg.html", svg)
+    svg = render_fragment('{% import "map_macros.html" as maps with context %}{{ maps.world(map) }}\n{{ maps.legend(map) }}\n', map=view)
+    check_golden(request, GOLDEN_MAP / "world.svg.html", svg)
     assert 'href="../countries/br/"' in svg and 'href="../countries/eg/"' in svg and 'href="../countries/co/"' in svg
     assert 'href="../case-studies/porto-alegre-budget/"' in svg and "<title lang=\"en\">Participatory budgeting in Porto Alegre</title>" in svg
 
 
 def test_locator_svg_of_the_fixture_matches_golden(request):
     view = locator_view(_mini_atlas(), "BR", [(-30.0346, -51.2177)])
-    svg = _render('{% import "map_macros.html" as maps with context %}{{ maps.locator(view, "Porto Alegre, Brazil on a map") }}\n', view=view)
-    _golden(request, "locator.svg.html", svg)
+    svg = render_fragment('{% import "map_macros.html" as maps with context %}{{ maps.locator(view, "Porto Alegre, Brazil on a map") }}\n', view=view)
+    check_golden(request, GOLDEN_MAP / "locator.svg.html", svg)
     assert '<path class="map-here"' in svg and '<circle class="map-pin"' in svg
 
 

@@ -8,9 +8,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from conftest import A4_PRINTABLE
 
-MM = 96 / 25.4  # CSS pixels per millimetre
-A4_PRINTABLE = ((210 - 2 * 12) * MM, (297 - 2 * 12) * MM)  # the theme's @page margin is 12 mm
+
 
 
 def _marker(page, title: str):

@@ -13,10 +13,9 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import html5lib
 import pytest
 
-from conftest import REPO, make_site
+from conftest import REPO, check_golden, make_site, render_fragment
 from generator import network
 from generator.build import BuildOptions, build_site, check_content
-from generator.render import DEFAULT_THEME, make_environment
 from generator.views import city_network_view, network_view
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "content"
@@ -157,25 +156,12 @@ def test_only_the_most_active_cities_are_drawn_on_a_large_network():
 
 # ---------------------------------------------------------------- golden SVG of a small graph
 
-def _render(source: str, **context) -> str:
-    env = make_environment([DEFAULT_THEME])
-    return env.from_string(source).render({"root": "../", "offline": False, "lang": "en", **context})
-
-
-def _golden(request, name: str, text: str) -> None:
-    path = GOLDEN_NETWORK / name
-    if request.config.getoption("--update-golden"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs; run pytest --update-golden and review tests/golden-network/"
-
-
 def test_network_svg_of_the_fixture_matches_golden(request):
     """The fixture: Cairo learned from Porto Alegre; Porto Alegre and Maputo met at a peer review in Bogotá."""
     site, _ = check_content(FIXTURE)
     view = network_view(site, network.learning_graph(site), "en")
-    svg = _render('{% import "network_macros.html" as nets with context %}{{ nets.graph(net) }}\n{{ nets.legend() }}\n', net=view)
-    _golden(request, "network.svg.html", svg)
+    svg = render_fragment('{% import "network_macros.html" as nets with context %}{{ nets.graph(net) }}\n{{ nets.legend() }}\n', net=view)
+    check_golden(request, GOLDEN_NETWORK / "network.svg.html", svg)
     assert svg.count('<a href="../cities/') == 3 and '<g class="network-city network-outside">' in svg  # Maputo has no page
     assert 'href="../case-studies/cairo-street-market/" class="network-edge network-learned"' in svg
     assert svg.count('href="../events/peer-review-porto-alegre/" class="network-edge network-met"') == 2
