@@ -32,10 +32,11 @@ from generator.render import (
     render_site,
 )
 from generator.search import run_pagefind
-from generator.site import Site, assemble
+from generator.i18n import catalog_translations
+from generator.site import Site, assemble_languages
 from generator.vocab import slugify
 
-__all__ = ["BuildOptions", "BuildResult", "check_content", "build_site", "build_bundle"]
+__all__ = ["BuildOptions", "BuildResult", "check_content", "load_sites", "build_site", "build_bundle"]
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,20 @@ class BuildResult:
 
 def check_content(content_dir: Path, *, drafts: bool = False, base_url: str | None = None, jobs: int | None = None,
                   cache_dir: Path | None = None) -> tuple[Site | None, list[Problem]]:
-    """Load and assemble: every problem of the content, nothing written."""
+    """Load and assemble: every problem of the content, nothing written; the site in its default language."""
+    sites, problems = load_sites(content_dir, drafts=drafts, base_url=base_url, jobs=jobs, cache_dir=cache_dir)
+    return (next(iter(sites.values())) if sites else None), problems
+
+
+def load_sites(content_dir: Path, *, drafts: bool = False, base_url: str | None = None, jobs: int | None = None,
+               cache_dir: Path | None = None) -> tuple[dict[str, Site] | None, list[Problem]]:
+    """Load and assemble every language tree (the default language first), or None and the problems."""
     content, problems = load_content(content_dir, display_dir=_display(content_dir), base_url=base_url, jobs=jobs, cache_dir=cache_dir)
     if content is None:
         return None, sorted_problems(problems)
-    site, more = assemble(content, drafts=drafts)
+    sites, more = assemble_languages(content, drafts=drafts)
     problems += more
-    return (None if any(p.is_error for p in problems) else site), sorted_problems(problems)
+    return (None if any(p.is_error for p in problems) else sites), sorted_problems(problems)
 
 
 def _display(path: Path) -> str:
@@ -184,14 +192,18 @@ def _theme_links(options: BuildOptions) -> list[Problem]:
 def _build(options: BuildOptions, environ, started: float) -> BuildResult:
     if links := _theme_links(options):
         raise BuildFailed(links)
-    site, problems = check_content(options.content_dir, drafts=options.drafts, base_url=options.base_url, jobs=options.jobs, cache_dir=options.cache_dir)
-    if site is None or any(p.is_error for p in problems):
+    sites, problems = load_sites(options.content_dir, drafts=options.drafts, base_url=options.base_url, jobs=options.jobs, cache_dir=options.cache_dir)
+    if sites is None or any(p.is_error for p in problems):
         raise BuildFailed(problems)
+    site = next(iter(sites.values()))  # the default language's: shared files (media, data, the 404 page) come from it
     check_output_location(options.out_dir, [options.content_dir, *_theme_dirs(options), Path.cwd()])
 
+    theme_dirs = tuple(_theme_dirs(options))
     render_options = RenderOptions(build_year_from_environment(environ), options.offline, options.search, options.live_reload)
-    pages = render_site(site, tuple(_theme_dirs(options)), render_options, options.jobs)
-    files = pages + render_feeds(site) + render_data_exports(site) + render_sitemap(site, [p.path for p in pages])
+    pages = render_site(sites, theme_dirs, render_options, options.jobs)
+    files = pages + render_data_exports(sites) + render_sitemap(site, [p.path for p in pages])
+    for tree in sites.values():
+        files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext)
     files += _published_media(site, options)
     if options.offline:
         files.append(render_offline_readme(site))

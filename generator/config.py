@@ -15,15 +15,21 @@ __all__ = ["load_site_config", "load_topics"]
 _SITE_KEYS = ("title", "description", "base_url", "language", "languages", "license", "repository")
 
 
-def _localised(value, path: str, ctx: Context, default_lang: str) -> str:
-    """A string, or a map by language of which we take the default language's text."""
+def _localised(value, path: str, ctx: Context, languages: tuple[str, ...]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A string, or a map by language: the default language's text, and the text of each language given."""
+    default_lang = languages[0]
     if isinstance(value, dict):
+        texts = []
         for lang in value:
             language(lang, f"{path}.{lang}", ctx)
+            if lang not in languages:
+                raise Invalid(f"'{lang}' is not one of the site's languages ({', '.join(languages)})", f"{path}.{lang}")
+            texts.append((lang, text(value[lang], f"{path}.{lang}", ctx)))
         if default_lang not in value:
             raise Invalid(f"has no text for the default language '{default_lang}'")
-        return text(value[default_lang], f"{path}.{default_lang}", ctx)
-    return text(value, path, ctx)
+        return dict(texts)[default_lang], tuple(sorted(texts))
+    result = text(value, path, ctx)
+    return result, ()
 
 
 def load_site_config(content_dir: Path, display_dir: str, base_url_override: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
@@ -65,7 +71,7 @@ def load_site_config(content_dir: Path, display_dir: str, base_url_override: str
             problems.append(Problem(display, 1, key, "is required but missing"))
             continue
         try:
-            values[key] = _localised(doc.values[key], key, ctx, default)
+            values[key], values[f"{key}s"] = _localised(doc.values[key], key, ctx, (default, *(l for l in languages if l != default)))
         except Invalid as exc:
             problem(exc.path or key, exc.message)
     if base_url_override is not None:
@@ -87,11 +93,14 @@ def load_site_config(content_dir: Path, display_dir: str, base_url_override: str
         license=values.get("license"),
         repository=values.get("repository"),
         origin=Origin(display, tuple(sorted(doc.lines.items()))),
+        titles=values["titles"],
+        descriptions=values["descriptions"],
     )
     return config, problems
 
 
-def load_topics(content_dir: Path, display_dir: str, default_lang: str) -> tuple[tuple[Topic, ...], list[Problem]]:
+def load_topics(content_dir: Path, display_dir: str, languages: tuple[str, ...] = ("en",)) -> tuple[tuple[Topic, ...], list[Problem]]:
+    default_lang = languages[0]
     display = f"{display_dir}/topics.yml"
     path = content_dir / "topics.yml"
     if not path.exists() and not path.is_symlink():
@@ -115,13 +124,13 @@ def load_topics(content_dir: Path, display_dir: str, default_lang: str) -> tuple
         try:
             if "label" not in entry:
                 raise Invalid("is required but missing", f"{slug}.label")
-            label = _localised(entry["label"], f"{slug}.label", ctx, default_lang)
-            description = _localised(entry["description"], f"{slug}.description", ctx, default_lang) if "description" in entry else ""
+            label, labels = _localised(entry["label"], f"{slug}.label", ctx, languages)
+            description, descriptions = _localised(entry["description"], f"{slug}.description", ctx, languages) if "description" in entry else ("", ())
         except Invalid as exc:
             where = exc.path or slug
             problems.append(Problem(display, doc.lines.get(where, line), where if where.count(".") < 2 else slug, exc.message))
             continue
-        topics.append(Topic(slug, label, description, Origin(display, ((slug, line),))))
+        topics.append(Topic(slug, label, description, Origin(display, ((slug, line),)), labels, descriptions))
     return tuple(sorted(topics, key=lambda t: t.slug)), problems
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -11,27 +12,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import load_site_config, load_topics
+from generator.i18n import DEFAULT_THEME, poster_section_names
+from generator.i18n import POSTER_SECTIONS as I18N_POSTER_SECTIONS
 from generator.errors import Problem, Severity
 from generator.markup import MarkdownRenderer
-from generator.model import CaseStudy, Content, EventReport, FreePage, Method
-from generator.records import IMAGE_LIMIT_BYTES, Vocabulary, build_record
+from generator.model import CaseStudy, Content, EventReport, FreePage, Method, Translation
+from generator.records import IMAGE_LIMIT_BYTES, Vocabulary, build_record, build_translation
 from generator.cache import Cache
 from generator.source import read_bytes, read_source
 from generator.vocab import SLUG_RE, slugify
 
 __all__ = ["KIND_FOLDERS", "NO_CONTACT", "POSTER_SECTIONS", "load_content"]
 
+POSTER_SECTIONS = I18N_POSTER_SECTIONS  # the English names; the catalogs give the other languages'
+# A translation's file name: <slug>.<lang>.md, the language a BCP 47 tag (pt, pt-BR).
+_TRANSLATION_RE = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)$")
+
 KIND_FOLDERS = {"case-studies": "case-study", "events": "event", "methods": "method", "pages": "page"}
 
-# The six sections of a poster at a gallery of good practices; alternatives accepted per section.
-POSTER_SECTIONS = (
-    ("Starting point",),
-    ("Institutional setting",),
-    ("Approach",),
-    ("Outcome",),
-    ("Lessons learnt", "Lessons learned"),
-    ("Transfer opportunities",),
-)
 # A case study without a contact is published, but readers cannot tell whom to ask about it.
 NO_CONTACT = "practice names no contact; add contact: {organisation, url} so readers know whom to ask"
 _FILES_PER_WORKER = 200
@@ -69,6 +67,7 @@ class _Task:
     display: str
     slug: str
     data: bytes = b""
+    lang: str = ""  # set for a translation, <slug>.<lang>.md
 
 
 def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
@@ -83,10 +82,15 @@ def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
     except _TooSlow:
         renderer.discard()
         return None, problems + [Problem(task.display, source.body_line, "body", f"took more than {RENDER_SECONDS} s to render; simplify its Markdown (long runs of brackets or deep nesting)")]
+    if task.lang:
+        translation, more = build_translation(task.kind, task.slug, task.lang, source, body, vocabulary)
+        if translation is not None and task.kind == "case-study":
+            more += _poster_warnings(translation.origin.path, body, source.body_line, vocabulary)
+        return translation, problems + more
     record, more = build_record(task.kind, task.slug, source, body, vocabulary)
     problems += more
     if isinstance(record, CaseStudy):
-        problems += _poster_warnings(record, source.body_line)
+        problems += _poster_warnings(record.origin.path, record.body, source.body_line, vocabulary)
         if record.contact is None:
             problems.append(Problem(record.origin.path, 1, "contact", NO_CONTACT, Severity.WARNING))
     return record, problems
@@ -97,11 +101,12 @@ def _load_batch(tasks: list[_Task], vocabulary: Vocabulary):
     return [_load_one(task, vocabulary, renderer) for task in tasks]
 
 
-def _poster_warnings(study: CaseStudy, body_line: int) -> list[Problem]:
-    found = {s.strip().casefold() for s in study.body.sections}
+def _poster_warnings(path: str, body, body_line: int, vocabulary: Vocabulary) -> list[Problem]:
+    """A missing poster section is a warning; headings count in any language of the site."""
+    found = {s.strip().casefold() for s in body.sections}
     return [
-        Problem(study.origin.path, body_line, "body", f"has no '## {names[0]}' section (one of the six poster sections)", Severity.WARNING)
-        for names in POSTER_SECTIONS
+        Problem(path, body_line, "body", f"has no '## {names[0]}' section (one of the six poster sections)", Severity.WARNING)
+        for names in vocabulary.poster_sections or POSTER_SECTIONS
         if not any(n.casefold() in found for n in names)
     ]
 
@@ -124,6 +129,10 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
                 problems.append(Problem(display, 0, "", f"is not a Markdown file; {folder}/ holds only .md files", Severity.WARNING))
                 continue
             stem = path.name[: -len(".md")]
+            translation = _TRANSLATION_RE.match(stem)
+            if translation and SLUG_RE.match(translation["slug"]):
+                tasks.append(_Task(kind, path, display, translation["slug"], lang=translation["lang"]))
+                continue
             if not SLUG_RE.match(stem):
                 suggestion = slugify(stem)
                 problems.append(Problem(display, 1, "slug", f"the file name '{path.name}' is not a slug; rename it to '{suggestion}.md' (lowercase ASCII letters, digits and hyphens)"))
@@ -157,15 +166,15 @@ def _load_all(tasks: list[_Task], vocabulary: Vocabulary, jobs: int | None, cach
     Parsing runs in worker processes when there is enough of it; only cache misses go there.
     """
     media_fingerprint = "\n".join(f"{m}:{(vocabulary.content_dir / m).stat().st_size}" for m in media)
-    context = Cache.key(repr(sorted(vocabulary.topics)), vocabulary.default_lang, media_fingerprint)
+    context = Cache.key(repr(sorted(vocabulary.topics)), vocabulary.default_lang, repr(vocabulary.poster_sections), media_fingerprint)
     read, problems, keys = [], [], []
     for task in tasks:
         data, read_problems = read_bytes(task.path, task.display)
         if data is None:
             problems += read_problems
             continue
-        read.append(_Task(task.kind, task.path, task.display, task.slug, data))
-        keys.append(Cache.key(context, task.kind, task.display, task.slug, data))
+        read.append(_Task(task.kind, task.path, task.display, task.slug, data, task.lang))
+        keys.append(Cache.key(context, task.kind, task.display, task.slug, task.lang, data))
     results = [cache.get(key) for key in keys]
     missing = [i for i, r in enumerate(results) if r is None]
     todo = [read[i] for i in missing]
@@ -197,22 +206,24 @@ def load_content(content_dir: Path, *, display_dir: str | None = None, base_url:
     if not content_dir.is_dir():
         return None, [Problem(display_dir, 0, "", "is not a folder; point --content at the folder holding site.yml")]
     config, problems = load_site_config(content_dir, display_dir, base_url)
-    topics, topic_problems = load_topics(content_dir, display_dir, config.language if config else "en")
+    topics, topic_problems = load_topics(content_dir, display_dir, config.languages if config else ("en",))
     problems += topic_problems
     tasks, media, discovery_problems = _discover(content_dir, display_dir)
     problems += discovery_problems
-    vocabulary = Vocabulary(frozenset(t.slug for t in topics), config.language if config else "en", content_dir)
+    languages = config.languages if config else ("en",)
+    vocabulary = Vocabulary(frozenset(t.slug for t in topics), config.language if config else "en", content_dir,
+                            poster_section_names((DEFAULT_THEME,), languages))
 
     results, tasks, cache_problems = _load_all(tasks, vocabulary, jobs, Cache(cache_dir, "records"), media)
     problems += cache_problems
 
-    by_type: dict[type, list] = {CaseStudy: [], EventReport: [], Method: [], FreePage: []}
+    by_type: dict[type, list] = {CaseStudy: [], EventReport: [], Method: [], FreePage: [], Translation: []}
     invalid = set()
     for task, (record, record_problems) in zip(tasks, results, strict=True):
         problems += record_problems
         if record is not None:
             by_type[type(record)].append(record)
-        else:
+        elif not task.lang:
             invalid.add((task.path.parent.name, task.slug))
     if config is None:
         return None, problems
@@ -223,6 +234,7 @@ def load_content(content_dir: Path, *, display_dir: str | None = None, base_url:
         events=tuple(by_type[EventReport]),
         methods=tuple(by_type[Method]),
         pages=tuple(by_type[FreePage]),
+        translations=tuple(sorted(by_type[Translation], key=lambda t: (t.section, t.slug, t.lang))),
         media=tuple(media),
         invalid=frozenset(invalid),
     )

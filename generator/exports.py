@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
 from generator.model import CaseStudy, EventReport, RenderedFile
-from generator.site import Site, record_url
+from generator.site import Site, language_tree, record_url
 from generator.vocab import slugify
 
 __all__ = ["render_feeds", "render_sitemap", "render_data_exports", "render_offline_readme", "EXPORT_FIELDS"]
@@ -24,7 +24,7 @@ EXPORT_FIELDS = (
     "type", "slug", "lang", "url", "title", "summary", "city", "country", "topics", "cynefin",
     "published", "updated", "date", "end_date", "start", "end", "status", "sdgs", "partners", "methods",
     "method", "event", "organizers", "participants", "practices", "related", "learned_from",
-    "contact_organisation", "contact_url", "sources", "coordinates", "image", "image_alt",
+    "contact_organisation", "contact_url", "sources", "coordinates", "image", "image_alt", "translations",
 )
 
 
@@ -33,20 +33,26 @@ def _absolute(site: Site, url: str) -> str | None:
     return base + url if base else None
 
 
+def _tree(site: Site) -> str:
+    return language_tree(site.lang, site.languages)
+
+
 def _entry_id(site: Site, record) -> str:
-    return _absolute(site, record_url(record)) or f"tag:{slugify(site.content.config.title)},{record.date.isoformat()}:{record_url(record)}"
+    url = _tree(site) + record_url(record)
+    return _absolute(site, url) or f"tag:{slugify(site.content.config.title)},{record.date.isoformat()}:{url}"
 
 
 def _timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def _feed(site: Site, path: str, title: str, records) -> RenderedFile:
+def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
     ET.register_namespace("", _ATOM)
     depth = path.count("/")
     relative = "../" * depth
+    tree = _tree(site)
     records = sorted(records, key=lambda r: (-r.date.toordinal(), r.slug))[:FEED_SIZE]
-    feed = ET.Element(f"{{{_ATOM}}}feed")
+    feed = ET.Element(f"{{{_ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": site.lang})
     ET.SubElement(feed, f"{{{_ATOM}}}title").text = title
     ET.SubElement(feed, f"{{{_ATOM}}}id").text = _absolute(site, path) or f"tag:{slugify(site.content.config.title)},2000:{path}"
     newest = max((getattr(r, "updated", None) or r.date for r in records), default=dt.date(2000, 1, 1))
@@ -59,27 +65,31 @@ def _feed(site: Site, path: str, title: str, records) -> RenderedFile:
         ET.SubElement(feed, f"{{{_ATOM}}}rights").text = site.content.config.license
     for record in records:
         entry = ET.SubElement(feed, f"{{{_ATOM}}}entry")
+        if record.lang != site.lang:
+            entry.set("{http://www.w3.org/XML/1998/namespace}lang", record.lang)
         ET.SubElement(entry, f"{{{_ATOM}}}title").text = record.title
         ET.SubElement(entry, f"{{{_ATOM}}}id").text = _entry_id(site, record)
-        ET.SubElement(entry, f"{{{_ATOM}}}link", rel="alternate", type="text/html", href=_absolute(site, record_url(record)) or relative + record_url(record))
+        ET.SubElement(entry, f"{{{_ATOM}}}link", rel="alternate", type="text/html", href=_absolute(site, tree + record_url(record)) or relative + tree + record_url(record))
         ET.SubElement(entry, f"{{{_ATOM}}}published").text = _timestamp(record.date)
         ET.SubElement(entry, f"{{{_ATOM}}}updated").text = _timestamp(getattr(record, "updated", None) or record.date)
         ET.SubElement(entry, f"{{{_ATOM}}}summary").text = record.summary
-        category = "Case study" if isinstance(record, CaseStudy) else "Event"
+        category = gettext("Case study") if isinstance(record, CaseStudy) else gettext("Event")
         ET.SubElement(entry, f"{{{_ATOM}}}category", term=record.kind, label=category)
     ET.indent(feed)
     data = ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
     return RenderedFile(path, data, "")
 
 
-def render_feeds(site: Site) -> list[RenderedFile]:
+def render_feeds(site: Site, gettext=lambda message: message) -> list[RenderedFile]:
+    """feed.xml and one feed per topic and Cynefin domain, in the site's language tree."""
     practices = [*site.case_studies.values(), *site.events.values()]
     title = site.content.config.title
-    feeds = [_feed(site, "feed.xml", title, practices)]
+    tree = _tree(site)
+    feeds = [_feed(site, f"{tree}feed.xml", title, practices, gettext)]
     for term in site.taxonomies["topics"]:
-        feeds.append(_feed(site, f"{term.url}feed.xml", f"{title}: {term.label}", [site.practice(s) for s in (*term.case_studies, *term.events)]))
+        feeds.append(_feed(site, f"{tree}{term.url}feed.xml", f"{title}: {term.label}", [site.practice(s) for s in (*term.case_studies, *term.events)], gettext))
     for term in site.taxonomies["cynefin"]:
-        feeds.append(_feed(site, f"{term.url}feed.xml", f"{title}: {term.key}", [site.practice(s) for s in (*term.case_studies, *term.events)]))
+        feeds.append(_feed(site, f"{tree}{term.url}feed.xml", f"{title}: {gettext(term.key.capitalize())}", [site.practice(s) for s in (*term.case_studies, *term.events)], gettext))
     return feeds
 
 
@@ -96,9 +106,11 @@ def render_sitemap(site: Site, page_paths: list[str]) -> list[RenderedFile]:
     return [RenderedFile("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))]
 
 
-def export_record(site: Site, record: CaseStudy | EventReport) -> dict:
-    """A record's front matter, normalised (ISO codes, slugs, ISO dates), plus type, slug, lang and url."""
-    row: dict = {"type": record.kind, "slug": record.slug, "lang": record.lang, "url": record_url(record), "title": record.title, "summary": record.summary, "city": site.city_of[record.slug].name, "country": record.country, "topics": list(record.topics), "cynefin": record.cynefin.value if record.cynefin else None, "sources": [{"title": s.title, "url": s.url} for s in record.sources]}
+def export_record(site: Site, record: CaseStudy | EventReport, translations: list[dict] | None = None, url: str | None = None) -> dict:
+    """A record's front matter, normalised (ISO codes, slugs, ISO dates), plus type, slug, lang and url,
+    and where translations exist their language, title and URL."""
+    row: dict = {"type": record.kind, "slug": record.slug, "lang": record.lang, "url": url or record_url(record), "title": record.title, "summary": record.summary, "city": site.city_of[record.slug].name, "country": record.country, "topics": list(record.topics), "cynefin": record.cynefin.value if record.cynefin else None, "sources": [{"title": s.title, "url": s.url} for s in record.sources],
+                 "translations": translations or []}
     if isinstance(record, CaseStudy):
         row.update({
             "published": record.published.isoformat(),
@@ -132,7 +144,7 @@ def _csv_cell(value) -> str:
         return ""
     if isinstance(value, list):
         if value and isinstance(value[0], dict):
-            text = "; ".join(f"{v['title']} <{v['url']}>" for v in value)
+            text = "; ".join(f"{v['lang'] + ': ' if 'lang' in v else ''}{v['title']} <{v['url']}>" for v in value)
         else:
             text = "; ".join(str(v) for v in value)
     else:
@@ -143,8 +155,32 @@ def _csv_cell(value) -> str:
     return text
 
 
-def render_data_exports(site: Site) -> list[RenderedFile]:
-    records = [export_record(site, r) for r in (*site.case_studies.values(), *site.events.values())]
+def _original(sites: dict[str, Site], slug: str):
+    """A practice as written (not as a language tree shows it) and the trees that show a translation of it."""
+    default = next(iter(sites.values()))
+    versions = default.versions[record_url(default.practice(slug))]
+    original_lang = versions[0]
+    shown_as_written = [site for site in sites.values() if site.practice(slug).lang == original_lang]
+    record = shown_as_written[0].practice(slug) if shown_as_written else None
+    url = language_tree(shown_as_written[0].lang, default.languages) + record_url(record) if record else None
+    translations = [
+        {"lang": site.lang, "title": site.practice(slug).title, "url": language_tree(site.lang, site.languages) + record_url(site.practice(slug))}
+        for site in sites.values() if site.lang in versions[1:]
+    ]
+    return record, url, translations
+
+
+def render_data_exports(sites: dict[str, Site] | Site) -> list[RenderedFile]:
+    """data/practices.json and .csv: every practice as written, in its own language, with its translations."""
+    if isinstance(sites, Site):
+        sites = {sites.lang: sites}
+    site = next(iter(sites.values()))
+    records = []
+    for slug in (*site.case_studies, *site.events):
+        record, url, translations = _original(sites, slug)
+        if record is None:  # translated into every language of the site and written in none of them
+            record = site.practice(slug)
+        records.append(export_record(site, record, translations, url))
     records.sort(key=lambda r: (r["type"], r["slug"]))
     data = json.dumps({"schema": 1, "records": records}, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
     out = io.StringIO()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "EventReport",
     "Method",
     "FreePage",
+    "Translation",
     "Body",
     "Content",
     "Record",
@@ -111,9 +112,16 @@ class Participant:
 @dataclass(frozen=True, slots=True)
 class Topic:
     slug: str
-    label: str
+    label: str  # in the site's default language
     description: str
     origin: Origin
+    labels: tuple[tuple[str, str], ...] = ()  # (language, text) where topics.yml gives a map by language
+    descriptions: tuple[tuple[str, str], ...] = ()
+
+    def in_language(self, lang: str) -> Topic:
+        """This topic as a reader of ``lang`` sees it (the default language's text where none is given)."""
+        label, description = dict(self.labels).get(lang, self.label), dict(self.descriptions).get(lang, self.description)
+        return Topic(self.slug, label, description, self.origin, self.labels, self.descriptions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +134,12 @@ class SiteConfig:
     license: str | None
     repository: str | None
     origin: Origin
+    titles: tuple[tuple[str, str], ...] = ()  # (language, text) where site.yml gives a map by language
+    descriptions: tuple[tuple[str, str], ...] = ()
+
+    def in_language(self, lang: str) -> SiteConfig:
+        """The settings as a reader of ``lang`` sees them: title and description in that language where given."""
+        return replace(self, title=dict(self.titles).get(lang, self.title), description=dict(self.descriptions).get(lang, self.description))
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +250,24 @@ Record = CaseStudy | EventReport | Method | FreePage
 
 
 @dataclass(frozen=True, slots=True)
+class Translation:
+    """``<slug>.<lang>.md``: a record's text in another language. Facts it repeats are kept only to be
+    compared with the original's; the text fields replace the original's in that language's tree."""
+
+    origin: Origin
+    kind: str  # case-study, event, method or page, from the folder
+    slug: str  # the original's
+    lang: str
+    body: Body
+    values: tuple[tuple[str, object], ...] = ()  # every front-matter field it gives, validated
+    draft: bool = False
+
+    @property
+    def section(self) -> str:
+        return {"case-study": "case-studies", "event": "events", "method": "methods", "page": "pages"}[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """Everything loaded from a content folder, each kind sorted by slug."""
 
@@ -246,6 +278,7 @@ class Content:
     methods: tuple[Method, ...] = ()
     pages: tuple[FreePage, ...] = ()
     media: tuple[str, ...] = field(default=())  # paths relative to content/, e.g. media/a.jpg
+    translations: tuple[Translation, ...] = ()
     # (folder, slug) of files that exist but failed validation: references to them are not
     # reported again as unknown, so a run lists each real mistake once.
     invalid: frozenset[tuple[str, str]] = frozenset()

@@ -28,6 +28,7 @@ from generator.model import (
     Source,
     Stage,
     Status,
+    Translation,
     YearOrDate,
 )
 from generator.source import InvalidDate, SourceFile, YamlDocument
@@ -39,7 +40,7 @@ from generator.vocab import (
     did_you_mean,
 )
 
-__all__ = ["Invalid", "Vocabulary", "build_record", "SUMMARY_LIMIT", "IMAGE_LIMIT_BYTES", "FIELDS"]
+__all__ = ["Invalid", "Vocabulary", "build_record", "build_translation", "SUMMARY_LIMIT", "IMAGE_LIMIT_BYTES", "FIELDS", "TEXT_FIELDS"]
 
 SUMMARY_LIMIT = 300
 IMAGE_LIMIT_BYTES = 2 * 1024 * 1024
@@ -75,6 +76,8 @@ class Vocabulary:
     topics: frozenset[str]
     default_lang: str
     content_dir: Path
+    # each poster section's accepted H2 headings, in every language of the site (i18n.poster_section_names)
+    poster_sections: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -411,6 +414,14 @@ FIELDS: dict[str, dict[str, _Field]] = {
     },
 }
 
+# What a translation may change: the text. Everything else it gives must equal the original's (translations.py).
+TEXT_FIELDS = {
+    "case-study": ("title", "summary", "image_alt", "sources"),
+    "event": ("title", "summary", "event", "sources"),
+    "method": ("title", "summary", "duration", "group_size"),
+    "page": ("title", "summary"),
+}
+
 _RECORD_TYPES = {"case-study": CaseStudy, "event": EventReport, "method": Method, "page": FreePage}
 
 
@@ -452,6 +463,41 @@ def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body, voc
     content_path = "/".join(source_file.path.rsplit("/", 2)[-2:])
     origin = Origin(source_file.path, tuple(sorted(doc.lines.items())), content_path)
     return _RECORD_TYPES[kind](origin=origin, slug=slug_, body=body, **values), problems
+
+
+def build_translation(kind: str, slug_: str, lang: str, source_file: SourceFile, body: Body, vocabulary: Vocabulary):
+    """Validate a translation's front matter (``<slug>.<lang>.md``): the same fields as its kind, of which
+    only the text ones are required; returns (Translation or None, problems)."""
+    fields = {**FIELDS[kind], "lang": _F(language), "draft": _F(boolean)}
+    doc = source_file.front_matter
+    ctx = Context(doc, vocabulary)
+    problems: list[Problem] = []
+
+    def problem(path: str, message: str) -> None:
+        problems.append(Problem(source_file.path, doc.lines.get(path, doc.lines.get(path.split(".", 1)[0], 1)), path.split(".", 1)[0], message))
+
+    values: dict[str, Any] = {}
+    for key, value in doc.values.items():
+        spec = fields.get(key)
+        if spec is None:
+            problem(key, f"unknown field{did_you_mean(key, fields) or ' (allowed: ' + ', '.join(fields) + ')'}")
+            continue
+        try:
+            values[key] = spec.convert(value, key, ctx)
+        except Invalid as exc:
+            for failure in exc.all():
+                problem(failure.path or key, failure.message)
+    for key in TEXT_FIELDS[kind]:
+        if fields[key].required and key not in doc.values:
+            problems.append(Problem(source_file.path, 1, key, "is required but missing (a translation gives the text fields in its language)"))
+    if "lang" in values and values["lang"] != lang:
+        problem("lang", f"'{values['lang']}' differs from the file name's language '{lang}' ({slug_}.{lang}.md)")
+    if any(p.is_error for p in problems):
+        return None, problems
+    content_path = "/".join(source_file.path.rsplit("/", 2)[-2:])
+    origin = Origin(source_file.path, tuple(sorted(doc.lines.items())), content_path)
+    draft = values.pop("draft", False)
+    return Translation(origin, kind, slug_, lang, body, tuple(sorted(values.items())), draft), problems
 
 
 def _check_order(values: dict, doc: YamlDocument, problem) -> None:

@@ -23,9 +23,10 @@ from markupsafe import Markup
 
 from generator.errors import BuildFailed, Problem
 from generator.geo import Atlas, parse_atlas
+from generator.i18n import DEFAULT_THEME, catalog_translations, format_number, format_variables, language_name
 from generator.model import RenderedFile
 from generator.network import learning_graph
-from generator.site import Site, Term, record_url
+from generator.site import Site, Term, language_tree, record_url
 from generator.views import (
     card,
     case_study_view,
@@ -46,7 +47,6 @@ from generator.views import (
 
 __all__ = ["DEFAULT_THEME", "PAGE_SIZE", "RenderOptions", "PagePlan", "make_environment", "plan_pages", "render_page", "render_site", "world_atlas"]
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 WORLD_ASSET = DEFAULT_THEME / "data" / "world-110m.json"  # made by scripts/build-world-asset.py
 PAGE_SIZE = 100
 
@@ -69,15 +69,18 @@ class RenderOptions:
 
 @dataclass(frozen=True)
 class PagePlan:
-    path: str  # under the output folder, e.g. "case-studies/x/index.html"
+    path: str  # under the output folder, e.g. "case-studies/x/index.html" or "pt/case-studies/x/index.html"
     template: str
     context: dict = field(hash=False)
     source: str = ""
+    lang: str = "en"  # the language of the page's interface: which catalog renders it
 
 
-def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
-    """Templates from each theme folder in turn, so a custom theme overrides by file name."""
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(Path(d) / "templates")) for d in theme_dirs])
+def make_environment(theme_dirs: Iterable[Path], lang: str = "en") -> jinja2.Environment:
+    """Templates from each theme folder in turn, so a custom theme overrides by file name; the
+    interface strings in ``lang`` from the themes' catalogs."""
+    theme_dirs = tuple(Path(d) for d in theme_dirs)
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in theme_dirs])
     env = jinja2.Environment(
         loader=loader,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
@@ -87,18 +90,50 @@ def make_environment(theme_dirs: Iterable[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_null_translations(newstyle=True)  # catalogs per language come with the translations
+    _install_translations(env, catalog_translations(theme_dirs, lang), lang)
+    env.filters["number"] = lambda value: format_number(value, lang)
     env.globals["link"] = _link
+    env.globals["asset"] = _asset
     env.globals["render_card"] = _render_card
     env.globals["_card_cache"] = {}  # owned by this environment: one per build or worker batch
     return env
 
 
+def _install_translations(env: jinja2.Environment, translations, lang: str) -> None:
+    """Jinja's new-style gettext (``_("%(n)s cities", n=3)``), with numbers written the reader's way."""
+
+    @pass_context
+    def gettext(context, message: str, **variables) -> str:
+        text = translations.gettext(message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % format_variables(variables, lang)
+
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        text = translations.ngettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % format_variables(variables, lang)
+
+    env.add_extension("jinja2.ext.i18n")
+    env.newstyle_gettext = True
+    env.globals.update(gettext=gettext, ngettext=ngettext)
+
+
 @pass_context
-def _link(context, url: str) -> str:
-    """A root-relative URL as a link relative to the current page (naming index.html offline)."""
+def _link(context, url: str, tree: str | None = None) -> str:
+    """A URL of the current language tree (``case-studies/x/``) as a link relative to the current page,
+    naming index.html offline; ``tree`` ("pt/", or "" for the default language) links into another."""
     if context.get("offline") and (url == "" or url.endswith("/")):
         url += "index.html"
+    return context["root"] + (context.get("tree", "") if tree is None else tree) + url
+
+
+@pass_context
+def _asset(context, url: str) -> str:
+    """A file shared by every language tree (static/, media/, data/, pagefind/) as a relative link."""
     return context["root"] + url
 
 
@@ -119,12 +154,12 @@ def _render_card(context, item: dict, heading: str = "h3") -> Markup:
     """
     env = context.environment
     cache = env.globals["_card_cache"]
-    key = (heading, context.get("offline", False), context.get("lang"), repr(item))
+    key = (heading, context.get("offline", False), context.get("lang"), context.get("tree", ""), repr(item))
     html = cache.get(key)
     if html is None:
         html = env.get_template("card.html").render(
             item=item, heading=heading, root=_ROOT_TOKEN, offline=context.get("offline", False),
-            lang=context.get("lang"), dir=context.get("dir"),
+            lang=context.get("lang"), dir=context.get("dir"), tree=context.get("tree", ""),
         ).strip()
         cache[key] = html
     return Markup(html.replace(_ROOT_TOKEN, context["root"]))
@@ -151,22 +186,63 @@ def _paginated(base_url: str, items: list) -> list[tuple[str, list, dict]]:
     return pages
 
 
-def plan_pages(site: Site, options: RenderOptions) -> list[PagePlan]:
-    lang = site.content.config.language
-    common = {
+def plan_pages(sites: dict[str, Site] | Site, options: RenderOptions) -> list[PagePlan]:
+    """Every page of every language tree: the default language's at the root, the others under <lang>/."""
+    if isinstance(sites, Site):
+        sites = {sites.lang: sites}
+    plans: list[PagePlan] = []
+    for site in sites.values():
+        plans += _plan_tree(site, options)
+    default = next(iter(sites.values()))
+    plans.append(PagePlan("404.html", "404.html", {**_common(default, options), "root": default.content.config.base_url or "/", "page_url": "404.html",
+                                                   "offline": False, "languages": [], "alternates": []}, lang=default.lang))
+    return plans
+
+
+def _common(site: Site, options: RenderOptions) -> dict:
+    return {
         "site": site_view(site),
-        "lang": lang,
-        "dir": text_direction(lang),
+        "lang": site.lang,
+        "dir": text_direction(site.lang),
+        "tree": language_tree(site.lang, site.languages),
         "offline": options.offline,
         "search_enabled": options.search,
         "live_reload": options.live_reload,
         "content_security_policy": CONTENT_SECURITY_POLICY,
     }
+
+
+def _language_links(site: Site, versions: tuple[str, ...] | None) -> tuple[list[dict], list[dict]]:
+    """The language switcher of a page (every language of the site, each marked when the page's text
+    is not in it) and its hreflang alternates (the languages its text exists in)."""
+    if len(site.languages) < 2:
+        return [], []
+    switcher = [
+        {"lang": lang, "name": _autonym(lang), "tree": language_tree(lang, site.languages), "current": lang == site.lang,
+         "translated": versions is None or lang in versions}
+        for lang in site.languages
+    ]
+    return switcher, [{"lang": s["lang"], "tree": s["tree"]} for s in switcher if s["translated"]]
+
+
+@lru_cache(maxsize=64)
+def _autonym(lang: str) -> str:
+    name = language_name(lang, lang)
+    return name[:1].upper() + name[1:]
+
+
+def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
+    lang = site.lang
+    tree = language_tree(lang, site.languages)
+    common = _common(site, options)
     plans: list[PagePlan] = []
+    shared_links = _language_links(site, None)
 
     def add(url: str, template: str, source: str = "", **context) -> None:
-        path = f"{url}index.html"
-        plans.append(PagePlan(path, template, {**common, "root": _root(path), "page_url": url, **context}, source))
+        path = f"{tree}{url}index.html"
+        languages, alternates = _language_links(site, site.versions[url]) if url in site.versions else shared_links
+        plans.append(PagePlan(path, template, {**common, "root": _root(path), "page_url": url, "languages": languages, "alternates": alternates, **context},
+                              source, lang))
 
     def add_list(url: str, template: str, slugs, **context) -> None:
         cards = [card(site, s, lang) for s in slugs]
@@ -191,15 +267,13 @@ def plan_pages(site: Site, options: RenderOptions) -> list[PagePlan]:
 
     for study in site.case_studies.values():
         add(record_url(study), "case_study.html", study.origin.path, page=case_study_view(site, study, lang, options.build_year), section="case-studies",
-            locator=locator_view(atlas, study.country, [study.coordinates] if study.coordinates else []),
-            content_lang=study.lang, content_dir=text_direction(study.lang))
+            locator=locator_view(atlas, study.country, [study.coordinates] if study.coordinates else []))
     for event in site.events.values():
-        add(record_url(event), "event.html", event.origin.path, page=event_view(site, event, lang), section="events",
-            content_lang=event.lang, content_dir=text_direction(event.lang))
+        add(record_url(event), "event.html", event.origin.path, page=event_view(site, event, lang), section="events")
     for method in site.methods.values():
         add(record_url(method), "method.html", method.origin.path, page=method_view(site, method, lang), section="methods")
     for page in site.pages.values():
-        add(record_url(page), "page.html", page.origin.path, page=page_view(page), section=page.slug)
+        add(record_url(page), "page.html", page.origin.path, page=page_view(site, page, lang), section=page.slug)
 
     network = learning_graph(site)
     for taxonomy, template in (("topics", "terms.html"), ("cities", "terms.html"), ("countries", "terms.html"), ("sdgs", "terms.html"), ("cynefin", "cynefin.html")):
@@ -224,7 +298,6 @@ def plan_pages(site: Site, options: RenderOptions) -> list[PagePlan]:
     for old, new, source in site.redirects:
         add(old, "redirect.html", source, target=new)
     add("search/", "search.html", section="search")
-    plans.append(PagePlan("404.html", "404.html", {**common, "root": site.content.config.base_url or "/", "page_url": "404.html", "offline": False}))
     return plans
 
 
@@ -258,20 +331,26 @@ def _template_problem(exc: Exception, plan: PagePlan) -> Problem:
 
 
 def render_offline_search_index(site: Site, options: RenderOptions) -> RenderedFile:
-    """The offline search's index as a plain script: file:// pages cannot fetch JSON."""
-    lang = site.content.config.language
+    """A language tree's offline search index as a plain script: file:// pages cannot fetch JSON."""
+    lang = site.lang
     slugs = sorted([*site.case_studies, *site.events])
     documents = [search_document(site, slug, lang, options.build_year) for slug in slugs]
     data = json.dumps({"documents": documents}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return RenderedFile("search/offline-index.js", f"window.PRACTICE_SEARCH = {data};\n".encode("utf-8"))
+    return RenderedFile(f"{language_tree(lang, site.languages)}search/offline-index.js", f"window.PRACTICE_SEARCH = {data};\n".encode("utf-8"))
 
 
 _PAGES_PER_WORKER = 400
 
 
 def _render_range(theme_dirs: tuple[Path, ...], plans: list[PagePlan], start: int, stop: int) -> list[RenderedFile]:
-    env = make_environment(theme_dirs)  # one per process: environments do not cross processes
-    return [render_page(env, plan) for plan in plans[start:stop]]
+    environments: dict[str, jinja2.Environment] = {}  # one per language and process: they do not cross processes
+    files = []
+    for plan in plans[start:stop]:
+        env = environments.get(plan.lang)
+        if env is None:
+            env = environments[plan.lang] = make_environment(theme_dirs, plan.lang)
+        files.append(render_page(env, plan))
+    return files
 
 
 def _render_child(theme_dirs, plans, start: int, stop: int, connection) -> None:
@@ -319,16 +398,19 @@ def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers:
             child.join()
 
 
-def render_site(site: Site, theme_dirs: tuple[Path, ...], options: RenderOptions, jobs: int | None = None) -> list[RenderedFile]:
-    """Every page, in plan order; in forked worker processes when there are enough pages to pay for them."""
-    plans = plan_pages(site, options)
+def render_site(sites: dict[str, Site] | Site, theme_dirs: tuple[Path, ...], options: RenderOptions, jobs: int | None = None) -> list[RenderedFile]:
+    """Every page of every language tree, in plan order; in forked worker processes when there are enough
+    pages to pay for them."""
+    if isinstance(sites, Site):
+        sites = {sites.lang: sites}
+    plans = plan_pages(sites, options)
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(plans) // _PAGES_PER_WORKER)
     if workers > 1 and len(plans) > 1 and "fork" in multiprocessing.get_all_start_methods():
         files = _render_forked(theme_dirs, plans, workers)
     else:
         files = _render_range(theme_dirs, plans, 0, len(plans))
     if options.offline:
-        files.append(render_offline_search_index(site, options))
+        files += [render_offline_search_index(site, options) for site in sites.values()]
     return files
 
 

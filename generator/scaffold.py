@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from generator.config import load_topics
+from generator.config import load_site_config, load_topics
 from generator.content import POSTER_SECTIONS
 from generator.errors import ExitCode
 from generator.model import CynefinDomain, Stage
@@ -61,10 +61,11 @@ def scaffold(kind: str, title: str, content_dir: Path, flags: dict, *, interacti
     path = content_dir / _FOLDERS[kind] / f"{slug}.md"
     if path.exists() or path.is_symlink():
         raise ScaffoldError(f"{path} already exists; choose another title or edit that file", ExitCode.USAGE)
-    topics_found, _ = load_topics(content_dir, content_dir.as_posix(), "en")
+    config, _ = load_site_config(content_dir, content_dir.as_posix())
+    topics_found, _ = load_topics(content_dir, content_dir.as_posix(), config.languages if config else ("en",))
     topics = [t.slug for t in topics_found]
     methods_dir = content_dir / "methods"
-    methods = sorted(p.stem for p in methods_dir.glob("*.md")) if methods_dir.is_dir() else []
+    methods = sorted(p.stem for p in methods_dir.glob("*.md") if "." not in p.stem)  # not translations if methods_dir.is_dir() else []
     values = {
         "summary": flags.get("summary"),
         "city": flags.get("city"),

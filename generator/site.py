@@ -19,15 +19,21 @@ from generator.model import (
     Method,
     Record,
 )
+from generator.translations import check_translations, localise_content, text_versions
 from generator.vocab import country_name, did_you_mean, slugify
 
-__all__ = ["RESERVED_SLUGS", "Term", "City", "Site", "assemble", "record_url"]
+__all__ = ["RESERVED_SLUGS", "Term", "City", "Site", "assemble", "assemble_languages", "record_url", "language_tree"]
 
 # Top-level paths of the built site that a free page may not take.
 RESERVED_SLUGS = frozenset({
     "case-studies", "events", "methods", "topics", "cynefin", "cities", "countries", "sdgs", "media",
     "search", "data", "map", "network", "pagefind", "download", "static", "page", "feed", "sitemap", "404",
 })
+
+
+def language_tree(lang: str, languages: tuple[str, ...]) -> str:
+    """Where a language's pages live: the default language at the root, every other under <lang>/."""
+    return "" if lang == languages[0] else f"{lang}/"
 
 
 def record_url(record: Record) -> str:
@@ -80,6 +86,9 @@ class Site:
     case_studies_by_method: dict[str, tuple[str, ...]] = field(default_factory=dict)
     participants: dict[str, tuple[tuple[str, City | None], ...]] = field(default_factory=dict)
     redirects: tuple[tuple[str, str, str], ...] = ()  # (old url, new url, source file)
+    lang: str = "en"  # the language of this tree: its interface, and its records' text where translated
+    languages: tuple[str, ...] = ("en",)  # every language of the site, the default first
+    versions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # record url -> languages of its text, original first
 
     def practice(self, slug: str) -> CaseStudy | EventReport:
         return self.case_studies.get(slug) or self.events[slug]
@@ -164,10 +173,25 @@ def _alias_clashes(content: Content) -> list[Problem]:
     return problems
 
 
-def assemble(content: Content, *, drafts: bool = False) -> tuple[Site | None, list[Problem]]:
-    problems = _check_references(content, drafts)
+def assemble(content: Content, *, drafts: bool = False, lang: str | None = None) -> tuple[Site | None, list[Problem]]:
+    """The site in one language (the default one unless ``lang`` is given), or the problems that prevent it."""
+    problems = _check_references(content, drafts) + check_translations(content)
     if problems:
         return None, problems
+    return _assemble(content, lang or content.config.language, drafts), []
+
+
+def assemble_languages(content: Content, *, drafts: bool = False) -> tuple[dict[str, Site] | None, list[Problem]]:
+    """One site per language of site.yml, the default first: the trees of the built site."""
+    problems = _check_references(content, drafts) + check_translations(content)
+    if problems:
+        return None, problems
+    return {lang: _assemble(content, lang, drafts) for lang in content.config.languages}, []
+
+
+def _assemble(original: Content, lang: str, drafts: bool) -> Site:
+    versions = text_versions(original, drafts=drafts)
+    content = localise_content(original, lang, drafts=drafts)
     keep = (lambda r: True) if drafts else (lambda r: not r.draft)
     studies = {r.slug: r for r in sorted(content.case_studies, key=lambda r: r.slug) if keep(r)}
     events = {r.slug: r for r in sorted(content.events, key=lambda r: r.slug) if keep(r)}
@@ -208,7 +232,7 @@ def assemble(content: Content, *, drafts: bool = False) -> tuple[Site | None, li
         events=events,
         methods=methods,
         pages=pages,
-        taxonomies=_taxonomies(content, studies, events, city_of),
+        taxonomies=_taxonomies(content, studies, events, city_of, lang),
         city_of=city_of,
         events_discussing=ordered(discussing),
         related=ordered(related),
@@ -220,8 +244,12 @@ def assemble(content: Content, *, drafts: bool = False) -> tuple[Site | None, li
             (f"{r.section}/{alias}/", record_url(r), r.origin.path)
             for r in (*studies.values(), *events.values()) for alias in r.aliases
         )),
+        lang=lang,
+        languages=content.config.languages,
+        versions={record_url(r): versions[(("pages" if r.kind == "page" else r.section), r.slug)]
+                  for r in (*studies.values(), *events.values(), *methods.values(), *pages.values())},
     )
-    return site, []
+    return site
 
 
 def _cities(records) -> tuple[dict[str, City], dict[tuple[str, str], City]]:
@@ -240,7 +268,7 @@ def _match_city(participant, cities: dict[tuple[str, str], City]) -> City | None
     return matches[0] if len(matches) == 1 else None
 
 
-def _taxonomies(content: Content, studies: dict, events: dict, city_of: dict[str, City]) -> dict[str, tuple[Term, ...]]:
+def _taxonomies(content: Content, studies: dict, events: dict, city_of: dict[str, City], lang: str) -> dict[str, tuple[Term, ...]]:
     records = [*studies.values(), *events.values()]
 
     def term(taxonomy: str, key: str, label: str, url: str, members) -> Term:
@@ -258,8 +286,8 @@ def _taxonomies(content: Content, studies: dict, events: dict, city_of: dict[str
         by_city[city_of[r.slug]].append(r)
     cities = tuple(term("cities", f"{c.country.lower()}/{c.slug}", c.name, c.url, by_city[c]) for c in sorted(by_city, key=lambda c: (c.name.casefold(), c.country)))
     countries = tuple(
-        term("countries", cc.lower(), country_name(cc), f"countries/{cc.lower()}/", [r for r in records if r.country == cc])
-        for cc in sorted({r.country for r in records}, key=lambda cc: country_name(cc))
+        term("countries", cc.lower(), country_name(cc, lang), f"countries/{cc.lower()}/", [r for r in records if r.country == cc])
+        for cc in sorted({r.country for r in records}, key=lambda cc: (country_name(cc, lang).casefold(), cc))
     )
     sdgs = tuple(term("sdgs", str(n), str(n), f"sdgs/{n}/", [r for r in studies.values() if n in r.sdgs]) for n in range(1, 18))
     return {"topics": topics, "cynefin": domains, "cities": cities, "countries": countries, "sdgs": sdgs}

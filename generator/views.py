@@ -16,7 +16,8 @@ from babel.dates import format_date
 from generator.geo import LEVELS, Atlas, Marker, locator_map, world_map
 from generator.model import CaseStudy, CynefinDomain, EventReport, FreePage, Method
 from generator.network import LEARNED, MAX_DRAWN, MET, connected, drawing
-from generator.site import City, Site, Term, record_url
+from generator.i18n import language_name
+from generator.site import City, Site, Term, language_tree, record_url
 from generator.vocab import country_name
 
 __all__ = ["site_view", "card", "search_document", "plain_text", "case_study_view", "event_view", "method_view", "page_view", "term_view", "text_direction", "long_date",
@@ -50,6 +51,26 @@ def site_view(site: Site) -> dict:
         "base_url": config.base_url,
         "pages": [{"title": p.title, "url": record_url(p)} for p in site.pages.values()],
     }
+
+
+def translation_view(site: Site, record, lang: str) -> dict:
+    """Whether the record's text on this tree's page is the original, a translation or the untranslated
+    original, with the language names in the page's language and the tree that shows the original."""
+    versions = site.versions.get(record_url(record), (record.lang,))
+    original = versions[0]
+    if record.lang != lang:
+        status = "untranslated"
+    elif original != lang:
+        status = "translated"
+    else:
+        status = "original"
+    if original in site.languages:
+        original_tree = language_tree(original, site.languages)
+    else:  # written in a language the site does not speak: the first tree without a translation shows it
+        untranslated = [other for other in site.languages if other not in versions]
+        original_tree = language_tree(untranslated[0], site.languages) if untranslated else None
+    return {"status": status, "language": language_name(lang, lang), "original": language_name(original, lang), "original_lang": original,
+            "original_tree": original_tree}
 
 
 def _city(city: City) -> dict:
@@ -130,6 +151,7 @@ def case_study_view(site: Site, study: CaseStudy, lang: str, build_year: int) ->
         "events": _cards(site, site.events_discussing.get(study.slug, ()), lang),
         "related": _cards(site, site.related.get(study.slug, ()), lang),
         "source_file": study.origin.content_path,
+        "translation": translation_view(site, study, lang),
     })
     return view
 
@@ -151,6 +173,7 @@ def event_view(site: Site, event: EventReport, lang: str) -> dict:
         "sources": _sources(event),
         "search_years": sorted({str(event.date.year), str((event.end_date or event.date).year)}),
         "source_file": event.origin.content_path,
+        "translation": translation_view(site, event, lang),
     })
     return view
 
@@ -170,12 +193,14 @@ def method_view(site: Site, method: Method, lang: str) -> dict:
         "events": _cards(site, site.events_by_method.get(method.slug, ()), lang),
         "case_studies": _cards(site, site.case_studies_by_method.get(method.slug, ()), lang),
         "source_file": method.origin.content_path,
+        "translation": translation_view(site, method, lang),
     })
     return view
 
 
-def page_view(page: FreePage) -> dict:
-    return {"title": page.title, "summary": page.summary, "body": page.body.html, "lang": page.lang, "dir": text_direction(page.lang), "url": record_url(page), "source_file": page.origin.content_path}
+def page_view(site: Site, page: FreePage, lang: str) -> dict:
+    return {"title": page.title, "summary": page.summary, "body": page.body.html, "lang": page.lang, "dir": text_direction(page.lang), "url": record_url(page),
+            "source_file": page.origin.content_path, "translation": translation_view(site, page, lang)}
 
 
 def term_view(site: Site, term: Term, lang: str) -> dict:

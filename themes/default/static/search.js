@@ -16,6 +16,21 @@ function showFacts(result) {
   return result;
 }
 
+// Pagefind names each filter group by its key (topic, cynefin...); show the page's language's label instead.
+function relabelFilters(target, labels) {
+  function relabel() {
+    target.querySelectorAll(".pagefind-ui__filter-name, .pagefind-ui__filter-group-label").forEach(function (element) {
+      var key = element.textContent.trim();
+      if (!element.hasAttribute("data-key") && Object.prototype.hasOwnProperty.call(labels, key)) {
+        element.setAttribute("data-key", key);
+        element.textContent = labels[key];
+      }
+    });
+  }
+  new MutationObserver(relabel).observe(target, { childList: true, subtree: true });
+  relabel();
+}
+
 window.addEventListener("DOMContentLoaded", function () {
   var target = document.getElementById("search");
   if (!target || typeof PagefindUI === "undefined") return;
@@ -31,6 +46,7 @@ window.addEventListener("DOMContentLoaded", function () {
   // Pagefind's input carries only a title; give it a real accessible name (WCAG 1.3.1, 4.1.2).
   var input = target.querySelector(".pagefind-ui__search-input");
   if (input) input.setAttribute("aria-label", target.dataset.label);
+  relabelFilters(target, JSON.parse(target.dataset.filterLabels || "{}"));
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 });
