@@ -57,10 +57,10 @@ def test_keyboard_user_can_skip_to_content(page, site_url):
     expect(page).to_have_url(f"{site_url}#main")
 
 
-@pytest.mark.parametrize("path", ["", "case-studies/matola-participatory-budgeting/", "cynefin/", "cynefin/complex/", "search/?q=budget", "events/bogota-2016-peer-review-la-paz/", "methods/world-cafe/", "topics/"])
+@pytest.mark.parametrize("path", ["", "case-studies/matola-participatory-budgeting/", "cynefin/", "cynefin/complex/", "search/?q=budget", "events/bogota-2016-peer-review-la-paz/", "methods/world-cafe/", "topics/", "pt/case-studies/matola-participatory-budgeting/", "fr/case-studies/porto-alegre-participatory-budgeting/", "pt/search/?q=cidade", "es/"])
 def test_no_serious_accessibility_violations(page, site_url, path):
     page.goto(site_url + path)
-    if path.startswith("search/"):
+    if "search/" in path:
         expect(page.locator(".pagefind-ui__result-link").first).to_be_visible(timeout=10000)
     results = Axe().run(page)
     serious = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
@@ -81,3 +81,38 @@ def test_results_show_city_domain_and_summary(page, site_url):
     result = page.locator(".pagefind-ui__result", has=page.locator("a", has_text="Participatory budgeting in Matola"))
     expect(result.locator(".result-facts")).to_have_text("Matola · Complex", timeout=10000)
     expect(result.locator(".pagefind-ui__result-excerpt").first).to_contain_text("South–South cooperation")
+
+
+def test_the_portuguese_tree_finds_a_practice_through_another_word_form(page, site_url):
+    """pt/ pages are <html lang="pt">, so Pagefind builds a Portuguese index with Portuguese stemming:
+    'cidades' finds the practice whose text says only 'cidade'."""
+    page.goto(f"{site_url}pt/search/?q=cidades")
+    result = page.locator(TOP_RESULTS, has_text="Orçamento Participativo em Porto Alegre")
+    expect(result).to_have_count(1, timeout=10000)
+    assert result.get_attribute("href").endswith("/pt/case-studies/porto-alegre-participatory-budgeting/")
+    expect(page.locator(".pagefind-ui__filter-name").first).to_be_visible()
+    names = page.locator(".pagefind-ui__filter-name").all_inner_texts()
+    assert "Tipo" in names and "Tema" in names and "type" not in names  # the filters speak Portuguese
+    result.click()
+    expect(page.locator("html")).to_have_attribute("lang", "pt")
+    expect(page.get_by_role("navigation", name="Idiomas").get_by_role("link", name="English")).to_be_visible()
+
+
+def test_the_english_search_does_not_return_portuguese_pages(page, site_url):
+    page.goto(f"{site_url}search/?q=participatory")
+    _result_count(page)
+    hrefs = [a.get_attribute("href") for a in page.locator(TOP_RESULTS).all()]
+    assert hrefs and not [h for h in hrefs if re.search(r"/(pt|fr|es)/", h)]
+
+
+def test_a_reader_switches_language_and_stays_on_the_same_page(page, site_url):
+    page.goto(f"{site_url}case-studies/bogota-public-space-defence/")
+    page.get_by_role("navigation", name="Languages").get_by_role("link", name="Español").click()
+    expect(page).to_have_url(f"{site_url}es/case-studies/bogota-public-space-defence/")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("h1")).to_have_attribute("data-pagefind-meta", "title")
+    expect(page.locator("nav.main-nav")).to_contain_text("Estudios de caso")
+    page.get_by_role("navigation", name="Idiomas").get_by_role("link", name="Français").click()
+    expect(page).to_have_url(f"{site_url}fr/case-studies/bogota-public-space-defence/")
+    expect(page.locator("h1")).to_have_attribute("lang", "en")  # no French text yet: the English original, marked
+    expect(page.locator(".translation-note")).to_contain_text("pas encore été traduit en français")

@@ -20,7 +20,7 @@ function showFacts(result) {
 function relabelFilters(target, labels) {
   function relabel() {
     target.querySelectorAll(".pagefind-ui__filter-name, .pagefind-ui__filter-group-label").forEach(function (element) {
-      var key = element.textContent.trim();
+      var key = element.textContent.trim().toLowerCase();  // Pagefind shows "topic" as "Topic"
       if (!element.hasAttribute("data-key") && Object.prototype.hasOwnProperty.call(labels, key)) {
         element.setAttribute("data-key", key);
         element.textContent = labels[key];
