@@ -9,6 +9,7 @@ import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from generator.content import load_content
 from generator.errors import BuildFailed, Problem, Severity, sorted_problems
@@ -60,6 +61,13 @@ class BuildResult:
     seconds: float
     config: SiteConfig | None  # None when nothing changed and nothing was loaded
     unchanged: bool = False
+    pages: int = 0  # HTML pages rendered
+    # Files whose bytes equal the previous output's, so that the previous file was kept. Always 0 for now:
+    # output.py writes every file afresh into the staging folder and swaps the whole folder in, so no file
+    # is ever kept, and telling which bytes are unchanged would mean reading the whole previous output.
+    # It counts once writing hard-links unchanged files from the previous output (docs/performance.md).
+    reused: int = 0
+    workers: int = 0  # processes that rendered the pages
 
 
 def check_content(content_dir: Path, *, drafts: bool = False, base_url: str | None = None, jobs: int | None = None,
@@ -160,8 +168,9 @@ def _remember_build(options: BuildOptions, inputs: str, result: BuildResult) -> 
         pass  # a cache that cannot be written costs speed, never correctness
 
 
-def build_site(options: BuildOptions, environ=os.environ) -> BuildResult:
-    """Build the site; with a cache folder, a build whose inputs and output are as they were does nothing."""
+def build_site(options: BuildOptions, environ=os.environ, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    """Build the site; with a cache folder, a build whose inputs and output are as they were does nothing.
+    ``progress`` is called with (pages rendered, pages in all) while pages are rendered."""
     started = time.monotonic()
     inputs = None
     if options.cache_dir is not None:
@@ -171,7 +180,7 @@ def build_site(options: BuildOptions, environ=os.environ) -> BuildResult:
             unchanged = _unchanged_since_last_build(options, inputs)
         if unchanged is not None:
             return replace(unchanged, seconds=time.monotonic() - started)
-    result = _build(options, environ, started)
+    result = _build(options, environ, started, progress)
     if inputs is not None:
         _remember_build(options, inputs, result)
     return result
@@ -189,7 +198,7 @@ def _theme_links(options: BuildOptions) -> list[Problem]:
     return problems
 
 
-def _build(options: BuildOptions, environ, started: float) -> BuildResult:
+def _build(options: BuildOptions, environ, started: float, progress: Callable[[int, int], None] | None = None) -> BuildResult:
     if links := _theme_links(options):
         raise BuildFailed(links)
     sites, problems = load_sites(options.content_dir, drafts=options.drafts, base_url=options.base_url, jobs=options.jobs, cache_dir=options.cache_dir)
@@ -200,7 +209,8 @@ def _build(options: BuildOptions, environ, started: float) -> BuildResult:
 
     theme_dirs = tuple(_theme_dirs(options))
     render_options = RenderOptions(build_year_from_environment(environ), options.offline, options.search, options.live_reload)
-    pages = render_site(sites, theme_dirs, render_options, options.jobs)
+    rendering: dict = {}
+    pages = render_site(sites, theme_dirs, render_options, options.jobs, progress, rendering)
     files = pages + render_data_exports(sites) + render_sitemap(site, [p.path for p in pages])
     for tree in sites.values():
         files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext)
@@ -215,7 +225,8 @@ def _build(options: BuildOptions, environ, started: float) -> BuildResult:
             run_pagefind(staging)
         write_manifest(staging)
         swap_in(staging, options.out_dir)
-    return BuildResult(tuple(p for p in problems if not p.is_error), len(files), time.monotonic() - started, site.content.config)
+    return BuildResult(tuple(p for p in problems if not p.is_error), len(files), time.monotonic() - started, site.content.config,
+                       pages=rendering["pages"], reused=0, workers=rendering["workers"])
 
 
 def build_bundle(options: BuildOptions, target: Path, environ=os.environ) -> BuildResult:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -38,6 +40,57 @@ def _in_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+def _in_ci(environ) -> bool:
+    """Whether this runs in continuous integration: CI set to anything but empty, 0, false or no."""
+    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _wants_progress(stream, environ) -> bool:
+    """A progress bar only for a person watching: standard error is a terminal, and not in CI."""
+    try:
+        return stream.isatty() and not _in_ci(environ)
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+_PROGRESS_DELAY = 1.0  # seconds a build runs before its progress bar appears
+
+
+class _ProgressBar:
+    """``Rendering pages [#######-------------] 3800/10745`` on one line of standard error, redrawn in
+    place with a carriage return. It appears only once the build has run for ``delay`` seconds, so that
+    quick builds print nothing but their summary, and ``clear`` blanks the line again."""
+
+    WIDTH = 20
+
+    def __init__(self, stream, started: float, delay: float = 1.0, clock=time.monotonic) -> None:
+        self.stream, self.started, self.delay, self.clock = stream, started, delay, clock
+        self.drawn: float | None = None  # when the line was last drawn
+        self.length = 0  # the characters it holds
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if now - self.started < self.delay:
+            return
+        if self.drawn is not None and done < total and now - self.drawn < 0.1:
+            return  # at most ten redraws a second, but always the last one
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        line = f"Rendering pages [{'#' * filled}{'-' * (self.WIDTH - filled)}] {done}/{total}"
+        self.stream.write("\r" + line.ljust(self.length))
+        self.stream.flush()
+        self.drawn, self.length = now, max(self.length, len(line))
+
+    def clear(self) -> None:
+        if self.drawn is not None:
+            self.stream.write("\r" + " " * self.length + "\r")
+            self.stream.flush()
+            self.drawn, self.length = None, 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _print_problems(problems) -> None:
     if problems:
         click.echo(format_text(problems), err=True, nl=False)
@@ -65,15 +118,21 @@ def cli() -> None:
 def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_dir) -> None:
     """Build the site from the content folder."""
     options = BuildOptions(content_dir, out_dir, theme_dir, base_url, drafts, offline, not no_search, jobs, cache_dir=cache_dir)
+    progress = _ProgressBar(sys.stderr, time.monotonic(), _PROGRESS_DELAY) if _wants_progress(sys.stderr, os.environ) else None
     try:
-        result = build_site(options)
+        try:
+            result = build_site(options, progress=progress)
+        finally:
+            if progress is not None:
+                progress.clear()
     except (BuildFailed, EnvironmentFailure, OSError) as exc:
         _fail(exc)
     _print_problems(result.warnings)
     if result.unchanged:
         click.echo(f"Nothing changed since the last build of {out_dir} (checked in {result.seconds:.1f} s).", err=True)
     else:
-        click.echo(f"Built {result.files} files into {out_dir} in {result.seconds:.1f} s.", err=True)
+        click.echo(f"Built {_count(result.files, 'file')} ({_count(result.pages, 'page')}, {result.reused} reused) into {out_dir} "
+                   f"in {result.seconds:.1f} s with {_count(result.workers, 'worker')}.", err=True)
 
 
 @cli.command()

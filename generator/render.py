@@ -15,7 +15,7 @@ import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import jinja2
 from jinja2 import pass_context
@@ -342,7 +342,9 @@ def render_offline_search_index(site: Site, options: RenderOptions) -> RenderedF
 _PAGES_PER_WORKER = 400
 
 
-def _render_range(theme_dirs: tuple[Path, ...], plans: list[PagePlan], start: int, stop: int) -> list[RenderedFile]:
+def _render_range(theme_dirs: tuple[Path, ...], plans: list[PagePlan], start: int, stop: int,
+                  rendered: Callable[[int], None] | None = None) -> list[RenderedFile]:
+    """Render plans[start:stop]; ``rendered`` is told how many of them are done after each page."""
     environments: dict[str, jinja2.Environment] = {}  # one per language and process: they do not cross processes
     files = []
     for plan in plans[start:stop]:
@@ -350,12 +352,19 @@ def _render_range(theme_dirs: tuple[Path, ...], plans: list[PagePlan], start: in
         if env is None:
             env = environments[plan.lang] = make_environment(theme_dirs, plan.lang)
         files.append(render_page(env, plan))
+        if rendered is not None:
+            rendered(len(files))
     return files
 
 
-def _render_child(theme_dirs, plans, start: int, stop: int, connection) -> None:
+def _render_child(theme_dirs, plans, start: int, stop: int, connection, counts=None, slot: int = 0) -> None:
+    """A forked worker: its pages (or what went wrong) over ``connection`` at the end; meanwhile, if
+    ``counts`` (shared memory) is given, how many it has rendered in ``counts[slot]``."""
+    def rendered(done: int) -> None:
+        counts[slot] = done
+
     try:
-        connection.send(("done", _render_range(theme_dirs, plans, start, stop)))
+        connection.send(("done", _render_range(theme_dirs, plans, start, stop, rendered if counts is not None else None)))
     except BuildFailed as exc:
         connection.send(("failed", exc))
     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
@@ -364,22 +373,45 @@ def _render_child(theme_dirs, plans, start: int, stop: int, connection) -> None:
         connection.close()
 
 
-def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers: int) -> list[RenderedFile]:
+def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers: int,
+                   progress: Callable[[int, int], None] | None = None) -> list[RenderedFile]:
     """Render ranges of the plans in forked children (which inherit the plans instead of receiving
-    them pickled) and one range here; results come back in plan order."""
+    them pickled) and one range here; results come back in plan order.
+
+    For ``progress``, each process keeps its count of rendered pages in its own slot of a small
+    shared array (no lock: one writer per slot); this process adds them up between its own pages and
+    while it waits for the children's results.
+    """
     context = multiprocessing.get_context("fork")
     size = -(-len(plans) // workers)
     ranges = [(i, min(i + size, len(plans))) for i in range(0, len(plans), size)]
+    counts = context.RawArray("q", len(ranges)) if progress is not None else None
+    reported = 0
+
+    def report() -> None:
+        nonlocal reported
+        done = sum(counts)
+        if done > reported:
+            reported = done
+            progress(done, len(plans))
+
+    def rendered_here(done: int) -> None:
+        counts[0] = done
+        report()
+
     children = []
     try:
-        for start, stop in ranges[1:]:
+        for slot, (start, stop) in enumerate(ranges[1:], start=1):
             receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(target=_render_child, args=(theme_dirs, plans, start, stop, sender), daemon=True)
+            child = context.Process(target=_render_child, args=(theme_dirs, plans, start, stop, sender, counts, slot), daemon=True)
             child.start()
             sender.close()
             children.append((child, receiver))
-        files = _render_range(theme_dirs, plans, *ranges[0])
+        files = _render_range(theme_dirs, plans, *ranges[0], rendered_here if counts is not None else None)
         for _child, receiver in children:
+            if counts is not None:
+                while not receiver.poll(0.1):  # also true once the child died: recv then fails as before
+                    report()
             try:
                 status, value = receiver.recv()
             except EOFError:
@@ -389,6 +421,8 @@ def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers:
             if status == "crashed":
                 raise RuntimeError(f"a rendering worker failed: {value}")
             files += value
+        if counts is not None:
+            report()
         return files
     finally:
         for child, receiver in children:
@@ -398,17 +432,27 @@ def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers:
             child.join()
 
 
-def render_site(sites: dict[str, Site] | Site, theme_dirs: tuple[Path, ...], options: RenderOptions, jobs: int | None = None) -> list[RenderedFile]:
+def render_site(sites: dict[str, Site] | Site, theme_dirs: tuple[Path, ...], options: RenderOptions, jobs: int | None = None,
+                progress: Callable[[int, int], None] | None = None, stats: dict | None = None) -> list[RenderedFile]:
     """Every page of every language tree, in plan order; in forked worker processes when there are enough
-    pages to pay for them."""
+    pages to pay for them.
+
+    ``progress``, if given, is called in this process with (pages rendered so far, pages in all), with
+    counts that only grow and end at the total. ``stats``, if given, is filled in with ``pages`` (the
+    pages rendered) and ``workers`` (the processes that rendered them). Neither changes the output.
+    """
     if isinstance(sites, Site):
         sites = {sites.lang: sites}
     plans = plan_pages(sites, options)
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(plans) // _PAGES_PER_WORKER)
     if workers > 1 and len(plans) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        files = _render_forked(theme_dirs, plans, workers)
+        files = _render_forked(theme_dirs, plans, workers, progress)
+        workers = len(range(0, len(plans), -(-len(plans) // workers)))  # the ranges _render_forked made
     else:
-        files = _render_range(theme_dirs, plans, 0, len(plans))
+        workers = 1
+        files = _render_range(theme_dirs, plans, 0, len(plans), (lambda done: progress(done, len(plans))) if progress is not None else None)
+    if stats is not None:
+        stats.update(pages=len(plans), workers=workers)
     if options.offline:
         files += [render_offline_search_index(site, options) for site in sites.values()]
     return files
