@@ -8,6 +8,7 @@ import os
 import tempfile
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -15,12 +16,15 @@ from generator.content import load_content
 from generator.errors import BuildFailed, Problem, Severity, sorted_problems
 from generator.exports import render_data_exports, render_feeds, render_offline_readme, render_sitemap
 from generator.media import MediaError, strip_metadata
-from generator.cache import tree_fingerprint
+from generator.cache import load_snapshot, save_snapshot, tree_fingerprint
 from generator.mirror import MANIFEST_PATH, matches_manifest_quickly, write_bundle, write_manifest
 from generator.model import RenderedFile, SiteConfig
 from generator.output import (
     check_output_location,
+    claim_paths,
     copy_files,
+    link_files,
+    write_file,
     output_lock,
     staging_folder,
     swap_in,
@@ -30,7 +34,10 @@ from generator.render import (
     DEFAULT_THEME,
     RenderOptions,
     build_year_from_environment,
-    render_site,
+    page_digest,
+    plan_pages,
+    render_offline_search_indexes,
+    render_plans,
 )
 from generator.search import run_pagefind
 from generator.i18n import catalog_translations
@@ -209,24 +216,69 @@ def _build(options: BuildOptions, environ, started: float, progress: Callable[[i
 
     theme_dirs = tuple(_theme_dirs(options))
     render_options = RenderOptions(build_year_from_environment(environ), options.offline, options.search, options.live_reload)
-    rendering: dict = {}
-    pages = render_site(sites, theme_dirs, render_options, options.jobs, progress, rendering)
-    files = pages + render_data_exports(sites) + render_sitemap(site, [p.path for p in pages])
+    plans = plan_pages(sites, render_options)
+    files = render_data_exports(sites) + render_sitemap(site, [p.path for p in plans])
     for tree in sites.values():
         files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext)
     files += _published_media(site, options)
     if options.offline:
+        files += render_offline_search_indexes(sites, render_options)
         files.append(render_offline_readme(site))
+    claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files)])
+    digests = _page_digests(options, theme_dirs, plans)
 
     with output_lock(options.out_dir), staging_folder(options.out_dir) as staging:
+        previous = _previous_pages(options, digests)
+        kept = [i for i, plan in enumerate(plans) if plan.path in previous and previous[plan.path][0] == digests[i]]
+        link_files(staging, [(options.out_dir / plans[i].path, plans[i].path) for i in kept])
+        kept_indexes = set(kept)
+        fresh = [plan for i, plan in enumerate(plans) if i not in kept_indexes]
+        # pages are written by the process that renders them: only their size and hash come back
+        written, workers = render_plans(fresh, theme_dirs, options.jobs, progress, sink=partial(write_file, staging))
         write_files(staging, files)
         copy_files(staging, _static_copies(site, options))
         if options.search and not options.offline:  # Pagefind cannot run from file://
             run_pagefind(staging)
-        write_manifest(staging)
-        swap_in(staging, options.out_dir)
-    return BuildResult(tuple(p for p in problems if not p.is_error), len(files), time.monotonic() - started, site.content.config,
-                       pages=rendering["pages"], reused=0, workers=rendering["workers"])
+        hashes = {w.path: (w.size, w.sha256) for w in written}
+        hashes.update((plans[i].path, previous[plans[i].path][1:]) for i in kept)
+        manifest = write_manifest(staging, hashes)
+        swap_in(staging, options.out_dir, options.cache_dir / "trash" if options.cache_dir is not None else None)
+        _remember_pages(options, digests, plans, hashes, manifest)
+    return BuildResult(tuple(p for p in problems if not p.is_error), len(plans) + len(files), time.monotonic() - started, site.content.config,
+                       pages=len(plans), reused=len(kept), workers=workers)
+
+
+# Reusing pages of the previous build: with --cache-dir, each page's digest (page_digest: the templates,
+# catalogs, generator and the page's data) is remembered with the size and hash of what was written. A page
+# whose digest is unchanged is hard-linked from the previous output instead of rendered and written again,
+# provided that output is still the one the record describes (its manifest, and every file's size).
+
+def _page_digests(options: BuildOptions, theme_dirs: tuple[Path, ...], plans) -> list[str | None]:
+    if options.cache_dir is None:
+        return [None] * len(plans)
+    theme_key = tree_fingerprint(theme_dirs, "pages")
+    return [page_digest(plan, theme_key) for plan in plans]
+
+
+def _pages_snapshot_name(options: BuildOptions) -> str:
+    return "pages-" + hashlib.sha256(str(options.out_dir.resolve()).encode()).hexdigest()[:16]
+
+
+def _previous_pages(options: BuildOptions, digests: list[str | None]) -> dict[str, tuple[str, int, str]]:
+    """path -> (digest, size, sha256) of the previous build into this output folder, if it is intact."""
+    if options.cache_dir is None or not any(digests):
+        return {}
+    record = load_snapshot(options.cache_dir, _pages_snapshot_name(options))
+    if not isinstance(record, dict) or not matches_manifest_quickly(options.out_dir, record.get("manifest", "")):
+        return {}
+    return record.get("pages", {})
+
+
+def _remember_pages(options: BuildOptions, digests, plans, hashes: dict[str, tuple[int, str]], manifest: bytes) -> None:
+    if options.cache_dir is None:
+        return
+    pages = {plan.path: (digest, *hashes[plan.path]) for plan, digest in zip(plans, digests) if digest is not None}
+    save_snapshot(options.cache_dir, _pages_snapshot_name(options), {"manifest": hashlib.sha256(manifest).hexdigest(), "pages": pages})
 
 
 def build_bundle(options: BuildOptions, target: Path, environ=os.environ) -> BuildResult:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Cache", "code_fingerprint", "tree_fingerprint"]
+__all__ = ["Cache", "code_fingerprint", "tree_fingerprint", "load_snapshot", "save_snapshot"]
 
 _FORMAT = 1
 
@@ -98,3 +98,30 @@ class Cache:
             os.replace(temporary, self._path)
         except OSError:
             pass  # a cache that cannot be written costs speed, never correctness
+
+
+def load_snapshot(directory: Path | None, name: str) -> Any | None:
+    """A value saved whole by ``save_snapshot`` under this generator's code, else None."""
+    if directory is None:
+        return None
+    try:
+        with open(directory / f"{name}.pickle", "rb") as handle:
+            stored = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return stored["value"] if isinstance(stored, dict) and stored.get("code") == code_fingerprint() else None
+
+
+def save_snapshot(directory: Path | None, name: str, value: Any) -> None:
+    """Save a value whole (atomically); failing to only costs speed."""
+    if directory is None:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        target = directory / f"{name}.pickle"
+        temporary = target.with_name(f".{target.name}.{os.getpid()}")
+        with open(temporary, "wb") as handle:
+            pickle.dump({"code": code_fingerprint(), "value": value}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, target)
+    except OSError:
+        pass

@@ -37,16 +37,25 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(root: Path) -> None:
-    """data/manifest.json: every file of the build (but itself) with its size and sha256."""
-    entries = [
-        {"path": name, "size": (root / name).stat().st_size, "sha256": _digest(root / name)}
-        for name in _files(root)
-        if name != MANIFEST_PATH
-    ]
+def write_manifest(root: Path, known: dict[str, tuple[int, str]] | None = None) -> bytes:
+    """data/manifest.json: every file of the build (but itself) with its size and sha256; returns its bytes.
+
+    ``known`` gives (size, sha256) of files whose hash the build already has (pages hashed as they were
+    written, pages kept from the previous build); a size that differs means the hash is computed again.
+    """
+    known = known or {}
+    entries = []
+    for name in _files(root):
+        if name == MANIFEST_PATH:
+            continue
+        size = (root / name).stat().st_size
+        given = known.get(name)
+        entries.append({"path": name, "size": size, "sha256": given[1] if given and given[0] == size else _digest(root / name)})
     target = root / MANIFEST_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"schema": 1, "files": entries}, indent=1) + "\n", encoding="utf-8")
+    data = (json.dumps({"schema": 1, "files": entries}, indent=1) + "\n").encode("utf-8")
+    target.write_bytes(data)
+    return data
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ so pages can be rendered in any order, in parallel, or served from a cache.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import multiprocessing
+import pickle
 import os
 import traceback
 from dataclasses import dataclass, field
@@ -45,7 +47,8 @@ from generator.views import (
     text_direction,
 )
 
-__all__ = ["DEFAULT_THEME", "PAGE_SIZE", "RenderOptions", "PagePlan", "make_environment", "plan_pages", "render_page", "render_site", "world_atlas"]
+__all__ = ["DEFAULT_THEME", "PAGE_SIZE", "RenderOptions", "PagePlan", "make_environment", "plan_pages", "page_digest", "render_page", "render_plans",
+           "render_site", "render_offline_search_indexes", "world_atlas"]
 
 WORLD_ASSET = DEFAULT_THEME / "data" / "world-110m.json"  # made by scripts/build-world-asset.py
 PAGE_SIZE = 100
@@ -100,26 +103,29 @@ def make_environment(theme_dirs: Iterable[Path], lang: str = "en") -> jinja2.Env
 
 
 def _install_translations(env: jinja2.Environment, translations, lang: str) -> None:
-    """Jinja's new-style gettext (``_("%(n)s cities", n=3)``), with numbers written the reader's way."""
+    """Jinja's new-style gettext (``_("%(n)s cities", n=3)``), with numbers written the reader's way.
 
-    @pass_context
-    def gettext(context, message: str, **variables) -> str:
-        text = translations.gettext(message)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % format_variables(variables, lang)
+    Autoescaping is always on in this environment, so translations are Markup and their variables are
+    escaped. ``_`` is the function itself, not the i18n extension's alias that looks it up on every call,
+    and a string without variables is translated once: a page calls ``_`` some forty times.
+    """
+    plain: dict[str, Markup] = {}
 
-    @pass_context
-    def ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
+    def gettext(message: str, **variables) -> Markup:
+        if not variables:
+            text = plain.get(message)
+            if text is None:
+                text = plain[message] = Markup(translations.gettext(message)) % {}
+            return text
+        return Markup(translations.gettext(message)) % format_variables(variables, lang)
+
+    def ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
         variables.setdefault("num", num)
-        text = translations.ngettext(singular, plural, num)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % format_variables(variables, lang)
+        return Markup(translations.ngettext(singular, plural, num)) % format_variables(variables, lang)
 
     env.add_extension("jinja2.ext.i18n")
     env.newstyle_gettext = True
-    env.globals.update(gettext=gettext, ngettext=ngettext)
+    env.globals.update(gettext=gettext, ngettext=ngettext, _=gettext)
 
 
 @pass_context
@@ -244,8 +250,16 @@ def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
         plans.append(PagePlan(path, template, {**common, "root": _root(path), "page_url": url, "languages": languages, "alternates": alternates, **context},
                               source, lang))
 
+    cards_by_slug: dict[str, dict] = {}  # a practice appears on some six lists: build its card once
+
+    def card_of(slug: str) -> dict:
+        found = cards_by_slug.get(slug)
+        if found is None:
+            found = cards_by_slug[slug] = card(site, slug, lang)
+        return found
+
     def add_list(url: str, template: str, slugs, **context) -> None:
-        cards = [card(site, s, lang) for s in slugs]
+        cards = [card_of(s) for s in slugs]
         for page_url, chunk, pager in _paginated(url, cards):
             add(page_url, template, items=chunk, pager=pager, list_url=url, **context)
 
@@ -253,7 +267,7 @@ def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
     terms = site.taxonomies
     newest = sorted([*site.case_studies.values(), *site.events.values()], key=lambda r: (-r.date.toordinal(), r.slug))
     add("", "home.html",
-        newest=[card(site, r.slug, lang) for r in newest[:8]],
+        newest=[card_of(r.slug) for r in newest[:8]],
         topics=[term_view(site, t, lang) for t in terms["topics"]],
         domains=[term_view(site, t, lang) for t in terms["cynefin"]],
         cities=[term_view(site, t, lang) for t in terms["cities"]],
@@ -343,28 +357,30 @@ _PAGES_PER_WORKER = 400
 
 
 def _render_range(theme_dirs: tuple[Path, ...], plans: list[PagePlan], start: int, stop: int,
-                  rendered: Callable[[int], None] | None = None) -> list[RenderedFile]:
-    """Render plans[start:stop]; ``rendered`` is told how many of them are done after each page."""
+                  rendered: Callable[[int], None] | None = None, sink: Callable[[RenderedFile], object] | None = None) -> list:
+    """Render plans[start:stop]; ``rendered`` is told how many of them are done after each page. With a
+    ``sink``, each page goes to it as soon as it is rendered and what the sink returns is kept instead."""
     environments: dict[str, jinja2.Environment] = {}  # one per language and process: they do not cross processes
     files = []
     for plan in plans[start:stop]:
         env = environments.get(plan.lang)
         if env is None:
             env = environments[plan.lang] = make_environment(theme_dirs, plan.lang)
-        files.append(render_page(env, plan))
+        page = render_page(env, plan)
+        files.append(sink(page) if sink is not None else page)
         if rendered is not None:
             rendered(len(files))
     return files
 
 
-def _render_child(theme_dirs, plans, start: int, stop: int, connection, counts=None, slot: int = 0) -> None:
+def _render_child(theme_dirs, plans, start: int, stop: int, connection, counts=None, slot: int = 0, sink=None) -> None:
     """A forked worker: its pages (or what went wrong) over ``connection`` at the end; meanwhile, if
     ``counts`` (shared memory) is given, how many it has rendered in ``counts[slot]``."""
     def rendered(done: int) -> None:
         counts[slot] = done
 
     try:
-        connection.send(("done", _render_range(theme_dirs, plans, start, stop, rendered if counts is not None else None)))
+        connection.send(("done", _render_range(theme_dirs, plans, start, stop, rendered if counts is not None else None, sink)))
     except BuildFailed as exc:
         connection.send(("failed", exc))
     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
@@ -374,7 +390,7 @@ def _render_child(theme_dirs, plans, start: int, stop: int, connection, counts=N
 
 
 def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers: int,
-                   progress: Callable[[int, int], None] | None = None) -> list[RenderedFile]:
+                   progress: Callable[[int, int], None] | None = None, sink: Callable[[RenderedFile], object] | None = None) -> list:
     """Render ranges of the plans in forked children (which inherit the plans instead of receiving
     them pickled) and one range here; results come back in plan order.
 
@@ -403,11 +419,11 @@ def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers:
     try:
         for slot, (start, stop) in enumerate(ranges[1:], start=1):
             receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(target=_render_child, args=(theme_dirs, plans, start, stop, sender, counts, slot), daemon=True)
+            child = context.Process(target=_render_child, args=(theme_dirs, plans, start, stop, sender, counts, slot, sink), daemon=True)
             child.start()
             sender.close()
             children.append((child, receiver))
-        files = _render_range(theme_dirs, plans, *ranges[0], rendered_here if counts is not None else None)
+        files = _render_range(theme_dirs, plans, *ranges[0], rendered_here if counts is not None else None, sink)
         for _child, receiver in children:
             if counts is not None:
                 while not receiver.poll(0.1):  # also true once the child died: recv then fails as before
@@ -432,30 +448,53 @@ def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers:
             child.join()
 
 
-def render_site(sites: dict[str, Site] | Site, theme_dirs: tuple[Path, ...], options: RenderOptions, jobs: int | None = None,
-                progress: Callable[[int, int], None] | None = None, stats: dict | None = None) -> list[RenderedFile]:
-    """Every page of every language tree, in plan order; in forked worker processes when there are enough
-    pages to pay for them.
+def render_plans(plans: list[PagePlan], theme_dirs: tuple[Path, ...], jobs: int | None = None,
+                 progress: Callable[[int, int], None] | None = None, sink: Callable[[RenderedFile], object] | None = None) -> tuple[list, int]:
+    """Render the plans, in forked worker processes when there are enough of them to pay for the workers;
+    returns the results in plan order and the number of processes used.
 
     ``progress``, if given, is called in this process with (pages rendered so far, pages in all), with
-    counts that only grow and end at the total. ``stats``, if given, is filled in with ``pages`` (the
-    pages rendered) and ``workers`` (the processes that rendered them). Neither changes the output.
+    counts that only grow and end at the total. ``sink``, if given, receives each page in the process
+    that rendered it (a worker inherits it by fork), and its return value, not the page, comes back: the
+    build writes pages from the workers and gets back only their size and hash.
+    """
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(plans) // _PAGES_PER_WORKER)
+    if workers > 1 and len(plans) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        results = _render_forked(theme_dirs, plans, workers, progress, sink)
+        return results, len(range(0, len(plans), -(-len(plans) // workers)))  # the ranges _render_forked made
+    results = _render_range(theme_dirs, plans, 0, len(plans), (lambda done: progress(done, len(plans))) if progress is not None else None, sink)
+    return results, 1
+
+
+def page_digest(plan: PagePlan, theme_key: str) -> str:
+    """What a page's bytes depend on: the templates, catalogs and generator (``theme_key``) and the plan.
+    Rendering is pure, so two plans with one digest render the same bytes. The plan is plain data, and
+    its pickle is a faithful and fast serialisation of it (equal data shared differently only pickles
+    differently: the page is then rendered again, never wrongly reused)."""
+    data = pickle.dumps((theme_key, plan.path, plan.template, plan.lang, plan.context), protocol=5)
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def render_site(sites: dict[str, Site] | Site, theme_dirs: tuple[Path, ...], options: RenderOptions, jobs: int | None = None,
+                progress: Callable[[int, int], None] | None = None, stats: dict | None = None) -> list[RenderedFile]:
+    """Every page of every language tree (and offline, each tree's search index), in plan order.
+
+    ``stats``, if given, is filled in with ``pages`` (the pages rendered) and ``workers`` (the processes
+    that rendered them). Neither it nor ``progress`` changes the output.
     """
     if isinstance(sites, Site):
         sites = {sites.lang: sites}
     plans = plan_pages(sites, options)
-    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(plans) // _PAGES_PER_WORKER)
-    if workers > 1 and len(plans) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        files = _render_forked(theme_dirs, plans, workers, progress)
-        workers = len(range(0, len(plans), -(-len(plans) // workers)))  # the ranges _render_forked made
-    else:
-        workers = 1
-        files = _render_range(theme_dirs, plans, 0, len(plans), (lambda done: progress(done, len(plans))) if progress is not None else None)
+    files, workers = render_plans(plans, theme_dirs, jobs, progress)
     if stats is not None:
         stats.update(pages=len(plans), workers=workers)
     if options.offline:
-        files += [render_offline_search_index(site, options) for site in sites.values()]
+        files += render_offline_search_indexes(sites, options)
     return files
+
+
+def render_offline_search_indexes(sites: dict[str, Site], options: RenderOptions) -> list[RenderedFile]:
+    return [render_offline_search_index(site, options) for site in sites.values()]
 
 
 def build_year_from_environment(environ) -> int:

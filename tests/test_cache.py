@@ -87,3 +87,56 @@ def test_warnings_are_repeated_when_nothing_changed(site_root):
     first = build_site(_options())
     again = build_site(_options())
     assert again.unchanged and [str(w) for w in again.warnings] == [str(w) for w in first.warnings] != []
+
+
+def _result(out: str, cache: str | None = "cache"):
+    return build_site(BuildOptions(content_dir=Path("content"), out_dir=Path(out), search=False, cache_dir=Path(cache) if cache else None),
+                      environ={"SOURCE_DATE_EPOCH": "1790000000"})
+
+
+def _edit(site_root: Path, old: str, new: str) -> None:
+    path = site_root / "content/case-studies/hangzhou-bikes.md"
+    path.write_text(path.read_text().replace(old, new))
+
+
+def test_a_rebuild_into_the_same_folder_reuses_unchanged_pages_and_equals_a_clean_build(site_root):
+    first = _result("out")
+    assert first.reused == 0 and first.pages > 20
+    _edit(site_root, "A city-run bicycle system.", "A city-run bicycle system with 80,000 bikes.")
+    second = _result("out")
+    # the practice's own page, and every page that lists or links it, are rendered again; the others are kept
+    assert 0 < second.reused < second.pages
+    assert second.pages - second.reused >= 8  # its page, home, case-studies/, its topic, domain, city, country, map...
+    built = _tree(site_root / "out")
+    for page in ("case-studies/hangzhou-bikes/index.html", "index.html", "case-studies/index.html", "topics/mobility/index.html",
+                 "cynefin/complicated/index.html", "countries/cn/index.html", "feed.xml", "data/practices.json"):
+        assert "80,000 bikes" in built[page].decode(), page
+    assert built == _build("clean", None)
+    assert (site_root / "out/methods/world-cafe/index.html").stat().st_nlink == 1  # the old output is gone: no link left behind
+
+
+def test_pages_are_not_reused_when_the_theme_changes_or_the_output_was_touched(site_root, tmp_path):
+    _result("out")
+    (site_root / "out/methods/world-cafe/index.html").write_text("tampered")
+    again = _result("out")
+    assert again.reused == 0  # the output no longer matches its manifest: nothing of it is trusted
+    assert _tree(site_root / "out") == _build("clean", None)
+    theme = tmp_path / "theme/templates"
+    theme.mkdir(parents=True)
+    (theme / "404.html").write_text("{% extends 'base.html' %}{% block main %}gone{% endblock %}")
+    changed = build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), search=False, cache_dir=Path("cache"), theme_dir=tmp_path / "theme"),
+                         environ={"SOURCE_DATE_EPOCH": "1790000000"})
+    assert changed.reused == 0
+
+
+def test_the_previous_output_is_deleted_in_the_background_from_the_cache_folder(site_root):
+    import time
+    _result("out")
+    _edit(site_root, "A city-run bicycle system.", "A city-run bicycle system, edited.")
+    _result("out")
+    assert sorted(p.name for p in site_root.iterdir() if p.name.startswith(".out")) == [".out.lock"]
+    for _ in range(100):  # the detached process deletes the old output
+        if not any((site_root / "cache/trash").iterdir()):
+            break
+        time.sleep(0.05)
+    assert list((site_root / "cache/trash").iterdir()) == []
