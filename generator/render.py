@@ -250,16 +250,8 @@ def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
         plans.append(PagePlan(path, template, {**common, "root": _root(path), "page_url": url, "languages": languages, "alternates": alternates, **context},
                               source, lang))
 
-    cards_by_slug: dict[str, dict] = {}  # a practice appears on some six lists: build its card once
-
-    def card_of(slug: str) -> dict:
-        found = cards_by_slug.get(slug)
-        if found is None:
-            found = cards_by_slug[slug] = card(site, slug, lang)
-        return found
-
     def add_list(url: str, template: str, slugs, **context) -> None:
-        cards = [card_of(s) for s in slugs]
+        cards = [card(site, s, lang) for s in slugs]
         for page_url, chunk, pager in _paginated(url, cards):
             add(page_url, template, items=chunk, pager=pager, list_url=url, **context)
 
@@ -267,7 +259,7 @@ def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
     terms = site.taxonomies
     newest = sorted([*site.case_studies.values(), *site.events.values()], key=lambda r: (-r.date.toordinal(), r.slug))
     add("", "home.html",
-        newest=[card_of(r.slug) for r in newest[:8]],
+        newest=[card(site, r.slug, lang) for r in newest[:8]],
         topics=[term_view(site, t, lang) for t in terms["topics"]],
         domains=[term_view(site, t, lang) for t in terms["cynefin"]],
         cities=[term_view(site, t, lang) for t in terms["cities"]],

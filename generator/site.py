@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from generator.errors import Problem
 from generator.model import (
@@ -89,6 +90,15 @@ class Site:
     lang: str = "en"  # the language of this tree: its interface, and its records' text where translated
     languages: tuple[str, ...] = ("en",)  # every language of the site, the default first
     versions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # record url -> languages of its text, original first
+
+    @cached_property
+    def card_memo(self) -> dict:
+        """views.card's results for this site, built once each: a practice is on some six lists."""
+        return {}
+
+    @cached_property
+    def topic_labels(self) -> dict[str, str]:
+        return {t.slug: t.label for t in self.content.topics}
 
     def practice(self, slug: str) -> CaseStudy | EventReport:
         return self.case_studies.get(slug) or self.events[slug]

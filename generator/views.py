@@ -73,21 +73,40 @@ def translation_view(site: Site, record, lang: str) -> dict:
             "original_tree": original_tree}
 
 
+# The small dictionaries every card holds are made once and shared (a 10,000-practice site has some
+# 100,000 cards): templates only read them, and nothing here changes one after it is made.
+
+@lru_cache(maxsize=65536)
 def _city(city: City) -> dict:
     return {"name": city.name, "url": city.url}
 
 
+@lru_cache(maxsize=4096)
 def _country(code: str, lang: str) -> dict:
     return {"code": code, "name": country_name(code, lang), "url": f"countries/{code.lower()}/"}
 
 
+@lru_cache(maxsize=4096)
+def _topic(slug: str, label: str) -> dict:
+    return {"slug": slug, "label": label, "url": f"topics/{slug}/"}
+
+
 def _topics(site: Site, slugs) -> list[dict]:
-    labels = {t.slug: t.label for t in site.content.topics}
-    return [{"slug": s, "label": labels[s], "url": f"topics/{s}/"} for s in slugs]
+    labels = site.topic_labels
+    return [_topic(s, labels[s]) for s in slugs]
 
 
 def card(site: Site, slug: str, lang: str) -> dict:
-    """A practice (case study or event) as it appears in a list."""
+    """A practice (case study or event) as it appears in a list; one shared dictionary per practice
+    and language, which nothing may change (copy it to extend it)."""
+    memo = site.card_memo
+    found = memo.get((slug, lang))
+    if found is None:
+        found = memo[(slug, lang)] = _card(site, slug, lang)
+    return found
+
+
+def _card(site: Site, slug: str, lang: str) -> dict:
     record = site.practice(slug)
     return {
         "type": record.kind,
@@ -119,16 +138,21 @@ def _years(study: CaseStudy) -> dict | None:
     return {"start": study.start.iso() if study.start else None, "end": study.end.iso() if study.end else None}
 
 
-def _pagefind_years(study: CaseStudy, build_year: int) -> list[str]:
+def _pagefind_years(study: CaseStudy, build_year: int) -> tuple[str, ...]:
     """Every year from start to end (to the build year while ongoing), or the published year."""
     if study.start is None:
-        return [str(study.published.year)]
+        return _years_between(study.published.year, study.published.year)
     last = study.end.year if study.end else build_year
-    return [str(y) for y in range(study.start.year, max(last, study.start.year) + 1)]
+    return _years_between(study.start.year, max(last, study.start.year))
+
+
+@lru_cache(maxsize=4096)
+def _years_between(first: int, last: int) -> tuple[str, ...]:
+    return tuple(str(y) for y in range(first, last + 1))
 
 
 def case_study_view(site: Site, study: CaseStudy, lang: str, build_year: int) -> dict:
-    view = card(site, study.slug, lang)
+    view = dict(card(site, study.slug, lang))
     view.update({
         "body": study.body.html,
         "published": study.published.isoformat(),
@@ -157,7 +181,7 @@ def case_study_view(site: Site, study: CaseStudy, lang: str, build_year: int) ->
 
 
 def event_view(site: Site, event: EventReport, lang: str) -> dict:
-    view = card(site, event.slug, lang)
+    view = dict(card(site, event.slug, lang))
     method = site.methods[event.method]
     view.update({
         "body": event.body.html,
