@@ -86,12 +86,32 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     return value
 
 
-class MarkdownRenderer:
-    """One Markdown instance reused with reset(): building it costs more than a page."""
+# Extensions that only act on text containing their syntax. A body without it renders the same without
+# them, and skipping them saves about a sixth of Markdown's time (tests/test_markdown.py compares both).
+# tables and toc stay on (most bodies have tables; toc names the poster sections), as does the list
+# handling (mdx_truly_sane_lists changes every list).
+_OPTIONAL = (
+    ("fenced_code", re.compile(r"```|~~~")),
+    ("footnotes", re.compile(r"\[\^")),
+    ("attr_list", re.compile(r"\{")),
+    ("def_list", re.compile(r"(?m)^[ \t]*:")),
+    ("abbr", re.compile(r"\*\[")),
+    ("pymdownx.tilde", re.compile(r"~")),
+    ("pymdownx.magiclink", _LINKABLE),
+    ("pymdownx.tasklist", re.compile(r"\[[ xX]\]")),
+)
+_ALWAYS = ("tables", "toc", "mdx_truly_sane_lists")
+_ORDER = ("tables", "fenced_code", "footnotes", "attr_list", "def_list", "abbr", "toc", "mdx_truly_sane_lists",
+          "pymdownx.tilde", "pymdownx.magiclink", "pymdownx.tasklist")
 
-    def __init__(self) -> None:
-        self._md = self._new_markdown()
-        self._md_plain = self._new_markdown(link_detection=False)
+
+class MarkdownRenderer:
+    """Markdown instances reused with reset() (building one costs more than a page), one for each set of
+    extensions the bodies need."""
+
+    def __init__(self, *, every_extension: bool = False) -> None:
+        self._every_extension = every_extension  # for tests: the full set, whatever the text
+        self._instances: dict[tuple[str, ...], markdown.Markdown] = {}
         self._cleaner = nh3.Cleaner(
             tags=_TAGS,
             attributes=_ATTRIBUTES,
@@ -104,39 +124,28 @@ class MarkdownRenderer:
 
     def discard(self) -> None:
         """Start afresh after a render was interrupted half-way (its state may be inconsistent)."""
-        self._md = self._new_markdown()
-        self._md_plain = self._new_markdown(link_detection=False)
+        self._instances.clear()
 
-    @staticmethod
-    def _new_markdown(link_detection: bool = True) -> markdown.Markdown:
-        return markdown.Markdown(
-            extensions=[
-                "tables",
-                "fenced_code",
-                "footnotes",
-                "attr_list",
-                "def_list",
-                "abbr",
-                "toc",
-                "mdx_truly_sane_lists",
-                "pymdownx.tilde",
-                *(["pymdownx.magiclink"] if link_detection else []),
-                "pymdownx.tasklist",
-            ],
-            extension_configs={
-                # the default slugify turns 杭州 or القاهرة into _1, _2
-                "toc": {"slugify": slugify_unicode, "toc_depth": "2-3"},
-                "footnotes": {"UNIQUE_IDS": False},
-                # align="..." survives the sanitiser; the default style="text-align: ..." does not
-                "tables": {"use_align_attribute": True},
-            },
-            output_format="html",
-        )
+    def _markdown(self, text: str) -> markdown.Markdown:
+        needed = {name for name, syntax in _OPTIONAL if self._every_extension or syntax.search(text)}
+        extensions = tuple(name for name in _ORDER if name in needed or name in _ALWAYS)
+        md = self._instances.get(extensions)
+        if md is None:
+            md = self._instances[extensions] = markdown.Markdown(
+                extensions=list(extensions),
+                extension_configs={
+                    # the default slugify turns 杭州 or القاهرة into _1, _2
+                    "toc": {"slugify": slugify_unicode, "toc_depth": "2-3"},
+                    "footnotes": {"UNIQUE_IDS": False},
+                    # align="..." survives the sanitiser; the default style="text-align: ..." does not
+                    "tables": {"use_align_attribute": True},
+                },
+                output_format="html",
+            )
+        return md
 
     def render(self, text: str) -> Body:
-        # Bare-link detection (magiclink) costs as much as the rest of the Markdown together;
-        # text with nothing it could link renders identically without it.
-        md = self._md if _LINKABLE.search(text) else self._md_plain
+        md = self._markdown(text)
         md.reset()
         raw = md.convert(text)
         sections = tuple(html.unescape(t["name"]) for t in md.toc_tokens if t["level"] == 2)

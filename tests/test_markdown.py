@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.markup import MarkdownRenderer
 
@@ -55,3 +57,20 @@ def test_headings_in_any_script_keep_readable_ids(render):
 def test_text_without_links_renders_the_same_with_or_without_link_detection(render):
     text = "## Approach\n\nPlain *text* with ~~no~~ links, 50% of budgets & more.\n"
     assert render(text) == '<section class="body-section">\n<h2 id="approach">Approach</h2>\n<p>Plain <em>text</em> with <del>no</del> links, 50% of budgets &amp; more.</p>\n</section>\n'
+
+
+# Extensions are only loaded for bodies containing their syntax (markup._OPTIONAL); the result must be
+# what the full set of extensions gives, whatever the text.
+_SYNTAX = ["```", "~~~", "~~", "~", "[^1]", "[^1]: note", "{: #x }", "{.c}", "{", ": ", "\n: definition", "*[HTML]: Hyper", "*[", "[ ]", "[x]",
+           "- ", "1. ", "|", "| a | b |\n|---|---|\n| 1 | 2 |", "\n", "\n\n", "    ", "## ", "Term\n: def", "https://example.org", "www.x.org",
+           "a@b.org", "*", "_", "`", "<b>", "&amp;", "HTML", "text", " "]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_SYNTAX), max_size=25).map("".join))
+def test_rendering_with_only_the_needed_extensions_equals_rendering_with_all(text):
+    assert _GATED.render(text) == _FULL.render(text)
+
+
+_GATED = MarkdownRenderer()
+_FULL = MarkdownRenderer(every_extension=True)
