@@ -91,14 +91,14 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
 # tables and toc stay on (most bodies have tables; toc names the poster sections), as does the list
 # handling (mdx_truly_sane_lists changes every list).
 _OPTIONAL = (
-    ("fenced_code", re.compile(r"```|~~~")),
-    ("footnotes", re.compile(r"\[\^")),
-    ("attr_list", re.compile(r"\{")),
-    ("def_list", re.compile(r"(?m)^[ \t]*:")),
-    ("abbr", re.compile(r"\*\[")),
-    ("pymdownx.tilde", re.compile(r"~")),
+    ("fenced_code", ("```", "~~~")),
+    ("footnotes", ("[^",)),
+    ("attr_list", ("{",)),
+    ("def_list", (":",)),
+    ("abbr", ("*[",)),
+    ("pymdownx.tilde", ("~",)),
     ("pymdownx.magiclink", _LINKABLE),
-    ("pymdownx.tasklist", re.compile(r"\[[ xX]\]")),
+    ("pymdownx.tasklist", ("[ ]", "[x]", "[X]")),
 )
 _ALWAYS = ("tables", "toc", "mdx_truly_sane_lists")
 _ORDER = ("tables", "fenced_code", "footnotes", "attr_list", "def_list", "abbr", "toc", "mdx_truly_sane_lists",
@@ -127,7 +127,8 @@ class MarkdownRenderer:
         self._instances.clear()
 
     def _markdown(self, text: str) -> markdown.Markdown:
-        needed = {name for name, syntax in _OPTIONAL if self._every_extension or syntax.search(text)}
+        needed = {name for name, syntax in _OPTIONAL
+                  if self._every_extension or (any(s in text for s in syntax) if isinstance(syntax, tuple) else syntax.search(text))}
         extensions = tuple(name for name in _ORDER if name in needed or name in _ALWAYS)
         md = self._instances.get(extensions)
         if md is None:

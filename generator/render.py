@@ -92,6 +92,7 @@ def make_environment(theme_dirs: Iterable[Path], lang: str = "en") -> jinja2.Env
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build: no stat() on every get_template
     )
     _install_translations(env, catalog_translations(theme_dirs, lang), lang)
     env.filters["number"] = lambda value: format_number(value, lang)
@@ -160,14 +161,17 @@ def _render_card(context, item: dict, heading: str = "h3") -> Markup:
     """
     env = context.environment
     cache = env.globals["_card_cache"]
-    key = (heading, context.get("offline", False), context.get("lang"), context.get("tree", ""), repr(item))
-    html = cache.get(key)
+    # Cards are shared dictionaries (views.card), so the same card is the same object: key by identity,
+    # keeping the object in the entry so that its id cannot be reused while the entry lives.
+    key = (heading, context.get("offline", False), context.get("lang"), context.get("tree", ""), id(item))
+    entry = cache.get(key)
+    html = entry[1] if entry is not None and entry[0] is item else None
     if html is None:
         html = env.get_template("card.html").render(
             item=item, heading=heading, root=_ROOT_TOKEN, offline=context.get("offline", False),
             lang=context.get("lang"), dir=context.get("dir"), tree=context.get("tree", ""),
         ).strip()
-        cache[key] = html
+        cache[key] = (item, html)
     return Markup(html.replace(_ROOT_TOKEN, context["root"]))
 
 
