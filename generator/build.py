@@ -59,6 +59,7 @@ class BuildOptions:
     jobs: int | None = None
     live_reload: bool = False
     cache_dir: Path | None = None
+    index: bool = True  # run Pagefind after writing; serve indexes in the background instead (see serve.py)
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def _published_media(site: Site, options: BuildOptions) -> list[RenderedFile]:
 
 def _inputs(options: BuildOptions, build_year: int) -> str:
     """Everything a build reads: content, themes, options, the generator itself (through its code fingerprint)."""
-    settings = repr((options.base_url, options.drafts, options.offline, options.search, options.live_reload, build_year))
+    settings = repr((options.base_url, options.drafts, options.offline, options.search, options.index, options.live_reload, build_year))
     return tree_fingerprint([options.content_dir, *_theme_dirs(options)], settings)
 
 
@@ -205,16 +206,26 @@ def _theme_links(options: BuildOptions) -> list[Problem]:
     return problems
 
 
-def _build(options: BuildOptions, environ, started: float, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+@dataclass
+class _Prepared:
+    """What a build writes, once the content is loaded and every page planned: the records themselves
+    are no longer needed (plans hold plain data), so they are not kept while pages render."""
+
+    plans: list
+    files: list[RenderedFile]
+    static: list[tuple[Path, str]]
+    config: SiteConfig
+    warnings: tuple[Problem, ...]
+
+
+def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _Prepared:
     if links := _theme_links(options):
         raise BuildFailed(links)
     sites, problems = load_sites(options.content_dir, drafts=options.drafts, base_url=options.base_url, jobs=options.jobs, cache_dir=options.cache_dir)
     if sites is None or any(p.is_error for p in problems):
         raise BuildFailed(problems)
     site = next(iter(sites.values()))  # the default language's: shared files (media, data, the 404 page) come from it
-    check_output_location(options.out_dir, [options.content_dir, *_theme_dirs(options), Path.cwd()])
-
-    theme_dirs = tuple(_theme_dirs(options))
+    check_output_location(options.out_dir, [options.content_dir, *theme_dirs, Path.cwd()])
     render_options = RenderOptions(build_year_from_environment(environ), options.offline, options.search, options.live_reload)
     plans = plan_pages(sites, render_options)
     files = render_data_exports(sites) + render_sitemap(site, [p.path for p in plans])
@@ -225,9 +236,19 @@ def _build(options: BuildOptions, environ, started: float, progress: Callable[[i
         files += render_offline_search_indexes(sites, render_options)
         files.append(render_offline_readme(site))
     claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files)])
+    return _Prepared(plans, files, _static_copies(site, options), site.content.config, tuple(p for p in problems if not p.is_error))
+
+
+def _build(options: BuildOptions, environ, started: float, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    theme_dirs = tuple(_theme_dirs(options))
+    prepared = _prepare(options, environ, theme_dirs)
+    plans, file_count = prepared.plans, len(prepared.files)
     digests = _page_digests(options, theme_dirs, plans)
 
     with output_lock(options.out_dir), staging_folder(options.out_dir) as staging:
+        write_files(staging, prepared.files)
+        copy_files(staging, prepared.static)
+        prepared.files = []  # written: their bytes need not stay in memory while pages render
         previous = _previous_pages(options, digests)
         kept = [i for i, plan in enumerate(plans) if plan.path in previous and previous[plan.path][0] == digests[i]]
         link_files(staging, [(options.out_dir / plans[i].path, plans[i].path) for i in kept])
@@ -235,16 +256,14 @@ def _build(options: BuildOptions, environ, started: float, progress: Callable[[i
         fresh = [plan for i, plan in enumerate(plans) if i not in kept_indexes]
         # pages are written by the process that renders them: only their size and hash come back
         written, workers = render_plans(fresh, theme_dirs, options.jobs, progress, sink=partial(write_file, staging))
-        write_files(staging, files)
-        copy_files(staging, _static_copies(site, options))
-        if options.search and not options.offline:  # Pagefind cannot run from file://
+        if options.search and options.index and not options.offline:  # Pagefind cannot run from file://
             run_pagefind(staging)
         hashes = {w.path: (w.size, w.sha256) for w in written}
         hashes.update((plans[i].path, previous[plans[i].path][1:]) for i in kept)
         manifest = write_manifest(staging, hashes)
         swap_in(staging, options.out_dir, options.cache_dir / "trash" if options.cache_dir is not None else None)
         _remember_pages(options, digests, plans, hashes, manifest)
-    return BuildResult(tuple(p for p in problems if not p.is_error), len(plans) + len(files), time.monotonic() - started, site.content.config,
+    return BuildResult(prepared.warnings, len(plans) + file_count, time.monotonic() - started, prepared.config,
                        pages=len(plans), reused=len(kept), workers=workers)
 
 

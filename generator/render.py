@@ -8,6 +8,7 @@ so pages can be rendered in any order, in parallel, or served from a cache.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -395,8 +396,10 @@ def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers:
     while it waits for the children's results.
     """
     context = multiprocessing.get_context("fork")
-    size = -(-len(plans) // workers)
-    ranges = [(i, min(i + size, len(plans))) for i in range(0, len(plans), size)]
+    ranges = _balanced_ranges(plans, workers)
+    # The children share this process's memory until they write to it; the garbage collector writes to
+    # every object it scans, so move what exists now out of its sight (the children need none of it freed).
+    gc.freeze()
     counts = context.RawArray("q", len(ranges)) if progress is not None else None
     reported = 0
 
@@ -437,11 +440,29 @@ def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers:
             report()
         return files
     finally:
+        gc.unfreeze()
         for child, receiver in children:
             receiver.close()
             if child.is_alive():
                 child.terminate()
             child.join()
+
+
+def _balanced_ranges(plans: list[PagePlan], workers: int) -> list[tuple[int, int]]:
+    """Contiguous ranges of about equal rendering work (a list page of 100 cards costs some six record
+    pages), so that no worker is left rendering alone at the end. Contiguous, not interleaved: each
+    worker renders a card once for its own pages, and interleaving would make both render most cards."""
+    costs = [1 + len(plan.context.get("items", ())) / 20 for plan in plans]
+    total = sum(costs)
+    ranges, start, done = [], 0, 0.0
+    for i, cost in enumerate(costs):
+        done += cost
+        if done >= total * (len(ranges) + 1) / workers and len(ranges) < workers - 1:
+            ranges.append((start, i + 1))
+            start = i + 1
+    if start < len(plans):
+        ranges.append((start, len(plans)))
+    return ranges
 
 
 def render_plans(plans: list[PagePlan], theme_dirs: tuple[Path, ...], jobs: int | None = None,
@@ -457,7 +478,7 @@ def render_plans(plans: list[PagePlan], theme_dirs: tuple[Path, ...], jobs: int 
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(plans) // _PAGES_PER_WORKER)
     if workers > 1 and len(plans) > 1 and "fork" in multiprocessing.get_all_start_methods():
         results = _render_forked(theme_dirs, plans, workers, progress, sink)
-        return results, len(range(0, len(plans), -(-len(plans) // workers)))  # the ranges _render_forked made
+        return results, len(_balanced_ranges(plans, workers))
     results = _render_range(theme_dirs, plans, 0, len(plans), (lambda done: progress(done, len(plans))) if progress is not None else None, sink)
     return results, 1
 

@@ -11,8 +11,10 @@ from generator.errors import EnvironmentFailure
 __all__ = ["run_pagefind"]
 
 
-def run_pagefind(site_dir: Path) -> None:
-    command = [sys.executable, "-m", "pagefind_bin", "--site", str(site_dir), "--output-subdir", "pagefind", "--quiet"]
+def run_pagefind(site_dir: Path, output: Path | None = None) -> None:
+    """Index ``site_dir`` into its pagefind/ folder, or into ``output`` (a folder outside it)."""
+    where = ["--output-path", str(output)] if output is not None else ["--output-subdir", "pagefind"]
+    command = [sys.executable, "-m", "pagefind_bin", "--site", str(site_dir), *where, "--quiet"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as exc:

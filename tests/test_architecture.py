@@ -33,7 +33,7 @@ ALLOWED = {
     "mirror": set(),
     "build": {"cache", "content", "errors", "exports", "i18n", "media", "mirror", "model", "output", "render", "search", "site", "vocab"},
     "scaffold": {"config", "content", "errors", "model", "vocab"},
-    "serve": {"build", "errors", "render", "report"},
+    "serve": {"build", "errors", "render", "report", "search"},
     "cli": {"build", "errors", "mirror", "report", "scaffold", "serve"},
     "__main__": {"cli"},
     "__init__": set(),

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -107,3 +108,50 @@ def test_a_practice_in_another_language_is_marked_and_found_by_the_sites_search(
     assert "This text has not been translated into English yet; it is shown in its original language, Portuguese." in page
     languages = json.loads((site_root / "out/pagefind/pagefind-entry.json").read_text())["languages"]
     assert list(languages) == ["en"]
+
+
+def test_serve_answers_a_waiting_page_as_soon_as_the_rebuild_is_done_and_refreshes_search_after(site_root):
+    """Pages wait on /__practice/version?seen=N (a long poll) and hear of a rebuild at once; the search
+    index is served from its own folder and refreshed in the background after the pages."""
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", "0"], stderr=subprocess.PIPE, text=True, cwd=site_root)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stderr.readline, "")), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        port = None
+        while port is None and time.monotonic() < deadline:
+            found = next((re.search(r"http://127\.0\.0\.1:(\d+)/", line) for line in lines if "Serving on" in line), None)
+            port = found and found.group(1)
+            time.sleep(0.05)
+        assert port, f"serve did not start: {lines}"
+        base = f"http://127.0.0.1:{port}"
+        assert urllib.request.urlopen(f"{base}/pagefind/pagefind-ui.js").status == 200
+        entry = json.loads(urllib.request.urlopen(f"{base}/pagefind/pagefind-entry.json").read())
+        assert list(entry["languages"]) == ["en"]
+        version = urllib.request.urlopen(f"{base}/__practice/version").read().decode()
+        answer: dict = {}
+
+        def wait() -> None:
+            started = time.monotonic()
+            answer["version"] = urllib.request.urlopen(f"{base}/__practice/version?seen={version}", timeout=40).read().decode()
+            answer["at"] = time.monotonic()
+            answer["waited"] = answer["at"] - started
+
+        waiter = threading.Thread(target=wait)
+        waiter.start()
+        time.sleep(0.5)
+        assert "version" not in answer  # the poll is held open while nothing changes
+        path = site_root / "content/case-studies/hangzhou-bikes.md"
+        path.write_text(path.read_text().replace("title: Hangzhou public bicycles", "title: Hangzhou public bikes"))
+        waiter.join(timeout=40)
+        assert answer["version"] != version
+        assert "Hangzhou public bikes" in urllib.request.urlopen(f"{base}/case-studies/hangzhou-bikes/").read().decode()
+        while time.monotonic() < deadline and sum("Search index refreshed." in line for line in lines) < 2:
+            time.sleep(0.1)
+        assert sum("Search index refreshed." in line for line in lines) == 2  # at start, and after the edit
+        assert urllib.request.urlopen(f"{base}/pagefind/pagefind-ui.js").status == 200
+        assert urllib.request.urlopen(f"{base}/search/").status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
