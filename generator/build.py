@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -10,13 +11,11 @@ import time
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from generator.content import load_content
-from generator.errors import BuildFailed, Problem, Severity, sorted_problems
-from generator.exports import render_data_exports, render_feeds, render_offline_readme, render_sitemap
-from generator.media import MediaError, strip_metadata
 from generator.cache import load_snapshot, save_snapshot, tree_fingerprint
+from generator.errors import BuildFailed, Problem, Severity, sorted_problems
+from generator.i18n import DEFAULT_THEME
 from generator.mirror import MANIFEST_PATH, matches_manifest_quickly, write_bundle, write_manifest
 from generator.model import RenderedFile, SiteConfig
 from generator.output import (
@@ -24,25 +23,20 @@ from generator.output import (
     claim_paths,
     copy_files,
     link_files,
-    write_file,
     output_lock,
     staging_folder,
     swap_in,
+    write_file,
     write_files,
 )
-from generator.render import (
-    DEFAULT_THEME,
-    RenderOptions,
-    build_year_from_environment,
-    page_digest,
-    plan_pages,
-    render_offline_search_indexes,
-    render_plans,
-)
 from generator.search import run_pagefind
-from generator.i18n import catalog_translations
-from generator.site import Site, assemble_languages
-from generator.vocab import slugify
+
+if TYPE_CHECKING:
+    from generator.site import Site
+
+# The stages that load, render and export (Markdown, Jinja2, networkx, Babel, Pillow: about a quarter of a
+# second of imports) are imported where they are used, so that a build that finds nothing changed, which
+# needs none of them, answers at once.
 
 __all__ = ["BuildOptions", "BuildResult", "check_content", "load_sites", "build_site", "build_bundle"]
 
@@ -60,6 +54,14 @@ class BuildOptions:
     live_reload: bool = False
     cache_dir: Path | None = None
     index: bool = True  # run Pagefind after writing; serve indexes in the background instead (see serve.py)
+
+
+def build_year_from_environment(environ) -> int:
+    """The year that ongoing practices run to: SOURCE_DATE_EPOCH's, for reproducible builds."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).year
+    return dt.datetime.now(dt.timezone.utc).year
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,9 @@ def check_content(content_dir: Path, *, drafts: bool = False, base_url: str | No
 def load_sites(content_dir: Path, *, drafts: bool = False, base_url: str | None = None, jobs: int | None = None,
                cache_dir: Path | None = None) -> tuple[dict[str, Site] | None, list[Problem]]:
     """Load and assemble every language tree (the default language first), or None and the problems."""
+    from generator.content import load_content
+    from generator.site import assemble_languages
+
     content, problems = load_content(content_dir, display_dir=_display(content_dir), base_url=base_url, jobs=jobs, cache_dir=cache_dir)
     if content is None:
         return None, sorted_problems(problems)
@@ -122,6 +127,8 @@ def _static_copies(site: Site, options: BuildOptions) -> list[tuple[Path, str]]:
 
 
 def _published_media(site: Site, options: BuildOptions) -> list[RenderedFile]:
+    from generator.media import MediaError, strip_metadata
+
     files, problems = [], []
     for media in site.content.media:
         path = options.content_dir / media
@@ -219,6 +226,10 @@ class _Prepared:
 
 
 def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _Prepared:
+    from generator.exports import render_data_exports, render_feeds, render_offline_readme, render_sitemap
+    from generator.i18n import catalog_translations
+    from generator.render import RenderOptions, plan_pages, render_offline_search_indexes
+
     if links := _theme_links(options):
         raise BuildFailed(links)
     sites, problems = load_sites(options.content_dir, drafts=options.drafts, base_url=options.base_url, jobs=options.jobs, cache_dir=options.cache_dir)
@@ -240,6 +251,8 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
 
 
 def _build(options: BuildOptions, environ, started: float, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    from generator.render import render_plans
+
     theme_dirs = tuple(_theme_dirs(options))
     prepared = _prepare(options, environ, theme_dirs)
     plans, file_count = prepared.plans, len(prepared.files)
@@ -273,6 +286,8 @@ def _build(options: BuildOptions, environ, started: float, progress: Callable[[i
 # provided that output is still the one the record describes (its manifest, and every file's size).
 
 def _page_digests(options: BuildOptions, theme_dirs: tuple[Path, ...], plans) -> list[str | None]:
+    from generator.render import page_digest
+
     if options.cache_dir is None:
         return [None] * len(plans)
     theme_key = tree_fingerprint(theme_dirs, "pages")
@@ -305,5 +320,7 @@ def build_bundle(options: BuildOptions, target: Path, environ=os.environ) -> Bui
     with tempfile.TemporaryDirectory(prefix="practice-bundle-") as temporary:
         site_dir = Path(temporary) / "site"
         result = build_site(replace(options, out_dir=site_dir, offline=True), environ)
+        from generator.vocab import slugify
+
         write_bundle(site_dir, target, slugify(result.config.title))
     return result

@@ -7,7 +7,6 @@ so pages can be rendered in any order, in parallel, or served from a cache.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import hashlib
 import json
@@ -512,11 +511,3 @@ def render_site(sites: dict[str, Site] | Site, theme_dirs: tuple[Path, ...], opt
 
 def render_offline_search_indexes(sites: dict[str, Site], options: RenderOptions) -> list[RenderedFile]:
     return [render_offline_search_index(site, options) for site in sites.values()]
-
-
-def build_year_from_environment(environ) -> int:
-    """The year that ongoing practices run to: SOURCE_DATE_EPOCH's, for reproducible builds."""
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).year
-    return dt.datetime.now(dt.timezone.utc).year
