@@ -425,9 +425,9 @@ TEXT_FIELDS = {
 _RECORD_TYPES = {"case-study": CaseStudy, "event": EventReport, "method": Method, "page": FreePage}
 
 
-def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body, vocabulary: Vocabulary):
-    """Validate one file's front matter; returns (record or None, problems)."""
-    fields = FIELDS[kind]
+def _front_matter(fields: dict[str, _Field], source_file: SourceFile, vocabulary: Vocabulary):
+    """Convert each front-matter value with its field's converter; returns the values, the problems and
+    a function that reports one more problem at a field's line."""
     doc = source_file.front_matter
     ctx = Context(doc, vocabulary)
     problems: list[Problem] = []
@@ -447,6 +447,19 @@ def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body, voc
         except Invalid as exc:
             for failure in exc.all():
                 problem(failure.path or key, failure.message)
+    return values, problems, problem
+
+
+def _origin(source_file: SourceFile) -> Origin:
+    content_path = "/".join(source_file.path.rsplit("/", 2)[-2:])
+    return Origin(source_file.path, tuple(sorted(source_file.front_matter.lines.items())), content_path)
+
+
+def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body, vocabulary: Vocabulary):
+    """Validate one file's front matter; returns (record or None, problems)."""
+    fields = FIELDS[kind]
+    doc = source_file.front_matter
+    values, problems, problem = _front_matter(fields, source_file, vocabulary)
     for key, spec in fields.items():
         if spec.required and key not in doc.values:
             problems.append(Problem(source_file.path, 1, key, "is required but missing"))
@@ -460,44 +473,23 @@ def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body, voc
         return None, problems
 
     values.setdefault("lang", vocabulary.default_lang)
-    content_path = "/".join(source_file.path.rsplit("/", 2)[-2:])
-    origin = Origin(source_file.path, tuple(sorted(doc.lines.items())), content_path)
-    return _RECORD_TYPES[kind](origin=origin, slug=slug_, body=body, **values), problems
+    return _RECORD_TYPES[kind](origin=_origin(source_file), slug=slug_, body=body, **values), problems
 
 
 def build_translation(kind: str, slug_: str, lang: str, source_file: SourceFile, body: Body, vocabulary: Vocabulary):
     """Validate a translation's front matter (``<slug>.<lang>.md``): the same fields as its kind, of which
     only the text ones are required; returns (Translation or None, problems)."""
     fields = {**FIELDS[kind], "lang": _F(language), "draft": _F(boolean)}
-    doc = source_file.front_matter
-    ctx = Context(doc, vocabulary)
-    problems: list[Problem] = []
-
-    def problem(path: str, message: str) -> None:
-        problems.append(Problem(source_file.path, doc.lines.get(path, doc.lines.get(path.split(".", 1)[0], 1)), path.split(".", 1)[0], message))
-
-    values: dict[str, Any] = {}
-    for key, value in doc.values.items():
-        spec = fields.get(key)
-        if spec is None:
-            problem(key, f"unknown field{did_you_mean(key, fields) or ' (allowed: ' + ', '.join(fields) + ')'}")
-            continue
-        try:
-            values[key] = spec.convert(value, key, ctx)
-        except Invalid as exc:
-            for failure in exc.all():
-                problem(failure.path or key, failure.message)
+    values, problems, problem = _front_matter(fields, source_file, vocabulary)
     for key in TEXT_FIELDS[kind]:
-        if fields[key].required and key not in doc.values:
+        if fields[key].required and key not in source_file.front_matter.values:
             problems.append(Problem(source_file.path, 1, key, "is required but missing (a translation gives the text fields in its language)"))
     if "lang" in values and values["lang"] != lang:
         problem("lang", f"'{values['lang']}' differs from the file name's language '{lang}' ({slug_}.{lang}.md)")
     if any(p.is_error for p in problems):
         return None, problems
-    content_path = "/".join(source_file.path.rsplit("/", 2)[-2:])
-    origin = Origin(source_file.path, tuple(sorted(doc.lines.items())), content_path)
     draft = values.pop("draft", False)
-    return Translation(origin, kind, slug_, lang, body, tuple(sorted(values.items())), draft), problems
+    return Translation(_origin(source_file), kind, slug_, lang, body, tuple(sorted(values.items())), draft), problems
 
 
 def _check_order(values: dict, doc: YamlDocument, problem) -> None:
