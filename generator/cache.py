@@ -49,23 +49,26 @@ def tree_fingerprint(roots, extra: str = "") -> str:
 
 
 class Cache:
-    """One table of entries, loaded at start and written back (atomically) at the end of a build.
+    """One table of entries, kept in shards (``<table>/<xx>.pickle``, by the first two hex digits of the
+    key): loaded at the start of a build and written back (atomically) at its end, rewriting only the
+    shards whose entries changed, so editing one practice rewrites one shard, not the whole table.
 
     Entries not used by a build are dropped when it is saved, so the cache stays the size of the site.
     """
 
     def __init__(self, directory: Path | None, table: str) -> None:
-        self._path = directory / f"{table}.pickle" if directory else None
+        self._folder = directory / table if directory else None
         self._old: dict[str, Any] = {}
         self._new: dict[str, Any] = {}
-        if self._path and self._path.is_file():
-            try:
-                with open(self._path, "rb") as handle:
-                    stored = pickle.load(handle)
-                if isinstance(stored, dict) and stored.get("code") == code_fingerprint():
-                    self._old = stored["entries"]
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError):
-                self._old = {}  # a damaged cache is an empty cache
+        if self._folder and self._folder.is_dir():
+            for shard in sorted(self._folder.glob("*.pickle")):
+                try:
+                    with open(shard, "rb") as handle:
+                        stored = pickle.load(handle)
+                    if isinstance(stored, dict) and stored.get("code") == code_fingerprint():
+                        self._old.update(stored["entries"])
+                except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError, ValueError):
+                    continue  # a damaged shard is an empty shard
 
     @staticmethod
     def key(*parts: bytes | str) -> str:
@@ -87,15 +90,31 @@ class Cache:
     def put(self, key: str, value: Any) -> None:
         self._new[key] = value
 
+    @staticmethod
+    def _shards(keys) -> dict[str, set[str]]:
+        shards: dict[str, set[str]] = {}
+        for key in keys:
+            shards.setdefault(key[:2], set()).add(key)
+        return shards
+
     def save(self) -> None:
-        if not self._path or self._new.keys() == self._old.keys():
+        if not self._folder:
             return
+        new, old = self._shards(self._new), self._shards(self._old)
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self._path.with_name(f".{self._path.name}.{os.getpid()}")
-            with open(temporary, "wb") as handle:
-                pickle.dump({"code": code_fingerprint(), "entries": self._new}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self._path)
+            self._folder.mkdir(parents=True, exist_ok=True)
+            for name in sorted(set(new) | set(old)):
+                target = self._folder / f"{name}.pickle"
+                if new.get(name) == old.get(name) and target.is_file():
+                    continue  # keys are hashes of their inputs: the same keys, the same entries
+                if name not in new:
+                    target.unlink(missing_ok=True)
+                    continue
+                temporary = target.with_name(f".{target.name}.{os.getpid()}")
+                with open(temporary, "wb") as handle:
+                    entries = {key: self._new[key] for key in sorted(new[name])}
+                    pickle.dump({"code": code_fingerprint(), "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, target)
         except OSError:
             pass  # a cache that cannot be written costs speed, never correctness
 

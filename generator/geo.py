@@ -102,10 +102,14 @@ class Atlas:
     attribution: str = ""
 
     def shape(self, code: str) -> Shape | None:
+        return self._by_code.get(code)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Shape]:
+        found: dict[str, Shape] = {}
         for shape in self.shapes:
-            if shape.code == code:
-                return shape
-        return None
+            found.setdefault(shape.code, shape)  # the first, as a scan would find
+        return found
 
 
 def parse_atlas(data: Mapping) -> Atlas:
@@ -238,7 +242,7 @@ def world_map(atlas: Atlas, counts: Mapping[str, int], markers: Sequence[Marker]
     for shape in atlas.shapes:
         count = counts.get(shape.code, 0) if shape.code else 0
         if count:
-            countries.append({"code": shape.code, "count": count, "level": level(count), "d": path_data(shape.rings)})
+            countries.append({"code": shape.code, "count": count, "level": level(count), "d": _country_path(atlas, shape.code)})
         else:
             land.extend(shape.rings)
     countries.sort(key=lambda c: c["code"])
@@ -267,7 +271,7 @@ def locator_map(atlas: Atlas, code: str, points: Sequence[tuple[float, float]] =
     """
     shape = atlas.shape(code)
     dots = [project(lat, lon) for lat, lon in points]
-    box = _frame(_bbox(shape.main_ring), size) if shape is not None else None
+    box = _country_frame(atlas, code, size) if shape is not None else None
     if box is None or not all(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in dots):
         if not dots:
             return None
@@ -280,6 +284,17 @@ def locator_map(atlas: Atlas, code: str, points: Sequence[tuple[float, float]] =
         "dots": [{"x": _num(x), "y": _num(y)} for x, y in sorted(set(dots))],
         "dot_radius": _num((box[2] - box[0]) / 60),
     }
+
+
+@lru_cache(maxsize=512)
+def _country_path(atlas: Atlas, code: str) -> str:
+    """A country's outline as path data: the same on every map page that shades it."""
+    return path_data(atlas.shape(code).rings)
+
+
+@lru_cache(maxsize=512)
+def _country_frame(atlas: Atlas, code: str, size: tuple[float, float]) -> tuple[float, float, float, float]:
+    return _frame(_bbox(atlas.shape(code).main_ring), size)
 
 
 @lru_cache(maxsize=256)

@@ -21,7 +21,7 @@ def _build(out: str, cache: str | None) -> dict[str, bytes]:
 def test_cached_and_clean_builds_are_identical_and_edits_are_seen(site_root):
     clean = _build("clean", None)
     assert _build("warm", "cache") == clean
-    assert (site_root / "cache/records.pickle").is_file()
+    assert list((site_root / "cache/records").glob("*.pickle"))
     assert _build("cached", "cache") == clean  # every record from the cache
     path = site_root / "content/case-studies/hangzhou-bikes.md"
     path.write_text(path.read_text().replace("A city-run bicycle system.", "A city-run bicycle system with 80,000 bikes."))
@@ -43,9 +43,22 @@ def test_a_topic_change_invalidates_cached_records(site_root):
 
 def test_a_damaged_cache_is_an_empty_cache(site_root):
     clean = _build("clean", None)
-    (site_root / "cache").mkdir()
-    (site_root / "cache/records.pickle").write_bytes(b"not a pickle")
+    _build("warm", "cache")
+    for shard in (site_root / "cache/records").glob("*.pickle"):
+        shard.write_bytes(b"not a pickle")
     assert _build("out", "cache") == clean
+
+
+def test_saving_rewrites_only_the_shards_whose_entries_changed(site_root):
+    _build("first", "cache")
+    shards = {p.name: p.stat().st_mtime_ns for p in (site_root / "cache/records").glob("*.pickle")}
+    assert len(shards) >= 2
+    path = site_root / "content/case-studies/hangzhou-bikes.md"
+    path.write_text(path.read_text().replace("A city-run bicycle system.", "A city-run bicycle system, edited."))
+    _build("second", "cache")
+    after = {p.name: p.stat().st_mtime_ns for p in (site_root / "cache/records").glob("*.pickle")}
+    changed = {name for name in after if shards.get(name) != after[name]} | (set(shards) - set(after))
+    assert 1 <= len(changed) <= 2  # the old entry's shard and the new one's (maybe the same)
 
 
 def test_cache_keys_separate_their_parts():
