@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import json
 import multiprocessing
 import pickle
@@ -484,11 +485,15 @@ def render_plans(plans: list[PagePlan], theme_dirs: tuple[Path, ...], jobs: int 
 
 def page_digest(plan: PagePlan, theme_key: str) -> str:
     """What a page's bytes depend on: the templates, catalogs and generator (``theme_key``) and the plan.
-    Rendering is pure, so two plans with one digest render the same bytes. The plan is plain data, and
-    its pickle is a faithful and fast serialisation of it (equal data shared differently only pickles
-    differently: the page is then rendered again, never wrongly reused)."""
-    data = pickle.dumps((theme_key, plan.path, plan.template, plan.lang, plan.context), protocol=5)
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    Rendering is pure, so two plans with one digest render the same bytes. The plan is plain data, and its
+    pickle is a faithful and fast serialisation of it, made without pickle's memo so that the bytes depend
+    only on the values, not on which of them happen to be one shared object (records read from the cache
+    share strings differently from records just parsed)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: every value written out where it occurs (the plans hold no cycles)
+    pickler.dump((theme_key, plan.path, plan.template, plan.lang, plan.context))
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
 
 
 def render_site(sites: dict[str, Site] | Site, theme_dirs: tuple[Path, ...], options: RenderOptions, jobs: int | None = None,

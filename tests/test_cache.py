@@ -119,7 +119,10 @@ def test_a_rebuild_into_the_same_folder_reuses_unchanged_pages_and_equals_a_clea
     second = _result("out")
     # the practice's own page, and every page that lists or links it, are rendered again; the others are kept
     assert 0 < second.reused < second.pages
-    assert second.pages - second.reused >= 8  # its page, home, case-studies/, its topic, domain, city, country, map...
+    # its page, home, case-studies/, its topic, domain, city and country: the pages that show its summary. The
+    # first build parsed every record and the second read them from the cache: page digests must not
+    # depend on that (they did once, and a quarter of the pages were rendered again for nothing)
+    assert second.pages - second.reused == 7
     built = _tree(site_root / "out")
     for page in ("case-studies/hangzhou-bikes/index.html", "index.html", "case-studies/index.html", "topics/mobility/index.html",
                  "cynefin/complicated/index.html", "countries/cn/index.html", "feed.xml", "data/practices.json"):
