@@ -120,7 +120,7 @@ def _rebuild(options: BuildOptions, state: _State, indexer: _Indexer | None = No
     if result.warnings:
         click.echo(format_text(result.warnings), err=True, nl=False)
     state.bump()
-    click.echo(f"Built {result.files} files in {result.seconds:.1f} s.", err=True)
+    click.echo(f"Built {result.files} files ({result.pages} pages, {result.reused} reused) in {result.seconds:.1f} s.", err=True)
     if indexer is not None:
         indexer.request()
     return True
