@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -13,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from generator.cache import load_snapshot, save_snapshot, tree_fingerprint
+from generator.cache import code_fingerprint, load_snapshot, save_snapshot, tree_fingerprint
 from generator.errors import BuildFailed, Problem, Severity, sorted_problems
 from generator.i18n import DEFAULT_THEME
 from generator.mirror import MANIFEST_PATH, matches_manifest_quickly, write_bundle, write_manifest
@@ -268,7 +269,8 @@ def _build(options: BuildOptions, environ, started: float, progress: Callable[[i
         kept_indexes = set(kept)
         fresh = [plan for i, plan in enumerate(plans) if i not in kept_indexes]
         # pages are written by the process that renders them: only their size and hash come back
-        written, workers = render_plans(fresh, theme_dirs, options.jobs, progress, sink=partial(write_file, staging))
+        written, workers = render_plans(fresh, theme_dirs, options.jobs, progress, sink=partial(write_file, staging),
+                                        bytecode_dir=_template_cache(options))
         if options.search and options.index and not options.offline:  # Pagefind cannot run from file://
             run_pagefind(staging)
         hashes = {w.path: (w.size, w.sha256) for w in written}
@@ -278,6 +280,20 @@ def _build(options: BuildOptions, environ, started: float, progress: Callable[[i
         _remember_pages(options, digests, plans, hashes, manifest)
     return BuildResult(prepared.warnings, len(plans) + file_count, time.monotonic() - started, prepared.config,
                        pages=len(plans), reused=len(kept), workers=workers)
+
+
+def _template_cache(options: BuildOptions) -> Path | None:
+    """Where compiled templates are kept: a folder per generator version, since Jinja keys its entries by
+    the template's source only and the environment's settings live in the generator's code."""
+    if options.cache_dir is None:
+        return None
+    folder = options.cache_dir / "templates"
+    current = folder / code_fingerprint()[:16]
+    if folder.is_dir():
+        for other in folder.iterdir():
+            if other != current:
+                shutil.rmtree(other, ignore_errors=True)
+    return current
 
 
 # Reusing pages of the previous build: with --cache-dir, each page's digest (page_digest: the templates,

@@ -156,3 +156,13 @@ def test_the_previous_output_is_deleted_in_the_background_from_the_cache_folder(
             break
         time.sleep(0.05)
     assert list((site_root / "cache/trash").iterdir()) == []
+
+
+def test_compiled_templates_are_kept_per_generator_version_and_never_change_the_output(site_root, tmp_path):
+    clean = _build("clean", None)
+    _result("first")
+    folders = list((site_root / "cache/templates").iterdir())
+    assert len(folders) == 1 and list(folders[0].glob("__jinja2_*.cache"))
+    (site_root / "cache/templates/0123456789abcdef").mkdir()  # what an older generator left
+    assert _build("second", "cache") == clean  # a fresh folder: compiled templates read back, same bytes
+    assert [p.name for p in (site_root / "cache/templates").iterdir()] == [folders[0].name]
