@@ -72,12 +72,8 @@ class BuildResult:
     seconds: float
     config: SiteConfig | None  # None when nothing changed and nothing was loaded
     unchanged: bool = False
-    pages: int = 0  # HTML pages rendered
-    # Files whose bytes equal the previous output's, so that the previous file was kept. Always 0 for now:
-    # output.py writes every file afresh into the staging folder and swaps the whole folder in, so no file
-    # is ever kept, and telling which bytes are unchanged would mean reading the whole previous output.
-    # It counts once writing hard-links unchanged files from the previous output (docs/performance.md).
-    reused: int = 0
+    pages: int = 0  # HTML pages of the build
+    reused: int = 0  # pages hard-linked from the previous output instead of rendered (their digest was unchanged)
     workers: int = 0  # processes that rendered the pages
 
 
@@ -333,10 +329,10 @@ def _remember_pages(options: BuildOptions, digests, plans, hashes: dict[str, tup
 
 def build_bundle(options: BuildOptions, target: Path, environ=os.environ) -> BuildResult:
     """``practice bundle``: the offline build, zipped with a README on how to open it."""
+    from generator.vocab import slugify
+
     with tempfile.TemporaryDirectory(prefix="practice-bundle-") as temporary:
         site_dir = Path(temporary) / "site"
         result = build_site(replace(options, out_dir=site_dir, offline=True), environ)
-        from generator.vocab import slugify
-
         write_bundle(site_dir, target, slugify(result.config.title))
     return result

@@ -12,21 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import load_site_config, load_topics
-from generator.i18n import DEFAULT_THEME, poster_section_names
-from generator.i18n import POSTER_SECTIONS as I18N_POSTER_SECTIONS
+from generator.i18n import DEFAULT_THEME, POSTER_SECTIONS, poster_section_names
 from generator.errors import Problem, Severity
 from generator.markup import MarkdownRenderer
 from generator.model import CaseStudy, Content, EventReport, FreePage, Method, Translation
-from generator.records import IMAGE_LIMIT_BYTES, Vocabulary, build_record, build_translation
+from generator.records import IMAGE_LIMIT_BYTES, LANG_PATTERN, Vocabulary, build_record, build_translation
 from generator.cache import Cache
 from generator.source import read_bytes, read_source
 from generator.vocab import SLUG_RE, slugify
 
 __all__ = ["KIND_FOLDERS", "NO_CONTACT", "POSTER_SECTIONS", "load_content"]
 
-POSTER_SECTIONS = I18N_POSTER_SECTIONS  # the English names; the catalogs give the other languages'
 # A translation's file name: <slug>.<lang>.md, the language a BCP 47 tag (pt, pt-BR).
-_TRANSLATION_RE = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)$")
+_TRANSLATION_RE = re.compile(rf"^(?P<slug>[^.]+)\.(?P<lang>{LANG_PATTERN})$")
 
 KIND_FOLDERS = {"case-studies": "case-study", "events": "event", "methods": "method", "pages": "page"}
 

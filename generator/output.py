@@ -93,8 +93,10 @@ def claim_paths(entries: Iterable[tuple[str, str]]) -> None:
     clashes: list[Problem] = []
     for path, source in entries:
         if path in claimed:
-            first = claimed[path] or "the site itself"
-            clashes.append(Problem(source or first, 0, "", f"writes {path}, which {first} writes too"))
+            first = claimed[path]
+            # name the source file; the other side is another file, or a page the site makes itself
+            culprit, other = (source, first or "the site itself") if source else (first, "the site itself")
+            clashes.append(Problem(culprit or "the site itself", 0, "", f"writes {path}, which {other} writes too"))
             continue
         claimed[path] = source
     if clashes:
@@ -134,19 +136,10 @@ def link_files(root: Path, files: Iterable[tuple[Path, str]]) -> None:
 
 def write_files(root: Path, files: Iterable[RenderedFile]) -> None:
     """Write every file; two sources claiming one output path is an error naming both."""
-    claimed: dict[str, str] = {}
-    clashes: list[Problem] = []
+    files = list(files)
+    claim_paths((file.path, file.source) for file in files)
     for file in files:
-        if file.path in claimed:
-            first = claimed[file.path] or "the site itself"
-            clashes.append(Problem(file.source or first, 0, "", f"writes {file.path}, which {first} writes too"))
-            continue
-        claimed[file.path] = file.source
-        target = _target(root, file.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file.data)
-    if clashes:
-        raise BuildFailed(clashes)
+        write_file(root, file)
 
 
 def copy_files(root: Path, copies: Iterable[tuple[Path, str]]) -> None:

@@ -40,12 +40,13 @@ from generator.vocab import (
     did_you_mean,
 )
 
-__all__ = ["Invalid", "Vocabulary", "build_record", "build_translation", "SUMMARY_LIMIT", "IMAGE_LIMIT_BYTES", "FIELDS", "TEXT_FIELDS"]
+__all__ = ["Invalid", "Vocabulary", "build_record", "build_translation", "SUMMARY_LIMIT", "IMAGE_LIMIT_BYTES", "FIELDS", "TEXT_FIELDS", "LANG_PATTERN"]
 
 SUMMARY_LIMIT = 300
 IMAGE_LIMIT_BYTES = 2 * 1024 * 1024
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
-_LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+LANG_PATTERN = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"  # a BCP 47 tag as the contract takes it: pt, pt-BR
+_LANG_RE = re.compile(f"^{LANG_PATTERN}$")
 _TAG_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
 # No text field may hold C0/C1 control characters (other than the line breaks and tabs below), DEL,
 # lone surrogates (YAML's "\ud800" escape) or the non-characters U+FFFE and U+FFFF: XML 1.0 cannot

@@ -49,7 +49,7 @@ from generator.views import (
 )
 
 __all__ = ["DEFAULT_THEME", "PAGE_SIZE", "RenderOptions", "PagePlan", "make_environment", "plan_pages", "page_digest", "render_page", "render_plans",
-           "render_site", "render_offline_search_indexes", "world_atlas"]
+           "render_offline_search_indexes", "world_atlas"]
 
 WORLD_ASSET = DEFAULT_THEME / "data" / "world-110m.json"  # made by scripts/build-world-asset.py
 PAGE_SIZE = 100
@@ -104,7 +104,7 @@ def make_environment(theme_dirs: Iterable[Path], lang: str = "en", bytecode_dir:
     env.globals["link"] = _link
     env.globals["asset"] = _asset
     env.globals["render_card"] = _render_card
-    env.globals["_card_cache"] = {}  # owned by this environment: one per build or worker batch
+    env.globals["_card_cache"] = {}  # owned by this environment: one per language and rendering process
     return env
 
 
@@ -137,8 +137,7 @@ def _install_translations(env: jinja2.Environment, translations, lang: str) -> N
         variables.setdefault("num", num)
         return Markup(translations.ngettext(singular, plural, num)) % format_variables(variables, lang)
 
-    env.add_extension("jinja2.ext.i18n")
-    env.newstyle_gettext = True
+    env.newstyle_gettext = True  # the i18n extension is installed by make_environment
     env.globals.update(gettext=gettext, ngettext=ngettext, _=gettext)
 
 
@@ -510,24 +509,6 @@ def page_digest(plan: PagePlan, theme_key: str) -> str:
     pickler.fast = True  # no memo: every value written out where it occurs (the plans hold no cycles)
     pickler.dump((theme_key, plan.path, plan.template, plan.lang, plan.context))
     return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
-
-
-def render_site(sites: dict[str, Site] | Site, theme_dirs: tuple[Path, ...], options: RenderOptions, jobs: int | None = None,
-                progress: Callable[[int, int], None] | None = None, stats: dict | None = None) -> list[RenderedFile]:
-    """Every page of every language tree (and offline, each tree's search index), in plan order.
-
-    ``stats``, if given, is filled in with ``pages`` (the pages rendered) and ``workers`` (the processes
-    that rendered them). Neither it nor ``progress`` changes the output.
-    """
-    if isinstance(sites, Site):
-        sites = {sites.lang: sites}
-    plans = plan_pages(sites, options)
-    files, workers = render_plans(plans, theme_dirs, jobs, progress)
-    if stats is not None:
-        stats.update(pages=len(plans), workers=workers)
-    if options.offline:
-        files += render_offline_search_indexes(sites, options)
-    return files
 
 
 def render_offline_search_indexes(sites: dict[str, Site], options: RenderOptions) -> list[RenderedFile]:

@@ -149,6 +149,8 @@ def _check_references(content: Content, drafts: bool) -> list[Problem]:
     for page in content.pages:
         if page.slug in RESERVED_SLUGS:
             problems.append(Problem(page.origin.path, 1, "slug", f"'{page.slug}' is a section of the site; rename the page"))
+        elif page.slug in content.config.languages[1:]:
+            problems.append(Problem(page.origin.path, 1, "slug", f"'{page.slug}' is the folder of the site's pages in that language; rename the page"))
     return problems
 
 

@@ -17,7 +17,11 @@ from generator.records import TEXT_FIELDS
 
 __all__ = ["check_translations", "localise_content", "text_versions"]
 
-_TEXT_CHANGES = "a translation may change only text (title, summary, body, image_alt, source titles, event)"
+def _text_changes(kind: str) -> str:
+    """What a translation of this kind may change, for the message about a contradicted fact."""
+    fields = [("source titles" if name == "sources" else name) for name in TEXT_FIELDS[kind]]
+    names = [*fields[:2], "body", *fields[2:]]
+    return f"a translation may change only text ({', '.join(names)})"
 
 
 def _key(record) -> tuple[str, str]:
@@ -80,7 +84,7 @@ def _contradictions(t: Translation, original) -> list[Problem]:
         theirs = getattr(original, key, None)
         if value != theirs:
             shown = f"'{_show(theirs)}'" if theirs not in (None, ()) else "nothing"
-            problems.append(Problem(t.origin.path, line, key, f"'{_show(value)}' differs from the original's {shown} ({original.origin.path}:{original.origin.line(key)}); {_TEXT_CHANGES}"))
+            problems.append(Problem(t.origin.path, line, key, f"'{_show(value)}' differs from the original's {shown} ({original.origin.path}:{original.origin.line(key)}); {_text_changes(t.kind)}"))
     return problems
 
 

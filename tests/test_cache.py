@@ -50,15 +50,18 @@ def test_a_damaged_cache_is_an_empty_cache(site_root):
 
 
 def test_saving_rewrites_only_the_shards_whose_entries_changed(site_root):
+    (site_root / "content/pages").mkdir()
+    for i in range(12):  # enough files to fill several shards
+        (site_root / f"content/pages/page-{i}.md").write_text(f"---\ntitle: Page {i}\n---\nText {i}.\n")
     _build("first", "cache")
     shards = {p.name: p.stat().st_mtime_ns for p in (site_root / "cache/records").glob("*.pickle")}
-    assert len(shards) >= 2
+    assert len(shards) >= 6
     path = site_root / "content/case-studies/hangzhou-bikes.md"
     path.write_text(path.read_text().replace("A city-run bicycle system.", "A city-run bicycle system, edited."))
     _build("second", "cache")
     after = {p.name: p.stat().st_mtime_ns for p in (site_root / "cache/records").glob("*.pickle")}
     changed = {name for name in after if shards.get(name) != after[name]} | (set(shards) - set(after))
-    assert 1 <= len(changed) <= 2  # the old entry's shard and the new one's (maybe the same)
+    assert 1 <= len(changed) <= 2  # the old entry's shard and the new one's (maybe the same), not all of them
 
 
 def test_cache_keys_separate_their_parts():

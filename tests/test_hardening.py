@@ -145,3 +145,14 @@ def test_two_files_for_one_output_path_name_both_sources(site_root):
         assert str(exc) == "content/case-studies/about.md: writes about/index.html, which content/pages/about.md writes too"
     else:
         raise AssertionError("a clash was not reported")
+
+
+def test_a_clash_with_a_page_the_site_makes_itself_names_the_file():
+    from generator.output import claim_paths
+
+    try:
+        claim_paths([("about/index.html", "content/pages/about.md"), ("about/index.html", "")])
+    except BuildFailed as exc:
+        assert [str(p) for p in exc.problems] == ["content/pages/about.md: writes about/index.html, which the site itself writes too"]
+    else:
+        raise AssertionError("a clash was not reported")

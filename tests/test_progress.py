@@ -1,4 +1,4 @@
-"""Build progress: render_site's progress callback (in one process and in forked workers), the summary line
+"""Build progress: render_plans' progress callback (in one process and in forked workers), the summary line
 of `practice build`, and the progress bar that only a person at a terminal sees."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from conftest import REPO
 from generator.build import load_sites
 from generator.cli import _ProgressBar, _wants_progress, cli
 from generator.errors import BuildFailed
-from generator.render import DEFAULT_THEME, RenderOptions, plan_pages, render_site
+from generator.render import DEFAULT_THEME, RenderOptions, plan_pages, render_plans
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 OPTIONS = RenderOptions(build_year=2026, search=False)
@@ -41,15 +41,19 @@ def fixture_root(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-# ---------------------------------------------------------------- render_site's progress callback
+def render(sites, theme_dirs, jobs, progress=None):
+    """Every page of the fixture, as the build renders them: (files, processes used)."""
+    return render_plans(plan_pages(sites, OPTIONS), theme_dirs, jobs, progress)
+
+
+# ---------------------------------------------------------------- render_plans' progress callback
 
 
 @pytest.mark.parametrize("jobs", [1, 2, 3])
 def test_progress_counts_grow_to_the_total_and_leave_the_output_as_it_was(sites, jobs):
     total = len(plan_pages(sites, OPTIONS))
     calls: list[tuple[int, int]] = []
-    stats: dict = {}
-    files = render_site(sites, (DEFAULT_THEME,), OPTIONS, jobs, lambda done, all_: calls.append((done, all_)), stats)
+    files, workers = render(sites, (DEFAULT_THEME,), jobs, lambda done, all_: calls.append((done, all_)))
 
     assert calls, "progress was never reported"
     assert {all_ for _, all_ in calls} == {total}
@@ -58,9 +62,9 @@ def test_progress_counts_grow_to_the_total_and_leave_the_output_as_it_was(sites,
     assert counts[-1] == total
     if jobs == 1:
         assert counts == list(range(1, total + 1))  # called directly after every page
-    assert stats == {"pages": total, "workers": jobs}
-    assert files == render_site(sites, (DEFAULT_THEME,), OPTIONS, jobs)  # same files, same bytes, same order
-    assert files == render_site(sites, (DEFAULT_THEME,), OPTIONS, 1)
+    assert (len(files), workers) == (total, jobs)
+    assert files == render(sites, (DEFAULT_THEME,), jobs)[0]  # same files, same bytes, same order
+    assert files == render(sites, (DEFAULT_THEME,), 1)[0]
 
 
 def test_a_template_error_in_a_worker_still_fails_the_build(sites, tmp_path):
@@ -69,7 +73,7 @@ def test_a_template_error_in_a_worker_still_fails_the_build(sites, tmp_path):
     (theme / "templates/404.html").write_text("{{ nope.missing }}\n")  # the last page: a worker's
     calls = []
     with pytest.raises(BuildFailed) as failure:
-        render_site(sites, (theme, DEFAULT_THEME), OPTIONS, 2, lambda done, total: calls.append(done))
+        render(sites, (theme, DEFAULT_THEME), 2, lambda done, total: calls.append(done))
     assert "while rendering 404.html" in failure.value.problems[0].message
 
 
@@ -84,7 +88,7 @@ def test_a_worker_killed_without_an_answer_still_fails_the_build(sites, monkeypa
 
     monkeypatch.setattr(generator.render, "render_page", dying)
     with pytest.raises(RuntimeError, match="a rendering worker stopped without an answer"):
-        render_site(sites, (DEFAULT_THEME,), OPTIONS, 2, lambda done, total: None)
+        render(sites, (DEFAULT_THEME,), 2, lambda done, total: None)
 
 
 # ---------------------------------------------------------------- the summary line

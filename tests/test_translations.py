@@ -66,15 +66,15 @@ def test_facts_that_contradict_the_original_are_errors_at_their_line(site_root):
     extra = "city: Suzhou\ncountry: JP\ncynefin: simple\ntopics: [mobility, public-space]\npublished: 2026-10-02"
     assert errors(site_root, FOUR_LANGUAGES + TRANSLATION.format(extra=extra)) == [
         "content/case-studies/hangzhou-bikes.pt.md:4: city: 'Suzhou' differs from the original's 'Hangzhou' (content/case-studies/hangzhou-bikes.md:5); "
-        "a translation may change only text (title, summary, body, image_alt, source titles, event)",
+        "a translation may change only text (title, summary, body, image_alt, source titles)",
         "content/case-studies/hangzhou-bikes.pt.md:5: country: 'JP' differs from the original's 'CN' (content/case-studies/hangzhou-bikes.md:6); "
-        "a translation may change only text (title, summary, body, image_alt, source titles, event)",
+        "a translation may change only text (title, summary, body, image_alt, source titles)",
         "content/case-studies/hangzhou-bikes.pt.md:6: cynefin: 'clear' differs from the original's 'complicated' (content/case-studies/hangzhou-bikes.md:8); "
-        "a translation may change only text (title, summary, body, image_alt, source titles, event)",
+        "a translation may change only text (title, summary, body, image_alt, source titles)",
         "content/case-studies/hangzhou-bikes.pt.md:7: topics: 'mobility, public-space' differs from the original's 'mobility' (content/case-studies/hangzhou-bikes.md:7); "
-        "a translation may change only text (title, summary, body, image_alt, source titles, event)",
+        "a translation may change only text (title, summary, body, image_alt, source titles)",
         "content/case-studies/hangzhou-bikes.pt.md:8: published: '2026-10-02' differs from the original's '2026-10-01' (content/case-studies/hangzhou-bikes.md:4); "
-        "a translation may change only text (title, summary, body, image_alt, source titles, event)",
+        "a translation may change only text (title, summary, body, image_alt, source titles)",
     ]
 
 
@@ -280,3 +280,13 @@ def test_a_draft_translation_is_left_out_unless_drafts_are_built(site_root):
     make_site(site_root, FOUR_LANGUAGES + TRANSLATION.format(extra="draft: true"))
     out = _build(site_root)
     assert "Bicicletas públicas" not in (out / "pt/case-studies/hangzhou-bikes/index.html").read_text()
+
+
+def test_a_free_page_cannot_take_the_folder_of_a_language(site_root):
+    spec = FOUR_LANGUAGES + """
+-- content/pages/pt.md --
+---
+title: Português
+---
+"""
+    assert errors(site_root, spec) == ["content/pages/pt.md:1: slug: 'pt' is the folder of the site's pages in that language; rename the page"]
