@@ -101,7 +101,9 @@ def test_the_portuguese_tree_finds_a_practice_through_another_word_form(page, si
 def test_the_english_search_does_not_return_portuguese_pages(page, site_url):
     page.goto(f"{site_url}search/?q=participatory")
     _result_count(page)
-    hrefs = [a.get_attribute("href") for a in page.locator(TOP_RESULTS).all()]
+    results = page.locator(TOP_RESULTS)
+    expect(results.first).to_be_visible(timeout=10000)  # the count shows before the results are drawn
+    hrefs = [a.get_attribute("href") for a in results.all()]
     assert hrefs and not [h for h in hrefs if re.search(r"/(pt|fr|es)/", h)]
 
 
