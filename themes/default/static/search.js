@@ -17,17 +17,18 @@ function showFacts(result) {
 }
 
 // Pagefind names each filter group by its key (topic, cynefin...); show the page's language's label instead.
+// Pagefind's UI reuses these elements for other filters as results come in and rewrites their text with
+// the new key, so every element is checked on every change (and left alone once it shows its label).
 function relabelFilters(target, labels) {
   function relabel() {
     target.querySelectorAll(".pagefind-ui__filter-name, .pagefind-ui__filter-group-label").forEach(function (element) {
       var key = element.textContent.trim().toLowerCase();  // Pagefind shows "topic" as "Topic"
-      if (!element.hasAttribute("data-key") && Object.prototype.hasOwnProperty.call(labels, key)) {
-        element.setAttribute("data-key", key);
+      if (Object.prototype.hasOwnProperty.call(labels, key) && element.textContent !== labels[key]) {
         element.textContent = labels[key];
       }
     });
   }
-  new MutationObserver(relabel).observe(target, { childList: true, subtree: true });
+  new MutationObserver(relabel).observe(target, { childList: true, subtree: true, characterData: true });
   relabel();
 }
 
