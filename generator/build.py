@@ -9,10 +9,11 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from generator.cache import code_fingerprint, load_snapshot, save_snapshot, tree_fingerprint
 from generator.errors import BuildFailed, Problem, Severity, sorted_problems
@@ -61,8 +62,8 @@ def build_year_from_environment(environ) -> int:
     """The year that ongoing practices run to: SOURCE_DATE_EPOCH's, for reproducible builds."""
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).year
-    return dt.datetime.now(dt.timezone.utc).year
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).year
+    return dt.datetime.now(dt.UTC).year
 
 
 @dataclass(frozen=True)
@@ -77,20 +78,34 @@ class BuildResult:
     workers: int = 0  # processes that rendered the pages
 
 
-def check_content(content_dir: Path, *, drafts: bool = False, base_url: str | None = None, jobs: int | None = None,
-                  cache_dir: Path | None = None) -> tuple[Site | None, list[Problem]]:
+def check_content(
+    content_dir: Path,
+    *,
+    drafts: bool = False,
+    base_url: str | None = None,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+) -> tuple[Site | None, list[Problem]]:
     """Load and assemble: every problem of the content, nothing written; the site in its default language."""
     sites, problems = load_sites(content_dir, drafts=drafts, base_url=base_url, jobs=jobs, cache_dir=cache_dir)
     return (next(iter(sites.values())) if sites else None), problems
 
 
-def load_sites(content_dir: Path, *, drafts: bool = False, base_url: str | None = None, jobs: int | None = None,
-               cache_dir: Path | None = None) -> tuple[dict[str, Site] | None, list[Problem]]:
+def load_sites(
+    content_dir: Path,
+    *,
+    drafts: bool = False,
+    base_url: str | None = None,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+) -> tuple[dict[str, Site] | None, list[Problem]]:
     """Load and assemble every language tree (the default language first), or None and the problems."""
     from generator.content import load_content
     from generator.site import assemble_languages
 
-    content, problems = load_content(content_dir, display_dir=_display(content_dir), base_url=base_url, jobs=jobs, cache_dir=cache_dir)
+    content, problems = load_content(
+        content_dir, display_dir=_display(content_dir), base_url=base_url, jobs=jobs, cache_dir=cache_dir
+    )
     if content is None:
         return None, sorted_problems(problems)
     sites, more = assemble_languages(content, drafts=drafts)
@@ -140,7 +155,17 @@ def _published_media(site: Site, options: BuildOptions) -> list[RenderedFile]:
 
 def _inputs(options: BuildOptions, build_year: int) -> str:
     """Everything a build reads: content, themes, options, the generator itself (through its code fingerprint)."""
-    settings = repr((options.base_url, options.drafts, options.offline, options.search, options.index, options.live_reload, build_year))
+    settings = repr(
+        (
+            options.base_url,
+            options.drafts,
+            options.offline,
+            options.search,
+            options.index,
+            options.live_reload,
+            build_year,
+        )
+    )
     return tree_fingerprint([options.content_dir, *_theme_dirs(options)], settings)
 
 
@@ -151,9 +176,15 @@ def _unchanged_since_last_build(options: BuildOptions, inputs: str) -> BuildResu
         record = json.loads(record_path.read_text(encoding="utf-8")).get(str(options.out_dir.resolve()))
     except (OSError, ValueError, AttributeError):
         return None
-    if not record or record.get("inputs") != inputs or not matches_manifest_quickly(options.out_dir, record.get("manifest", "")):
+    if (
+        not record
+        or record.get("inputs") != inputs
+        or not matches_manifest_quickly(options.out_dir, record.get("manifest", ""))
+    ):
         return None
-    warnings = tuple(Problem(w["file"], w["line"], w["field"], w["message"], Severity.WARNING) for w in record.get("warnings", ()))
+    warnings = tuple(
+        Problem(w["file"], w["line"], w["field"], w["message"], Severity.WARNING) for w in record.get("warnings", ())
+    )
     return BuildResult(warnings, record.get("files", 0), 0.0, None, unchanged=True)
 
 
@@ -180,7 +211,9 @@ def _remember_build(options: BuildOptions, inputs: str, result: BuildResult) -> 
         pass  # a cache that cannot be written costs speed, never correctness
 
 
-def build_site(options: BuildOptions, environ=os.environ, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+def build_site(
+    options: BuildOptions, environ=os.environ, progress: Callable[[int, int], None] | None = None
+) -> BuildResult:
     """Build the site; with a cache folder, a build whose inputs and output are as they were does nothing.
     ``progress`` is called with (pages rendered, pages in all) while pages are rendered."""
     started = time.monotonic()
@@ -229,12 +262,20 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
 
     if links := _theme_links(options):
         raise BuildFailed(links)
-    sites, problems = load_sites(options.content_dir, drafts=options.drafts, base_url=options.base_url, jobs=options.jobs, cache_dir=options.cache_dir)
+    sites, problems = load_sites(
+        options.content_dir,
+        drafts=options.drafts,
+        base_url=options.base_url,
+        jobs=options.jobs,
+        cache_dir=options.cache_dir,
+    )
     if sites is None or any(p.is_error for p in problems):
         raise BuildFailed(problems)
     site = next(iter(sites.values()))  # the default language's: shared files (media, data, the 404 page) come from it
     check_output_location(options.out_dir, [options.content_dir, *theme_dirs, Path.cwd()])
-    render_options = RenderOptions(build_year_from_environment(environ), options.offline, options.search, options.live_reload)
+    render_options = RenderOptions(
+        build_year_from_environment(environ), options.offline, options.search, options.live_reload
+    )
     plans = plan_pages(sites, render_options)
     files = render_data_exports(sites) + render_sitemap(site, [p.path for p in plans])
     for tree in sites.values():
@@ -244,10 +285,14 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
         files += render_offline_search_indexes(sites, render_options)
         files.append(render_offline_readme(site))
     claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files)])
-    return _Prepared(plans, files, _static_copies(site, options), site.content.config, tuple(p for p in problems if not p.is_error))
+    return _Prepared(
+        plans, files, _static_copies(site, options), site.content.config, tuple(p for p in problems if not p.is_error)
+    )
 
 
-def _build(options: BuildOptions, environ, started: float, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+def _build(
+    options: BuildOptions, environ, started: float, progress: Callable[[int, int], None] | None = None
+) -> BuildResult:
     from generator.render import render_plans
 
     theme_dirs = tuple(_theme_dirs(options))
@@ -265,8 +310,14 @@ def _build(options: BuildOptions, environ, started: float, progress: Callable[[i
         kept_indexes = set(kept)
         fresh = [plan for i, plan in enumerate(plans) if i not in kept_indexes]
         # pages are written by the process that renders them: only their size and hash come back
-        written, workers = render_plans(fresh, theme_dirs, options.jobs, progress, sink=partial(write_file, staging),
-                                        bytecode_dir=_template_cache(options))
+        written, workers = render_plans(
+            fresh,
+            theme_dirs,
+            options.jobs,
+            progress,
+            sink=partial(write_file, staging),
+            bytecode_dir=_template_cache(options),
+        )
         if options.search and options.index and not options.offline:  # Pagefind cannot run from file://
             run_pagefind(staging)
         hashes = {w.path: (w.size, w.sha256) for w in written}
@@ -274,8 +325,15 @@ def _build(options: BuildOptions, environ, started: float, progress: Callable[[i
         manifest = write_manifest(staging, hashes)
         swap_in(staging, options.out_dir, options.cache_dir / "trash" if options.cache_dir is not None else None)
         _remember_pages(options, digests, plans, hashes, manifest)
-    return BuildResult(prepared.warnings, len(plans) + file_count, time.monotonic() - started, prepared.config,
-                       pages=len(plans), reused=len(kept), workers=workers)
+    return BuildResult(
+        prepared.warnings,
+        len(plans) + file_count,
+        time.monotonic() - started,
+        prepared.config,
+        pages=len(plans),
+        reused=len(kept),
+        workers=workers,
+    )
 
 
 def _template_cache(options: BuildOptions) -> Path | None:
@@ -296,6 +354,7 @@ def _template_cache(options: BuildOptions) -> Path | None:
 # catalogs, generator and the page's data) is remembered with the size and hash of what was written. A page
 # whose digest is unchanged is hard-linked from the previous output instead of rendered and written again,
 # provided that output is still the one the record describes (its manifest, and every file's size).
+
 
 def _page_digests(options: BuildOptions, theme_dirs: tuple[Path, ...], plans) -> list[str | None]:
     from generator.render import page_digest
@@ -324,7 +383,11 @@ def _remember_pages(options: BuildOptions, digests, plans, hashes: dict[str, tup
     if options.cache_dir is None:
         return
     pages = {plan.path: (digest, *hashes[plan.path]) for plan, digest in zip(plans, digests) if digest is not None}
-    save_snapshot(options.cache_dir, _pages_snapshot_name(options), {"manifest": hashlib.sha256(manifest).hexdigest(), "pages": pages})
+    save_snapshot(
+        options.cache_dir,
+        _pages_snapshot_name(options),
+        {"manifest": hashlib.sha256(manifest).hexdigest(), "pages": pages},
+    )
 
 
 def build_bundle(options: BuildOptions, target: Path, environ=os.environ) -> BuildResult:

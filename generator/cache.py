@@ -67,7 +67,16 @@ class Cache:
                         stored = pickle.load(handle)
                     if isinstance(stored, dict) and stored.get("code") == code_fingerprint():
                         self._old.update(stored["entries"])
-                except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError, ValueError):
+                except (
+                    OSError,
+                    pickle.UnpicklingError,
+                    EOFError,
+                    AttributeError,
+                    ImportError,
+                    KeyError,
+                    TypeError,
+                    ValueError,
+                ):
                     continue  # a damaged shard is an empty shard
 
     @staticmethod
@@ -113,7 +122,9 @@ class Cache:
                 temporary = target.with_name(f".{target.name}.{os.getpid()}")
                 with open(temporary, "wb") as handle:
                     entries = {key: self._new[key] for key in sorted(new[name])}
-                    pickle.dump({"code": code_fingerprint(), "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(
+                        {"code": code_fingerprint(), "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL
+                    )
                 os.replace(temporary, target)
         except OSError:
             pass  # a cache that cannot be written costs speed, never correctness

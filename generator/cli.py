@@ -10,25 +10,43 @@ from pathlib import Path
 import click
 
 from generator.build import BuildOptions, build_bundle, build_site, check_content
-from generator.mirror import verify_mirror
 from generator.errors import BuildFailed, EnvironmentFailure, ExitCode
+from generator.mirror import verify_mirror
 from generator.report import format_github, format_json, format_text
 
 __all__ = ["main", "cli"]
 
-_content_option = click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True, help="The content folder (holding site.yml).")
+_content_option = click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(path_type=Path),
+    default=Path("content"),
+    show_default=True,
+    help="The content folder (holding site.yml).",
+)
 
 
 def _build_options(func):
     options = [
         _content_option,
-        click.option("--theme", "theme_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), help="A theme folder whose templates override the default theme's by name."),
+        click.option(
+            "--theme",
+            "theme_dir",
+            type=click.Path(path_type=Path, file_okay=False, exists=True),
+            help="A theme folder whose templates override the default theme's by name.",
+        ),
         click.option("--base-url", help="Absolute URL where the site is published (overrides site.yml)."),
         click.option("--drafts", is_flag=True, help="Include records marked draft: true."),
         click.option("--offline", is_flag=True, help="Build a copy that works from file:// with no server."),
         click.option("--no-search", "no_search", is_flag=True, help="Skip the Pagefind search index."),
         click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: by site size and cores)."),
-        click.option("--cache-dir", type=click.Path(path_type=Path), default=Path(".practice-cache"), show_default=True, help="Cache folder; safe to delete."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(path_type=Path),
+            default=Path(".practice-cache"),
+            show_default=True,
+            help="Cache folder; safe to delete.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -114,11 +132,22 @@ def cli() -> None:
 
 @cli.command()
 @_build_options
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("_site"), show_default=True, help="Where the site is written; replaced whole on success.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("_site"),
+    show_default=True,
+    help="Where the site is written; replaced whole on success.",
+)
 def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_dir) -> None:
     """Build the site from the content folder."""
-    options = BuildOptions(content_dir, out_dir, theme_dir, base_url, drafts, offline, not no_search, jobs, cache_dir=cache_dir)
-    progress = _ProgressBar(sys.stderr, time.monotonic(), _PROGRESS_DELAY) if _wants_progress(sys.stderr, os.environ) else None
+    options = BuildOptions(
+        content_dir, out_dir, theme_dir, base_url, drafts, offline, not no_search, jobs, cache_dir=cache_dir
+    )
+    progress = (
+        _ProgressBar(sys.stderr, time.monotonic(), _PROGRESS_DELAY) if _wants_progress(sys.stderr, os.environ) else None
+    )
     try:
         try:
             result = build_site(options, progress=progress)
@@ -131,13 +160,18 @@ def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
     if result.unchanged:
         click.echo(f"Nothing changed since the last build of {out_dir} (checked in {result.seconds:.1f} s).", err=True)
     else:
-        click.echo(f"Built {_count(result.files, 'file')} ({_count(result.pages, 'page')}, {result.reused} reused) into {out_dir} "
-                   f"in {result.seconds:.1f} s with {_count(result.workers, 'worker')}.", err=True)
+        click.echo(
+            f"Built {_count(result.files, 'file')} ({_count(result.pages, 'page')}, {result.reused} reused) into {out_dir} "
+            f"in {result.seconds:.1f} s with {_count(result.workers, 'worker')}.",
+            err=True,
+        )
 
 
 @cli.command()
 @_content_option
-@click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "github", "json"]), default="text", show_default=True
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--drafts", is_flag=True, hidden=True)
 def check(content_dir, output_format, strict, drafts) -> None:
@@ -152,7 +186,12 @@ def check(content_dir, output_format, strict, drafts) -> None:
         _print_problems(problems)
         errors = sum(p.is_error for p in problems)
         warnings = len(problems) - errors
-        click.echo(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}." if problems else "No problems found.", err=True)
+        click.echo(
+            f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}."
+            if problems
+            else "No problems found.",
+            err=True,
+        )
     sys.exit(ExitCode.CONTENT if failed else ExitCode.OK)
 
 
@@ -182,10 +221,19 @@ def new(kind, title, content_dir, **fields) -> None:
 
 @cli.command()
 @_build_options
-@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=Path("offline.zip"), show_default=True, help="The zip file to write.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("offline.zip"),
+    show_default=True,
+    help="The zip file to write.",
+)
 def bundle(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_file) -> None:
     """Zip the offline build, with the data exports and a README on how to open it."""
-    options = BuildOptions(content_dir, Path("unused"), theme_dir, base_url, drafts, True, not no_search, jobs, cache_dir=cache_dir)
+    options = BuildOptions(
+        content_dir, Path("unused"), theme_dir, base_url, drafts, True, not no_search, jobs, cache_dir=cache_dir
+    )
     try:
         result = build_bundle(options, out_file)
     except (BuildFailed, EnvironmentFailure, OSError) as exc:
@@ -206,7 +254,10 @@ def verify(directory) -> None:
     for line in report.lines():
         click.echo(line)
     if not report.ok:
-        click.echo(f"{directory} differs from its manifest: {len(report.missing)} missing, {len(report.changed)} changed, {len(report.extra)} extra.", err=True)
+        click.echo(
+            f"{directory} differs from its manifest: {len(report.missing)} missing, {len(report.changed)} changed, {len(report.extra)} extra.",
+            err=True,
+        )
         sys.exit(ExitCode.CONTENT)
     click.echo(f"{directory} matches its manifest.", err=True)
 
@@ -218,7 +269,18 @@ def serve(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
     """Build into a temporary folder, serve it on 127.0.0.1, rebuild and reload on change."""
     from generator.serve import serve_site
 
-    options = BuildOptions(content_dir, Path("unused"), theme_dir, base_url, drafts, offline, not no_search, jobs, live_reload=True, cache_dir=cache_dir)
+    options = BuildOptions(
+        content_dir,
+        Path("unused"),
+        theme_dir,
+        base_url,
+        drafts,
+        offline,
+        not no_search,
+        jobs,
+        live_reload=True,
+        cache_dir=cache_dir,
+    )
     try:
         serve_site(options, port)
     except EnvironmentFailure as exc:

@@ -32,11 +32,20 @@ def _localised(value, path: str, ctx: Context, languages: tuple[str, ...]) -> tu
     return result, ()
 
 
-def load_site_config(content_dir: Path, display_dir: str, base_url_override: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
+def load_site_config(
+    content_dir: Path, display_dir: str, base_url_override: str | None = None
+) -> tuple[SiteConfig | None, list[Problem]]:
     display = f"{display_dir}/site.yml"
     path = content_dir / "site.yml"
     if not path.exists() and not path.is_symlink():
-        return None, [Problem(display, 0, "", "is missing; every content folder needs a site.yml with at least a title and a description")]
+        return None, [
+            Problem(
+                display,
+                0,
+                "",
+                "is missing; every content folder needs a site.yml with at least a title and a description",
+            )
+        ]
     doc, problems = read_yaml_file(path, display)
     if doc is None:
         return None, problems
@@ -44,11 +53,13 @@ def load_site_config(content_dir: Path, display_dir: str, base_url_override: str
     values: dict = {}
 
     def problem(key: str, message: str, severity=Severity.ERROR) -> None:
-        problems.append(Problem(display, doc.lines.get(key, 1), key.split(".")[0], message, severity))
+        problems.append(Problem(display, doc.lines.get(key, 1), key.split(".", maxsplit=1)[0], message, severity))
 
     for key in doc.values:
         if key not in _SITE_KEYS:
-            problem(key, f"unknown setting{did_you_mean(key, _SITE_KEYS) or ' (allowed: ' + ', '.join(_SITE_KEYS) + ')'}")
+            problem(
+                key, f"unknown setting{did_you_mean(key, _SITE_KEYS) or ' (allowed: ' + ', '.join(_SITE_KEYS) + ')'}"
+            )
     converters = {
         "language": language,
         "languages": list_of(language, non_empty=True),
@@ -71,7 +82,9 @@ def load_site_config(content_dir: Path, display_dir: str, base_url_override: str
             problems.append(Problem(display, 1, key, "is required but missing"))
             continue
         try:
-            values[key], values[f"{key}s"] = _localised(doc.values[key], key, ctx, (default, *(l for l in languages if l != default)))
+            values[key], values[f"{key}s"] = _localised(
+                doc.values[key], key, ctx, (default, *(code for code in languages if code != default))
+            )
         except Invalid as exc:
             problem(exc.path or key, exc.message)
     if base_url_override is not None:
@@ -80,7 +93,15 @@ def load_site_config(content_dir: Path, display_dir: str, base_url_override: str
         except Invalid as exc:
             problems.append(Problem("--base-url", 0, "", exc.message))
     if "base_url" not in values and "base_url" not in doc.values:
-        problems.append(Problem(display, 1, "base_url", "is not set, so the build has no sitemap and feeds use tag: ids", Severity.WARNING))
+        problems.append(
+            Problem(
+                display,
+                1,
+                "base_url",
+                "is not set, so the build has no sitemap and feeds use tag: ids",
+                Severity.WARNING,
+            )
+        )
     if any(p.is_error for p in problems):
         return None, problems
     base = values.get("base_url")
@@ -99,7 +120,9 @@ def load_site_config(content_dir: Path, display_dir: str, base_url_override: str
     return config, problems
 
 
-def load_topics(content_dir: Path, display_dir: str, languages: tuple[str, ...] = ("en",)) -> tuple[tuple[Topic, ...], list[Problem]]:
+def load_topics(
+    content_dir: Path, display_dir: str, languages: tuple[str, ...] = ("en",)
+) -> tuple[tuple[Topic, ...], list[Problem]]:
     default_lang = languages[0]
     display = f"{display_dir}/topics.yml"
     path = content_dir / "topics.yml"
@@ -120,17 +143,28 @@ def load_topics(content_dir: Path, display_dir: str, languages: tuple[str, ...] 
             continue
         for key in entry:
             if key not in ("label", "description"):
-                problems.append(Problem(display, doc.lines.get(f"{slug}.{key}", line), f"{slug}.{key}", f"unknown field{did_you_mean(key, ('label', 'description'))}"))
+                problems.append(
+                    Problem(
+                        display,
+                        doc.lines.get(f"{slug}.{key}", line),
+                        f"{slug}.{key}",
+                        f"unknown field{did_you_mean(key, ('label', 'description'))}",
+                    )
+                )
         try:
             if "label" not in entry:
                 raise Invalid("is required but missing", f"{slug}.label")
             label, labels = _localised(entry["label"], f"{slug}.label", ctx, languages)
-            description, descriptions = _localised(entry["description"], f"{slug}.description", ctx, languages) if "description" in entry else ("", ())
+            description, descriptions = (
+                _localised(entry["description"], f"{slug}.description", ctx, languages)
+                if "description" in entry
+                else ("", ())
+            )
         except Invalid as exc:
             where = exc.path or slug
-            problems.append(Problem(display, doc.lines.get(where, line), where if where.count(".") < 2 else slug, exc.message))
+            problems.append(
+                Problem(display, doc.lines.get(where, line), where if where.count(".") < 2 else slug, exc.message)
+            )
             continue
         topics.append(Topic(slug, label, description, Origin(display, ((slug, line),)), labels, descriptions))
     return tuple(sorted(topics, key=lambda t: t.slug)), problems
-
-

@@ -11,13 +11,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.cache import Cache
 from generator.config import load_site_config, load_topics
-from generator.i18n import DEFAULT_THEME, POSTER_SECTIONS, poster_section_names
 from generator.errors import Problem, Severity
+from generator.i18n import DEFAULT_THEME, POSTER_SECTIONS, poster_section_names
 from generator.markup import MarkdownRenderer
 from generator.model import CaseStudy, Content, EventReport, FreePage, Method, Translation
 from generator.records import IMAGE_LIMIT_BYTES, LANG_PATTERN, Vocabulary, build_record, build_translation
-from generator.cache import Cache
 from generator.source import read_bytes, read_source
 from generator.vocab import SLUG_RE, slugify
 
@@ -79,7 +79,14 @@ def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
         return None, problems + [Problem(task.display, source.body_line, "body", "is nested too deeply to render")]
     except _TooSlow:
         renderer.discard()
-        return None, problems + [Problem(task.display, source.body_line, "body", f"took more than {RENDER_SECONDS} s to render; simplify its Markdown (long runs of brackets or deep nesting)")]
+        return None, problems + [
+            Problem(
+                task.display,
+                source.body_line,
+                "body",
+                f"took more than {RENDER_SECONDS} s to render; simplify its Markdown (long runs of brackets or deep nesting)",
+            )
+        ]
     if task.lang:
         translation, more = build_translation(task.kind, task.slug, task.lang, source, body, vocabulary)
         if translation is not None and task.kind == "case-study":
@@ -103,7 +110,13 @@ def _poster_warnings(path: str, body, body_line: int, vocabulary: Vocabulary) ->
     """A missing poster section is a warning; headings count in any language of the site."""
     found = {s.strip().casefold() for s in body.sections}
     return [
-        Problem(path, body_line, "body", f"has no '## {names[0]}' section (one of the six poster sections)", Severity.WARNING)
+        Problem(
+            path,
+            body_line,
+            "body",
+            f"has no '## {names[0]}' section (one of the six poster sections)",
+            Severity.WARNING,
+        )
         for names in vocabulary.poster_sections or POSTER_SECTIONS
         if not any(n.casefold() in found for n in names)
     ]
@@ -121,10 +134,12 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
             continue
         for path in sorted(directory.iterdir()):
             display = f"{display_dir}/{folder}/{path.name}"
-            if path.name.startswith(".") or path.is_dir() and not path.is_symlink():
+            if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
                 continue
             if path.suffix != ".md":
-                problems.append(Problem(display, 0, "", f"is not a Markdown file; {folder}/ holds only .md files", Severity.WARNING))
+                problems.append(
+                    Problem(display, 0, "", f"is not a Markdown file; {folder}/ holds only .md files", Severity.WARNING)
+                )
                 continue
             stem = path.name[: -len(".md")]
             translation = _TRANSLATION_RE.match(stem)
@@ -133,7 +148,14 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
                 continue
             if not SLUG_RE.match(stem):
                 suggestion = slugify(stem)
-                problems.append(Problem(display, 1, "slug", f"the file name '{path.name}' is not a slug; rename it to '{suggestion}.md' (lowercase ASCII letters, digits and hyphens)"))
+                problems.append(
+                    Problem(
+                        display,
+                        1,
+                        "slug",
+                        f"the file name '{path.name}' is not a slug; rename it to '{suggestion}.md' (lowercase ASCII letters, digits and hyphens)",
+                    )
+                )
                 continue
             tasks.append(_Task(kind, path, display, stem))
     media: list[str] = []
@@ -150,9 +172,18 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
                 elif name.startswith("."):
                     continue
                 elif path.suffix.lower() not in _IMAGE_SUFFIXES:
-                    problems.append(Problem(shown, 0, "", "is not a PNG, JPEG, WebP or GIF image; media/ holds only images"))
+                    problems.append(
+                        Problem(shown, 0, "", "is not a PNG, JPEG, WebP or GIF image; media/ holds only images")
+                    )
                 elif path.stat().st_size > IMAGE_LIMIT_BYTES:
-                    problems.append(Problem(shown, 0, "", f"is {path.stat().st_size:,} bytes; images may be at most {IMAGE_LIMIT_BYTES:,} bytes"))
+                    problems.append(
+                        Problem(
+                            shown,
+                            0,
+                            "",
+                            f"is {path.stat().st_size:,} bytes; images may be at most {IMAGE_LIMIT_BYTES:,} bytes",
+                        )
+                    )
                 else:
                     media.append(rel)
     return tasks, media, problems
@@ -164,7 +195,9 @@ def _load_all(tasks: list[_Task], vocabulary: Vocabulary, jobs: int | None, cach
     Parsing runs in worker processes when there is enough of it; only cache misses go there.
     """
     media_fingerprint = "\n".join(f"{m}:{(vocabulary.content_dir / m).stat().st_size}" for m in media)
-    context = Cache.key(repr(sorted(vocabulary.topics)), vocabulary.default_lang, repr(vocabulary.poster_sections), media_fingerprint)
+    context = Cache.key(
+        repr(sorted(vocabulary.topics)), vocabulary.default_lang, repr(vocabulary.poster_sections), media_fingerprint
+    )
     read, problems, keys = [], [], []
     for task in tasks:
         data, read_problems = read_bytes(task.path, task.display)
@@ -192,8 +225,14 @@ def _load_all(tasks: list[_Task], vocabulary: Vocabulary, jobs: int | None, cach
     return results, read, problems
 
 
-def load_content(content_dir: Path, *, display_dir: str | None = None, base_url: str | None = None, jobs: int | None = None,
-                 cache_dir: Path | None = None) -> tuple[Content | None, list[Problem]]:
+def load_content(
+    content_dir: Path,
+    *,
+    display_dir: str | None = None,
+    base_url: str | None = None,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+) -> tuple[Content | None, list[Problem]]:
     """Load and validate everything under a content folder.
 
     Returns the valid records (None only when site.yml itself is unusable) and all problems,
@@ -209,8 +248,12 @@ def load_content(content_dir: Path, *, display_dir: str | None = None, base_url:
     tasks, media, discovery_problems = _discover(content_dir, display_dir)
     problems += discovery_problems
     languages = config.languages if config else ("en",)
-    vocabulary = Vocabulary(frozenset(t.slug for t in topics), config.language if config else "en", content_dir,
-                            poster_section_names((DEFAULT_THEME,), languages))
+    vocabulary = Vocabulary(
+        frozenset(t.slug for t in topics),
+        config.language if config else "en",
+        content_dir,
+        poster_section_names((DEFAULT_THEME,), languages),
+    )
 
     results, tasks, cache_problems = _load_all(tasks, vocabulary, jobs, Cache(cache_dir, "records"), media)
     problems += cache_problems

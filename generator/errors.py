@@ -36,7 +36,11 @@ class Severity(StrEnum):
 # Control characters shown as escapes, so that a report stays one line and cannot drive a terminal.
 _ONE_LINE = {
     **{c: f"\\x{c:02x}" for c in (*range(32), 127, *range(128, 160))},
-    9: "\\t", 10: "\\n", 13: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029",
+    9: "\\t",
+    10: "\\n",
+    13: "\\r",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
 }
 
 

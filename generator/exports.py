@@ -21,10 +21,40 @@ FEED_SIZE = 50
 
 # Columns of data/practices.csv, in order; the JSON records carry the same keys.
 EXPORT_FIELDS = (
-    "type", "slug", "lang", "url", "title", "summary", "city", "country", "topics", "cynefin",
-    "published", "updated", "date", "end_date", "start", "end", "status", "sdgs", "partners", "methods",
-    "method", "event", "organizers", "participants", "practices", "related", "learned_from",
-    "contact_organisation", "contact_url", "sources", "coordinates", "image", "image_alt", "translations",
+    "type",
+    "slug",
+    "lang",
+    "url",
+    "title",
+    "summary",
+    "city",
+    "country",
+    "topics",
+    "cynefin",
+    "published",
+    "updated",
+    "date",
+    "end_date",
+    "start",
+    "end",
+    "status",
+    "sdgs",
+    "partners",
+    "methods",
+    "method",
+    "event",
+    "organizers",
+    "participants",
+    "practices",
+    "related",
+    "learned_from",
+    "contact_organisation",
+    "contact_url",
+    "sources",
+    "coordinates",
+    "image",
+    "image_alt",
+    "translations",
 )
 
 
@@ -54,11 +84,19 @@ def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
     records = sorted(records, key=lambda r: (-r.date.toordinal(), r.slug))[:FEED_SIZE]
     feed = ET.Element(f"{{{_ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": site.lang})
     ET.SubElement(feed, f"{{{_ATOM}}}title").text = title
-    ET.SubElement(feed, f"{{{_ATOM}}}id").text = _absolute(site, path) or f"tag:{slugify(site.content.config.title)},2000:{path}"
+    ET.SubElement(feed, f"{{{_ATOM}}}id").text = (
+        _absolute(site, path) or f"tag:{slugify(site.content.config.title)},2000:{path}"
+    )
     newest = max((getattr(r, "updated", None) or r.date for r in records), default=dt.date(2000, 1, 1))
     ET.SubElement(feed, f"{{{_ATOM}}}updated").text = _timestamp(newest)
     ET.SubElement(feed, f"{{{_ATOM}}}link", rel="self", href=_absolute(site, path) or path.rpartition("/")[2])
-    ET.SubElement(feed, f"{{{_ATOM}}}link", rel="alternate", type="text/html", href=_absolute(site, path.rpartition("/")[0] + "/" if "/" in path else "") or relative or "./")
+    ET.SubElement(
+        feed,
+        f"{{{_ATOM}}}link",
+        rel="alternate",
+        type="text/html",
+        href=_absolute(site, path.rpartition("/")[0] + "/" if "/" in path else "") or relative or "./",
+    )
     author = ET.SubElement(feed, f"{{{_ATOM}}}author")
     ET.SubElement(author, f"{{{_ATOM}}}name").text = site.content.config.title
     if site.content.config.license:
@@ -69,7 +107,13 @@ def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
             entry.set("{http://www.w3.org/XML/1998/namespace}lang", record.lang)
         ET.SubElement(entry, f"{{{_ATOM}}}title").text = record.title
         ET.SubElement(entry, f"{{{_ATOM}}}id").text = _entry_id(site, record)
-        ET.SubElement(entry, f"{{{_ATOM}}}link", rel="alternate", type="text/html", href=_absolute(site, tree + record_url(record)) or relative + tree + record_url(record))
+        ET.SubElement(
+            entry,
+            f"{{{_ATOM}}}link",
+            rel="alternate",
+            type="text/html",
+            href=_absolute(site, tree + record_url(record)) or relative + tree + record_url(record),
+        )
         ET.SubElement(entry, f"{{{_ATOM}}}published").text = _timestamp(record.date)
         ET.SubElement(entry, f"{{{_ATOM}}}updated").text = _timestamp(getattr(record, "updated", None) or record.date)
         ET.SubElement(entry, f"{{{_ATOM}}}summary").text = record.summary
@@ -87,9 +131,25 @@ def render_feeds(site: Site, gettext=lambda message: message) -> list[RenderedFi
     tree = _tree(site)
     feeds = [_feed(site, f"{tree}feed.xml", title, practices, gettext)]
     for term in site.taxonomies["topics"]:
-        feeds.append(_feed(site, f"{tree}{term.url}feed.xml", f"{title}: {term.label}", [site.practice(s) for s in (*term.case_studies, *term.events)], gettext))
+        feeds.append(
+            _feed(
+                site,
+                f"{tree}{term.url}feed.xml",
+                f"{title}: {term.label}",
+                [site.practice(s) for s in (*term.case_studies, *term.events)],
+                gettext,
+            )
+        )
     for term in site.taxonomies["cynefin"]:
-        feeds.append(_feed(site, f"{tree}{term.url}feed.xml", f"{title}: {gettext(term.key.capitalize())}", [site.practice(s) for s in (*term.case_studies, *term.events)], gettext))
+        feeds.append(
+            _feed(
+                site,
+                f"{tree}{term.url}feed.xml",
+                f"{title}: {gettext(term.key.capitalize())}",
+                [site.practice(s) for s in (*term.case_studies, *term.events)],
+                gettext,
+            )
+        )
     return feeds
 
 
@@ -106,33 +166,57 @@ def render_sitemap(site: Site, page_paths: list[str]) -> list[RenderedFile]:
     return [RenderedFile("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))]
 
 
-def export_record(site: Site, record: CaseStudy | EventReport, translations: list[dict] | None = None, url: str | None = None) -> dict:
+def export_record(
+    site: Site, record: CaseStudy | EventReport, translations: list[dict] | None = None, url: str | None = None
+) -> dict:
     """A record's front matter, normalised (ISO codes, slugs, ISO dates), plus type, slug, lang and url,
     and where translations exist their language, title and URL."""
-    row: dict = {"type": record.kind, "slug": record.slug, "lang": record.lang, "url": url or record_url(record), "title": record.title, "summary": record.summary, "city": site.city_of[record.slug].name, "country": record.country, "topics": list(record.topics), "cynefin": record.cynefin.value if record.cynefin else None, "sources": [{"title": s.title, "url": s.url} for s in record.sources],
-                 "translations": translations or []}
+    row: dict = {
+        "type": record.kind,
+        "slug": record.slug,
+        "lang": record.lang,
+        "url": url or record_url(record),
+        "title": record.title,
+        "summary": record.summary,
+        "city": site.city_of[record.slug].name,
+        "country": record.country,
+        "topics": list(record.topics),
+        "cynefin": record.cynefin.value if record.cynefin else None,
+        "sources": [{"title": s.title, "url": s.url} for s in record.sources],
+        "translations": translations or [],
+    }
     if isinstance(record, CaseStudy):
-        row.update({
-            "published": record.published.isoformat(),
-            "updated": record.updated.isoformat() if record.updated else None,
-            "start": record.start.iso() if record.start else None,
-            "end": record.end.iso() if record.end else None,
-            "status": record.status.value if record.status else None,
-            "sdgs": list(record.sdgs), "partners": list(record.partners), "methods": list(record.methods),
-            "related": list(record.related), "learned_from": list(record.learned_from),
-            "contact_organisation": record.contact.organisation if record.contact else None,
-            "contact_url": record.contact.url if record.contact else None,
-            "coordinates": list(record.coordinates) if record.coordinates else None,
-            "image": record.image, "image_alt": record.image_alt,
-        })
+        row.update(
+            {
+                "published": record.published.isoformat(),
+                "updated": record.updated.isoformat() if record.updated else None,
+                "start": record.start.iso() if record.start else None,
+                "end": record.end.iso() if record.end else None,
+                "status": record.status.value if record.status else None,
+                "sdgs": list(record.sdgs),
+                "partners": list(record.partners),
+                "methods": list(record.methods),
+                "related": list(record.related),
+                "learned_from": list(record.learned_from),
+                "contact_organisation": record.contact.organisation if record.contact else None,
+                "contact_url": record.contact.url if record.contact else None,
+                "coordinates": list(record.coordinates) if record.coordinates else None,
+                "image": record.image,
+                "image_alt": record.image_alt,
+            }
+        )
     else:
-        row.update({
-            "date": record.date.isoformat(),
-            "end_date": record.end_date.isoformat() if record.end_date else None,
-            "method": record.method, "event": record.event, "organizers": list(record.organizers),
-            "participants": [p.name if not p.country else f"{p.name}, {p.country}" for p in record.participants],
-            "practices": list(record.practices),
-        })
+        row.update(
+            {
+                "date": record.date.isoformat(),
+                "end_date": record.end_date.isoformat() if record.end_date else None,
+                "method": record.method,
+                "event": record.event,
+                "organizers": list(record.organizers),
+                "participants": [p.name if not p.country else f"{p.name}, {p.country}" for p in record.participants],
+                "practices": list(record.practices),
+            }
+        )
     return {key: row[key] for key in EXPORT_FIELDS if key in row}
 
 
@@ -164,8 +248,13 @@ def _original(sites: dict[str, Site], slug: str):
     record = shown_as_written[0].practice(slug) if shown_as_written else None
     url = language_tree(shown_as_written[0].lang, default.languages) + record_url(record) if record else None
     translations = [
-        {"lang": site.lang, "title": site.practice(slug).title, "url": language_tree(site.lang, site.languages) + record_url(site.practice(slug))}
-        for site in sites.values() if site.lang in versions[1:]
+        {
+            "lang": site.lang,
+            "title": site.practice(slug).title,
+            "url": language_tree(site.lang, site.languages) + record_url(site.practice(slug)),
+        }
+        for site in sites.values()
+        if site.lang in versions[1:]
     ]
     return record, url, translations
 
@@ -216,5 +305,7 @@ Content licence: {license}
 def render_offline_readme(site: Site) -> RenderedFile:
     """README.txt at the root of an offline copy: how to open it, and what data it holds."""
     config = site.content.config
-    text = _OFFLINE_README.format(title=config.title, underline="=" * (len(config.title) + 14), license=config.license or "see the site")
+    text = _OFFLINE_README.format(
+        title=config.title, underline="=" * (len(config.title) + 14), license=config.license or "see the site"
+    )
     return RenderedFile("README.txt", text.encode("utf-8"))

@@ -13,8 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 __all__ = [
     "WIDTH",
@@ -50,7 +49,7 @@ def equal_earth(lon: float, lat: float) -> tuple[float, float]:
 
 
 X_MAX = equal_earth(180, 0)[0]  # 2.70663...
-Y_MAX = equal_earth(0, 90)[1]   # 1.31736...
+Y_MAX = equal_earth(0, 90)[1]  # 1.31736...
 WIDTH = 1000
 SCALE = WIDTH / (2 * X_MAX)
 HEIGHT = round(2 * Y_MAX * SCALE, 1)  # 486.7
@@ -131,6 +130,7 @@ def parse_atlas(data: Mapping) -> Atlas:
 
 # --- paths ----------------------------------------------------------------------------------------------
 
+
 def _num(value: float) -> str:
     """Shortest form of a number rounded to one decimal: 12, -3.5, 0.2."""
     text = f"{round(value, 1):.1f}".rstrip("0").rstrip(".")
@@ -153,7 +153,11 @@ def path_data(rings: Iterable[Sequence[tuple[float, float]]]) -> str:
         if len(ring) < 3:
             continue
         x0, y0 = ring[0]
-        move = "M" + _join([_num(x0), _num(y0)]) if start is None else "m" + _join([_num(x0 - start[0]), _num(y0 - start[1])])
+        move = (
+            "M" + _join([_num(x0), _num(y0)])
+            if start is None
+            else "m" + _join([_num(x0 - start[0]), _num(y0 - start[1])])
+        )
         steps, (px, py) = [], ring[0]
         for x, y in ring[1:]:
             if (x, y) != (px, py):
@@ -195,6 +199,7 @@ def _view_box(box: tuple) -> str:
 
 # --- markers --------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Marker:
     """A practice to place: ``key`` is returned with its position (the caller's slug)."""
@@ -225,7 +230,14 @@ def _place(markers: Sequence[Marker], radius: float) -> list[dict]:
         for k, i in enumerate(sorted(members, key=lambda i: markers[i].key)):
             angle = -math.pi / 2 + 2 * math.pi * k / n
             x, y = cx + spread * math.cos(angle), cy + spread * math.sin(angle)
-            placed[i] = {"key": markers[i].key, "x": _num(x), "y": _num(y), "cx": _num(cx), "cy": _num(cy), "grouped": n > 1}
+            placed[i] = {
+                "key": markers[i].key,
+                "x": _num(x),
+                "y": _num(y),
+                "cx": _num(cx),
+                "cy": _num(cy),
+                "grouped": n > 1,
+            }
     return placed
 
 
@@ -242,7 +254,9 @@ def world_map(atlas: Atlas, counts: Mapping[str, int], markers: Sequence[Marker]
     for shape in atlas.shapes:
         count = counts.get(shape.code, 0) if shape.code else 0
         if count:
-            countries.append({"code": shape.code, "count": count, "level": level(count), "d": _country_path(atlas, shape.code)})
+            countries.append(
+                {"code": shape.code, "count": count, "level": level(count), "d": _country_path(atlas, shape.code)}
+            )
         else:
             land.extend(shape.rings)
     countries.sort(key=lambda c: c["code"])
@@ -260,8 +274,14 @@ def world_map(atlas: Atlas, counts: Mapping[str, int], markers: Sequence[Marker]
     }
 
 
-def locator_map(atlas: Atlas, code: str, points: Sequence[tuple[float, float]] = (), *, whole_country: bool = False,
-                size: tuple[float, float] = (280, 175)) -> dict | None:
+def locator_map(
+    atlas: Atlas,
+    code: str,
+    points: Sequence[tuple[float, float]] = (),
+    *,
+    whole_country: bool = False,
+    size: tuple[float, float] = (280, 175),
+) -> dict | None:
     """A small regional map: the country ``code`` highlighted and a dot at each (lat, lon) point.
 
     Framed on the whole country when every point lies in that frame (the common case, and the cut

@@ -8,9 +8,9 @@ A custom theme's catalog comes first; the default theme's fills in what it does 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
@@ -18,8 +18,17 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
-__all__ = ["DEFAULT_THEME", "N_", "POSTER_SECTIONS", "CATALOG_PATH", "catalog_translations", "language_name", "poster_section_names", "format_number",
-           "format_variables"]
+__all__ = [
+    "DEFAULT_THEME",
+    "N_",
+    "POSTER_SECTIONS",
+    "CATALOG_PATH",
+    "catalog_translations",
+    "language_name",
+    "poster_section_names",
+    "format_number",
+    "format_variables",
+]
 
 CATALOG_PATH = "locale/{lang}/LC_MESSAGES/messages.po"
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
@@ -50,7 +59,7 @@ def _base(lang: str) -> str:
 def catalog_translations(theme_dirs: tuple[Path, ...], lang: str) -> NullTranslations:
     """The interface translations for ``lang`` (``pt-BR`` falls back to ``pt``), read once per process."""
     result: NullTranslations | None = None
-    candidates = [lang] + ([lang.split("-")[0]] if "-" in lang else [])
+    candidates = [lang] + ([lang.split("-", maxsplit=1)[0]] if "-" in lang else [])
     for theme in theme_dirs:
         for candidate in candidates:
             path = Path(theme) / CATALOG_PATH.format(lang=candidate)
@@ -89,7 +98,9 @@ def format_number(value: int, lang: str) -> str:
 
 def format_variables(variables: dict, lang: str) -> dict:
     """Numbers given to a translated string are shown in the page's language; text is left alone."""
-    return {k: format_number(v, lang) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in variables.items()}
+    return {
+        k: format_number(v, lang) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in variables.items()
+    }
 
 
 @lru_cache(maxsize=16)

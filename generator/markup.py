@@ -47,11 +47,23 @@ _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 # Ids of the default theme's templates (tests/test_xss.py checks that each one is covered), and the
 # families it and Pagefind's UI draw from. A body id that matches is renamed, never dropped, so
 # footnotes and headings keep working.
-_THEME_IDS = frozenset({
-    "main", "search", "site-search", "notfound-search", "cynefin-caption",
-    "offline-search", "offline-query", "offline-filters", "offline-status", "offline-results",
-    "map-title", "locator-title", "network-title",
-})
+_THEME_IDS = frozenset(
+    {
+        "main",
+        "search",
+        "site-search",
+        "notfound-search",
+        "cynefin-caption",
+        "offline-search",
+        "offline-query",
+        "offline-filters",
+        "offline-status",
+        "offline-results",
+        "map-title",
+        "locator-title",
+        "network-title",
+    }
+)
 _THEME_ID_FAMILIES = re.compile(r"^(?:.*-heading|offline-.*|pagefind.*)$")
 _ID_PREFIX = "content-"
 # Classes that Markdown's extensions write; anything else (attr_list's `.x`, raw class="...") is dropped.
@@ -101,8 +113,19 @@ _OPTIONAL = (
     ("pymdownx.tasklist", ("[ ]", "[x]", "[X]")),
 )
 _ALWAYS = ("tables", "toc", "mdx_truly_sane_lists")
-_ORDER = ("tables", "fenced_code", "footnotes", "attr_list", "def_list", "abbr", "toc", "mdx_truly_sane_lists",
-          "pymdownx.tilde", "pymdownx.magiclink", "pymdownx.tasklist")
+_ORDER = (
+    "tables",
+    "fenced_code",
+    "footnotes",
+    "attr_list",
+    "def_list",
+    "abbr",
+    "toc",
+    "mdx_truly_sane_lists",
+    "pymdownx.tilde",
+    "pymdownx.magiclink",
+    "pymdownx.tasklist",
+)
 
 
 class MarkdownRenderer:
@@ -127,8 +150,12 @@ class MarkdownRenderer:
         self._instances.clear()
 
     def _markdown(self, text: str) -> markdown.Markdown:
-        needed = {name for name, syntax in _OPTIONAL
-                  if self._every_extension or (any(s in text for s in syntax) if isinstance(syntax, tuple) else syntax.search(text))}
+        needed = {
+            name
+            for name, syntax in _OPTIONAL
+            if self._every_extension
+            or (any(s in text for s in syntax) if isinstance(syntax, tuple) else syntax.search(text))
+        }
         extensions = tuple(name for name in _ORDER if name in needed or name in _ALWAYS)
         md = self._instances.get(extensions)
         if md is None:

@@ -13,7 +13,15 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-__all__ = ["MANIFEST_PATH", "ADDED_AFTER_BUILD", "write_manifest", "MirrorReport", "verify_mirror", "matches_manifest_quickly", "write_bundle"]
+__all__ = [
+    "MANIFEST_PATH",
+    "ADDED_AFTER_BUILD",
+    "write_manifest",
+    "MirrorReport",
+    "verify_mirror",
+    "matches_manifest_quickly",
+    "write_bundle",
+]
 
 MANIFEST_PATH = "data/manifest.json"
 ADDED_AFTER_BUILD = "download/"  # the publishing workflow adds the offline bundle here after building
@@ -50,7 +58,9 @@ def write_manifest(root: Path, known: dict[str, tuple[int, str]] | None = None) 
             continue
         size = (root / name).stat().st_size
         given = known.get(name)
-        entries.append({"path": name, "size": size, "sha256": given[1] if given and given[0] == size else _digest(root / name)})
+        entries.append(
+            {"path": name, "size": size, "sha256": given[1] if given and given[0] == size else _digest(root / name)}
+        )
     target = root / MANIFEST_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     data = (json.dumps({"schema": 1, "files": entries}, indent=1) + "\n").encode("utf-8")
@@ -69,7 +79,11 @@ class MirrorReport:
         return not (self.missing or self.changed or self.extra)
 
     def lines(self) -> list[str]:
-        return [f"missing: {p}" for p in self.missing] + [f"changed: {p}" for p in self.changed] + [f"extra: {p}" for p in self.extra]
+        return (
+            [f"missing: {p}" for p in self.missing]
+            + [f"changed: {p}" for p in self.changed]
+            + [f"extra: {p}" for p in self.extra]
+        )
 
 
 def verify_mirror(root: Path) -> MirrorReport:
@@ -85,7 +99,8 @@ def verify_mirror(root: Path) -> MirrorReport:
     missing = sorted(set(expected) - present)
     extra = sorted(present - set(expected))
     changed = sorted(
-        name for name in set(expected) & present
+        name
+        for name in set(expected) & present
         if (root / name).stat().st_size != expected[name][0] or _digest(root / name) != expected[name][1]
     )
     return MirrorReport(tuple(missing), tuple(changed), tuple(extra))
@@ -111,6 +126,7 @@ def write_bundle(site_dir: Path, target: Path, folder: str) -> None:
     temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+
             def add(name: str, data: bytes) -> None:
                 info = zipfile.ZipInfo(str(PurePosixPath(folder, name)), date_time=_ZIP_EPOCH)
                 info.external_attr = 0o644 << 16

@@ -120,7 +120,10 @@ class Topic:
 
     def in_language(self, lang: str) -> Topic:
         """This topic as a reader of ``lang`` sees it (the default language's text where none is given)."""
-        label, description = dict(self.labels).get(lang, self.label), dict(self.descriptions).get(lang, self.description)
+        label, description = (
+            dict(self.labels).get(lang, self.label),
+            dict(self.descriptions).get(lang, self.description),
+        )
         return Topic(self.slug, label, description, self.origin, self.labels, self.descriptions)
 
 
@@ -139,7 +142,11 @@ class SiteConfig:
 
     def in_language(self, lang: str) -> SiteConfig:
         """The settings as a reader of ``lang`` sees them: title and description in that language where given."""
-        return replace(self, title=dict(self.titles).get(lang, self.title), description=dict(self.descriptions).get(lang, self.description))
+        return replace(
+            self,
+            title=dict(self.titles).get(lang, self.title),
+            description=dict(self.descriptions).get(lang, self.description),
+        )
 
 
 @dataclass(frozen=True, slots=True)

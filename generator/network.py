@@ -30,7 +30,19 @@ import networkx as nx
 from generator.site import City, Site
 from generator.vocab import slugify
 
-__all__ = ["LEARNED", "MET", "SEED", "WIDTH", "HEIGHT", "MAX_DRAWN", "city_key", "learning_graph", "activity", "connected", "drawing"]
+__all__ = [
+    "LEARNED",
+    "MET",
+    "SEED",
+    "WIDTH",
+    "HEIGHT",
+    "MAX_DRAWN",
+    "city_key",
+    "learning_graph",
+    "activity",
+    "connected",
+    "drawing",
+]
 
 LEARNED, MET = "learned", "met"
 SEED = 2016  # the year of the Third UCLG Learning Forum; any fixed number keeps builds reproducible
@@ -56,7 +68,9 @@ def learning_graph(site: Site) -> nx.MultiDiGraph:
     """Cities linked by adapted practices and by the events they met at (see the module's docstring)."""
     nodes: dict[str, dict] = {}
     for city in site.city_of.values():  # one entry per practice: count them
-        node = nodes.setdefault(city_key(city), {"name": city.name, "country": city.country, "url": city.url, "practices": 0})
+        node = nodes.setdefault(
+            city_key(city), {"name": city.name, "country": city.country, "url": city.url, "practices": 0}
+        )
         node["practices"] += 1
 
     # Participants outside the library: a name without a country joins the one node of that name that has one.
@@ -64,7 +78,10 @@ def learning_graph(site: Site) -> nx.MultiDiGraph:
     for event in site.events.values():
         for participant, (_, city) in zip(event.participants, site.participants[event.slug]):
             if city is None and participant.country:
-                outside.setdefault(_outside_key(participant.name, participant.country), {"name": participant.name, "country": participant.country})
+                outside.setdefault(
+                    _outside_key(participant.name, participant.country),
+                    {"name": participant.name, "country": participant.country},
+                )
     by_name: dict[str, list[str]] = defaultdict(list)
     for key in sorted(outside):
         by_name[key.split("/", 1)[1]].append(key)
@@ -87,8 +104,15 @@ def learning_graph(site: Site) -> nx.MultiDiGraph:
             if source in site.case_studies:
                 learned.append((city_key(site.city_of[study.slug]), city_key(site.city_of[source]), study, source))
     learned.sort(key=lambda e: (nodes[e[0]]["name"].casefold(), e[0], e[2].title.casefold(), e[2].slug, e[3]))
-    edges = [(u, v, f"{LEARNED}/{study.slug}/{source}", {"kind": LEARNED, "practice": study.slug, "source": source, "number": n})
-             for n, (u, v, study, source) in enumerate(learned, start=1)]
+    edges = [
+        (
+            u,
+            v,
+            f"{LEARNED}/{study.slug}/{source}",
+            {"kind": LEARNED, "practice": study.slug, "source": source, "number": n},
+        )
+        for n, (u, v, study, source) in enumerate(learned, start=1)
+    ]
 
     number = len(edges)
     for event in sorted(site.events.values(), key=lambda e: (e.date, e.title.casefold(), e.slug)):
@@ -100,7 +124,9 @@ def learning_graph(site: Site) -> nx.MultiDiGraph:
                 met.append(key)
         if met:
             number += 1
-            edges += [(host, key, f"{MET}/{event.slug}", {"kind": MET, "event": event.slug, "number": number}) for key in met]
+            edges += [
+                (host, key, f"{MET}/{event.slug}", {"kind": MET, "event": event.slug, "number": number}) for key in met
+            ]
 
     for key, data in outside.items():
         nodes.setdefault(key, {**data, "url": None, "practices": 0})
@@ -122,6 +148,7 @@ def connected(graph: nx.MultiDiGraph) -> list[str]:
 
 
 # --- the drawing -----------------------------------------------------------------------------------------
+
 
 def _num(value: float) -> str:
     """Shortest form of a number rounded to one decimal: 12, -3.5, 0.2."""
@@ -199,14 +226,16 @@ def _edge(p0, p2, r0: float, r2: float, offset: float, arrow_at_start: bool, at:
         tip = start
         base = (tip[0] + u0[0] * _ARROW_LENGTH, tip[1] + u0[1] * _ARROW_LENGTH)
         side = (-u0[1] * _ARROW_WIDTH / 2, u0[0] * _ARROW_WIDTH / 2)
-        arrow = (f"M{_num(tip[0])} {_num(tip[1])}L{_num(base[0] + side[0])} {_num(base[1] + side[1])}"
-                 f"L{_num(base[0] - side[0])} {_num(base[1] - side[1])}z")
+        arrow = (
+            f"M{_num(tip[0])} {_num(tip[1])}L{_num(base[0] + side[0])} {_num(base[1] + side[1])}"
+            f"L{_num(base[0] - side[0])} {_num(base[1] - side[1])}z"
+        )
         start = (tip[0] + u0[0] * (_ARROW_LENGTH - 1), tip[1] + u0[1] * (_ARROW_LENGTH - 1))
     if offset:
         d = f"M{_num(start[0])} {_num(start[1])}Q{_num(cx)} {_num(cy)} {_num(end[0])} {_num(end[1])}"
     else:
         d = f"M{_num(start[0])} {_num(start[1])}L{_num(end[0])} {_num(end[1])}"
-    a, b, c = (1 - at) ** 2, 2 * (1 - at) * at, at ** 2
+    a, b, c = (1 - at) ** 2, 2 * (1 - at) * at, at**2
     return {"d": d, "arrow": arrow, "badge": (a * x0 + b * cx + c * x2, a * y0 + b * cy + c * y2)}
 
 
@@ -229,7 +258,7 @@ def drawing(graph: nx.MultiDiGraph, limit: int = MAX_DRAWN) -> dict:
         if u in drawn and v in drawn:
             pairs[tuple(sorted((u, v)))].append((data["number"], u, v, key, data))
     edges = []
-    for (a, b), members in sorted(pairs.items()):
+    for (a, _b), members in sorted(pairs.items()):
         members.sort(key=lambda m: (m[0], m[1], m[2], m[3]))
         step = min(_SPREAD, 4 * _SPREAD / len(members))
         for i, (number, u, v, key, data) in enumerate(members):
@@ -240,17 +269,42 @@ def drawing(graph: nx.MultiDiGraph, limit: int = MAX_DRAWN) -> dict:
             label = str(number)
             width = 8 + 7 * len(label)
             mx, my = geometry["badge"]
-            edges.append({
-                "key": key, "source": u, "target": v, "kind": data["kind"], "number": number,
-                "d": geometry["d"], "arrow": geometry["arrow"],
-                "badge": {"x": _num(mx - width / 2), "y": _num(my - 8), "width": _num(width), "height": "16",
-                          "text_x": _num(mx), "text_y": _num(my + 4), "label": label},
-            })
+            edges.append(
+                {
+                    "key": key,
+                    "source": u,
+                    "target": v,
+                    "kind": data["kind"],
+                    "number": number,
+                    "d": geometry["d"],
+                    "arrow": geometry["arrow"],
+                    "badge": {
+                        "x": _num(mx - width / 2),
+                        "y": _num(my - 8),
+                        "width": _num(width),
+                        "height": "16",
+                        "text_x": _num(mx),
+                        "text_y": _num(my + 4),
+                        "label": label,
+                    },
+                }
+            )
     edges.sort(key=lambda e: (e["number"], e["source"], e["target"]))
     nodes = [
-        {"key": key, "x": _num(positions[key][0]), "y": _num(positions[key][1]), "r": _num(radius[key]),
-         "label_y": _num(positions[key][1] + radius[key] + 14)}
+        {
+            "key": key,
+            "x": _num(positions[key][0]),
+            "y": _num(positions[key][1]),
+            "r": _num(radius[key]),
+            "label_y": _num(positions[key][1] + radius[key] + 14),
+        }
         for key in sorted(keys)
     ]
-    return {"width": WIDTH, "height": HEIGHT, "view_box": f"0 0 {WIDTH} {HEIGHT}", "nodes": nodes, "edges": edges,
-            "omitted": len(everyone) - len(keys)}
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "view_box": f"0 0 {WIDTH} {HEIGHT}",
+        "nodes": nodes,
+        "edges": edges,
+        "omitted": len(everyone) - len(keys),
+    }

@@ -14,15 +14,26 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from generator.errors import BuildFailed, EnvironmentFailure, Problem
 from generator.model import RenderedFile
 
-__all__ = ["output_lock", "staging_folder", "claim_paths", "write_files", "write_file", "link_files", "copy_files", "swap_in", "check_output_location",
-           "WrittenFile"]
+__all__ = [
+    "output_lock",
+    "staging_folder",
+    "claim_paths",
+    "write_files",
+    "write_file",
+    "link_files",
+    "copy_files",
+    "swap_in",
+    "check_output_location",
+    "WrittenFile",
+]
 
 
 def check_output_location(out: Path, protected: Iterable[Path]) -> None:
@@ -186,10 +197,18 @@ def swap_in(staging: Path, out: Path, trash: Path | None = None) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-_EMPTY_TRASH = "import shutil, sys, pathlib\nfor p in pathlib.Path(sys.argv[1]).iterdir(): shutil.rmtree(p, ignore_errors=True)"
+_EMPTY_TRASH = (
+    "import shutil, sys, pathlib\nfor p in pathlib.Path(sys.argv[1]).iterdir(): shutil.rmtree(p, ignore_errors=True)"
+)
 
 
 def _empty_in_background(trash: Path) -> None:
     """Delete everything in ``trash`` from a detached process (what an earlier one left is deleted too)."""
-    subprocess.Popen([sys.executable, "-c", _EMPTY_TRASH, str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    subprocess.Popen(
+        [sys.executable, "-c", _EMPTY_TRASH, str(trash)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+    )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import Problem, Severity
@@ -40,7 +41,17 @@ from generator.vocab import (
     did_you_mean,
 )
 
-__all__ = ["Invalid", "Vocabulary", "build_record", "build_translation", "SUMMARY_LIMIT", "IMAGE_LIMIT_BYTES", "FIELDS", "TEXT_FIELDS", "LANG_PATTERN"]
+__all__ = [
+    "Invalid",
+    "Vocabulary",
+    "build_record",
+    "build_translation",
+    "SUMMARY_LIMIT",
+    "IMAGE_LIMIT_BYTES",
+    "FIELDS",
+    "TEXT_FIELDS",
+    "LANG_PATTERN",
+]
 
 SUMMARY_LIMIT = 300
 IMAGE_LIMIT_BYTES = 2 * 1024 * 1024
@@ -83,7 +94,7 @@ class Vocabulary:
 
 @dataclass(frozen=True)
 class _Field:
-    convert: Callable[[Any, str, "Context"], Any]
+    convert: Callable[[Any, str, Context], Any]
     required: bool = False
 
 
@@ -116,14 +127,16 @@ def text(value: Any, path: str, ctx: Context) -> str:
     if isinstance(value, str) and not isinstance(value, InvalidDate):
         control = _CONTROL_RE.search(value)
         if control:
-            raise Invalid(f"contains the character U+{ord(control.group()):04X}, which is invisible and cannot be published; remove it")
+            raise Invalid(
+                f"contains the character U+{ord(control.group()):04X}, which is invisible and cannot be published; remove it"
+            )
         result = _BREAK_RE.sub(" ", value).strip()
         if not result:
             raise Invalid("must not be empty")
         return result
     raw = ctx.doc.raw.get(path)
     if raw is not None and not isinstance(value, (list, dict)) and value is not None:
-        raise Invalid(f"expected text, but YAML reads {raw} as {_describe(value)}; put it in quotes: \"{raw}\"")
+        raise Invalid(f'expected text, but YAML reads {raw} as {_describe(value)}; put it in quotes: "{raw}"')
     raise Invalid(f"expected text, got {_describe(value)}")
 
 
@@ -240,7 +253,9 @@ def country(value: Any, path: str, ctx: Context) -> str:
     result = text(value, path, ctx)
     code = country_code(result)
     if code is None:
-        raise Invalid(f"'{result}' is not an ISO 3166-1 country code or English country name{country_suggestion(result)}")
+        raise Invalid(
+            f"'{result}' is not an ISO 3166-1 country code or English country name{country_suggestion(result)}"
+        )
     return code
 
 
@@ -257,12 +272,21 @@ def url(value: Any, path: str, ctx: Context, schemes=("http", "https")) -> str:
     result = text(value, path, ctx)
     scheme, sep, rest = result.partition(":")
     web = scheme.lower() != "mailto"
-    if not sep or scheme.lower() not in schemes or (web and not rest.startswith("//")) or len(rest) < 3 or any(c.isspace() for c in result) or (web and not _host(result)):
+    if (
+        not sep
+        or scheme.lower() not in schemes
+        or (web and not rest.startswith("//"))
+        or len(rest) < 3
+        or any(c.isspace() for c in result)
+        or (web and not _host(result))
+    ):
         wanted = " or ".join(schemes)
         raise Invalid(f"'{result}' is not an absolute {wanted} URL")
     unsafe = _URL_UNSAFE_RE.search(result)
     if unsafe:
-        raise Invalid(f"'{result}' contains {unsafe.group()}, which a URL cannot hold; percent-encode it as %{ord(unsafe.group()):02X}")
+        raise Invalid(
+            f"'{result}' contains {unsafe.group()}, which a URL cannot hold; percent-encode it as %{ord(unsafe.group()):02X}"
+        )
     return result
 
 
@@ -274,14 +298,18 @@ def _host(address: str) -> str | None:
 
 
 # One e-mail address with a domain that has a dot in it: office@city.gov.mz, not "office" or "office@localhost".
-_MAILTO_RE = re.compile(r"(?i)mailto:(?P<address>[^@?&,;:/\s%]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_][\w-]*[^\W_])(?:\?.*)?")
+_MAILTO_RE = re.compile(
+    r"(?i)mailto:(?P<address>[^@?&,;:/\s%]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_][\w-]*[^\W_])(?:\?.*)?"
+)
 
 
 def contact_url(value: Any, path: str, ctx: Context) -> str:
     """The web page (http or https) or e-mail address (mailto) of an office; a mailto names one address with a domain."""
     result = url(value, path, ctx, schemes=("http", "https", "mailto"))
     if result[:7].lower() == "mailto:" and not _MAILTO_RE.fullmatch(result):
-        raise Invalid(f"'{result}' is not one e-mail address with a domain; write mailto:office@example.org, the address of an office")
+        raise Invalid(
+            f"'{result}' is not one e-mail address with a domain; write mailto:office@example.org, the address of an office"
+        )
     return result
 
 
@@ -310,7 +338,11 @@ contact = record({"organisation": text, "url": contact_url}, ("organisation",), 
 
 
 def coordinates(value: Any, path: str, ctx: Context) -> tuple[float, float]:
-    if not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
         raise Invalid("expected [latitude, longitude] as two numbers")
     lat, lon = float(value[0]), float(value[1])
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
@@ -484,7 +516,14 @@ def build_translation(kind: str, slug_: str, lang: str, source_file: SourceFile,
     values, problems, problem = _front_matter(fields, source_file, vocabulary)
     for key in TEXT_FIELDS[kind]:
         if fields[key].required and key not in source_file.front_matter.values:
-            problems.append(Problem(source_file.path, 1, key, "is required but missing (a translation gives the text fields in its language)"))
+            problems.append(
+                Problem(
+                    source_file.path,
+                    1,
+                    key,
+                    "is required but missing (a translation gives the text fields in its language)",
+                )
+            )
     if "lang" in values and values["lang"] != lang:
         problem("lang", f"'{values['lang']}' differs from the file name's language '{lang}' ({slug_}.{lang}.md)")
     if any(p.is_error for p in problems):

@@ -12,13 +12,13 @@ import hashlib
 import io
 import json
 import multiprocessing
-import pickle
 import os
+import pickle
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
 
 import jinja2
 from jinja2 import pass_context
@@ -48,8 +48,19 @@ from generator.views import (
     text_direction,
 )
 
-__all__ = ["DEFAULT_THEME", "PAGE_SIZE", "RenderOptions", "PagePlan", "make_environment", "plan_pages", "page_digest", "render_page", "render_plans",
-           "render_offline_search_indexes", "world_atlas"]
+__all__ = [
+    "DEFAULT_THEME",
+    "PAGE_SIZE",
+    "RenderOptions",
+    "PagePlan",
+    "make_environment",
+    "plan_pages",
+    "page_digest",
+    "render_page",
+    "render_plans",
+    "render_offline_search_indexes",
+    "world_atlas",
+]
 
 WORLD_ASSET = DEFAULT_THEME / "data" / "world-110m.json"  # made by scripts/build-world-asset.py
 PAGE_SIZE = 100
@@ -80,7 +91,9 @@ class PagePlan:
     lang: str = "en"  # the language of the page's interface: which catalog renders it
 
 
-def make_environment(theme_dirs: Iterable[Path], lang: str = "en", bytecode_dir: Path | None = None) -> jinja2.Environment:
+def make_environment(
+    theme_dirs: Iterable[Path], lang: str = "en", bytecode_dir: Path | None = None
+) -> jinja2.Environment:
     """Templates from each theme folder in turn, so a custom theme overrides by file name; the
     interface strings in ``lang`` from the themes' catalogs. With ``bytecode_dir`` (in the build's cache
     folder), compiled templates are kept between builds: compiling them costs a quarter of a second in
@@ -179,10 +192,19 @@ def _render_card(context, item: dict, heading: str = "h3") -> Markup:
     entry = cache.get(key)
     html = entry[1] if entry is not None and entry[0] is item else None
     if html is None:
-        html = env.get_template("card.html").render(
-            item=item, heading=heading, root=_ROOT_TOKEN, offline=context.get("offline", False),
-            lang=context.get("lang"), dir=context.get("dir"), tree=context.get("tree", ""),
-        ).strip()
+        html = (
+            env.get_template("card.html")
+            .render(
+                item=item,
+                heading=heading,
+                root=_ROOT_TOKEN,
+                offline=context.get("offline", False),
+                lang=context.get("lang"),
+                dir=context.get("dir"),
+                tree=context.get("tree", ""),
+            )
+            .strip()
+        )
         cache[key] = (item, html)
     return Markup(html.replace(_ROOT_TOKEN, context["root"]))
 
@@ -216,8 +238,21 @@ def plan_pages(sites: dict[str, Site] | Site, options: RenderOptions) -> list[Pa
     for site in sites.values():
         plans += _plan_tree(site, options)
     default = next(iter(sites.values()))
-    plans.append(PagePlan("404.html", "404.html", {**_common(default, options), "root": default.content.config.base_url or "/", "page_url": "404.html",
-                                                   "offline": False, "languages": [], "alternates": []}, lang=default.lang))
+    plans.append(
+        PagePlan(
+            "404.html",
+            "404.html",
+            {
+                **_common(default, options),
+                "root": default.content.config.base_url or "/",
+                "page_url": "404.html",
+                "offline": False,
+                "languages": [],
+                "alternates": [],
+            },
+            lang=default.lang,
+        )
+    )
     return plans
 
 
@@ -240,8 +275,13 @@ def _language_links(site: Site, versions: tuple[str, ...] | None) -> tuple[list[
     if len(site.languages) < 2:
         return [], []
     switcher = [
-        {"lang": lang, "name": _autonym(lang), "tree": language_tree(lang, site.languages), "current": lang == site.lang,
-         "translated": versions is None or lang in versions}
+        {
+            "lang": lang,
+            "name": _autonym(lang),
+            "tree": language_tree(lang, site.languages),
+            "current": lang == site.lang,
+            "translated": versions is None or lang in versions,
+        }
         for lang in site.languages
     ]
     return switcher, [{"lang": s["lang"], "tree": s["tree"]} for s in switcher if s["translated"]]
@@ -263,8 +303,22 @@ def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
     def add(url: str, template: str, source: str = "", **context) -> None:
         path = f"{tree}{url}index.html"
         languages, alternates = _language_links(site, site.versions[url]) if url in site.versions else shared_links
-        plans.append(PagePlan(path, template, {**common, "root": _root(path), "page_url": url, "languages": languages, "alternates": alternates, **context},
-                              source, lang))
+        plans.append(
+            PagePlan(
+                path,
+                template,
+                {
+                    **common,
+                    "root": _root(path),
+                    "page_url": url,
+                    "languages": languages,
+                    "alternates": alternates,
+                    **context,
+                },
+                source,
+                lang,
+            )
+        )
 
     def add_list(url: str, template: str, slugs, **context) -> None:
         cards = [card(site, s, lang) for s in slugs]
@@ -274,46 +328,99 @@ def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
     atlas = options.atlas or world_atlas()
     terms = site.taxonomies
     newest = sorted([*site.case_studies.values(), *site.events.values()], key=lambda r: (-r.date.toordinal(), r.slug))
-    add("", "home.html",
+    add(
+        "",
+        "home.html",
         newest=[card(site, r.slug, lang) for r in newest[:8]],
         topics=[term_view(site, t, lang) for t in terms["topics"]],
         domains=[term_view(site, t, lang) for t in terms["cynefin"]],
         cities=[term_view(site, t, lang) for t in terms["cities"]],
         methods=[method_summary(m) for m in site.methods.values()],
-        counts={"case_studies": len(site.case_studies), "events": len(site.events), "cities": len(terms["cities"]), "countries": len(terms["countries"])})
+        counts={
+            "case_studies": len(site.case_studies),
+            "events": len(site.events),
+            "cities": len(terms["cities"]),
+            "countries": len(terms["countries"]),
+        },
+    )
 
     by_title = sorted(site.case_studies.values(), key=lambda r: (r.title.casefold(), r.slug))
     add_list("case-studies/", "list.html", [r.slug for r in by_title], section="case-studies")
-    add_list("events/", "list.html", [r.slug for r in sorted(site.events.values(), key=lambda r: (-r.date.toordinal(), r.slug))], section="events")
+    add_list(
+        "events/",
+        "list.html",
+        [r.slug for r in sorted(site.events.values(), key=lambda r: (-r.date.toordinal(), r.slug))],
+        section="events",
+    )
     add("methods/", "methods.html", methods=[method_summary(m) for m in site.methods.values()], section="methods")
 
     for study in site.case_studies.values():
-        add(record_url(study), "case_study.html", study.origin.path, page=case_study_view(site, study, lang, options.build_year), section="case-studies",
-            locator=locator_view(atlas, study.country, [study.coordinates] if study.coordinates else []))
+        add(
+            record_url(study),
+            "case_study.html",
+            study.origin.path,
+            page=case_study_view(site, study, lang, options.build_year),
+            section="case-studies",
+            locator=locator_view(atlas, study.country, [study.coordinates] if study.coordinates else []),
+        )
     for event in site.events.values():
         add(record_url(event), "event.html", event.origin.path, page=event_view(site, event, lang), section="events")
     for method in site.methods.values():
-        add(record_url(method), "method.html", method.origin.path, page=method_view(site, method, lang), section="methods")
+        add(
+            record_url(method),
+            "method.html",
+            method.origin.path,
+            page=method_view(site, method, lang),
+            section="methods",
+        )
     for page in site.pages.values():
         add(record_url(page), "page.html", page.origin.path, page=page_view(site, page, lang), section=page.slug)
 
     network = learning_graph(site)
-    for taxonomy, template in (("topics", "terms.html"), ("cities", "terms.html"), ("countries", "terms.html"), ("sdgs", "terms.html"), ("cynefin", "cynefin.html")):
-        add(f"{taxonomy}/", template, taxonomy=taxonomy, terms=[term_view(site, t, lang) for t in terms[taxonomy]], section=taxonomy)
+    for taxonomy, template in (
+        ("topics", "terms.html"),
+        ("cities", "terms.html"),
+        ("countries", "terms.html"),
+        ("sdgs", "terms.html"),
+        ("cynefin", "cynefin.html"),
+    ):
+        add(
+            f"{taxonomy}/",
+            template,
+            taxonomy=taxonomy,
+            terms=[term_view(site, t, lang) for t in terms[taxonomy]],
+            section=taxonomy,
+        )
         for term in terms[taxonomy]:
             extra = {}
             if taxonomy == "countries":
                 extra["locator"] = _country_locator(site, atlas, term)
             elif taxonomy == "cities":
                 extra["peers"] = city_network_view(site, network, term.key, lang)
-            add_list(term.url, "term.html", _term_slugs(term), term=term_view(site, term, lang), section=taxonomy, **extra)
+            add_list(
+                term.url, "term.html", _term_slugs(term), term=term_view(site, term, lang), section=taxonomy, **extra
+            )
 
     filters = map_filters(site)
     add("map/", "map.html", map=map_view(site, atlas, lang), filters=filters, current=None, section="map")
     for f in filters["topics"]:
-        add(f["url"], "map.html", map=map_view(site, atlas, lang, topic=f["key"]), filters=filters, current={"kind": "topics", **f}, section="map")
+        add(
+            f["url"],
+            "map.html",
+            map=map_view(site, atlas, lang, topic=f["key"]),
+            filters=filters,
+            current={"kind": "topics", **f},
+            section="map",
+        )
     for f in filters["domains"]:
-        add(f["url"], "map.html", map=map_view(site, atlas, lang, domain=f["key"]), filters=filters, current={"kind": "cynefin", **f}, section="map")
+        add(
+            f["url"],
+            "map.html",
+            map=map_view(site, atlas, lang, domain=f["key"]),
+            filters=filters,
+            current={"kind": "cynefin", **f},
+            section="map",
+        )
 
     add("network/", "network.html", network=network_view(site, network, lang), section="network")
 
@@ -337,7 +444,9 @@ def render_page(env: jinja2.Environment, plan: PagePlan) -> RenderedFile:
     try:
         html = env.get_template(plan.template).render(plan.context)
     except jinja2.TemplateSyntaxError as exc:
-        raise BuildFailed([Problem(exc.filename or plan.template, exc.lineno, "template", exc.message or str(exc))]) from None
+        raise BuildFailed(
+            [Problem(exc.filename or plan.template, exc.lineno, "template", exc.message or str(exc))]
+        ) from None
     except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
         raise BuildFailed([_template_problem(exc, plan)]) from None
     return RenderedFile(plan.path, html.encode("utf-8"), plan.source)
@@ -358,15 +467,24 @@ def render_offline_search_index(site: Site, options: RenderOptions) -> RenderedF
     slugs = sorted([*site.case_studies, *site.events])
     documents = [search_document(site, slug, lang, options.build_year) for slug in slugs]
     data = json.dumps({"documents": documents}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return RenderedFile(f"{language_tree(lang, site.languages)}search/offline-index.js", f"window.PRACTICE_SEARCH = {data};\n".encode("utf-8"))
+    return RenderedFile(
+        f"{language_tree(lang, site.languages)}search/offline-index.js",
+        f"window.PRACTICE_SEARCH = {data};\n".encode(),
+    )
 
 
 _PAGES_PER_WORKER = 400
 
 
-def _render_range(theme_dirs: tuple[Path, ...], plans: list[PagePlan], start: int, stop: int,
-                  rendered: Callable[[int], None] | None = None, sink: Callable[[RenderedFile], object] | None = None,
-                  bytecode_dir: Path | None = None) -> list:
+def _render_range(
+    theme_dirs: tuple[Path, ...],
+    plans: list[PagePlan],
+    start: int,
+    stop: int,
+    rendered: Callable[[int], None] | None = None,
+    sink: Callable[[RenderedFile], object] | None = None,
+    bytecode_dir: Path | None = None,
+) -> list:
     """Render plans[start:stop]; ``rendered`` is told how many of them are done after each page. With a
     ``sink``, each page goes to it as soon as it is rendered and what the sink returns is kept instead."""
     environments: dict[str, jinja2.Environment] = {}  # one per language and process: they do not cross processes
@@ -382,25 +500,40 @@ def _render_range(theme_dirs: tuple[Path, ...], plans: list[PagePlan], start: in
     return files
 
 
-def _render_child(theme_dirs, plans, start: int, stop: int, connection, counts=None, slot: int = 0, sink=None, bytecode_dir=None) -> None:
+def _render_child(
+    theme_dirs, plans, start: int, stop: int, connection, counts=None, slot: int = 0, sink=None, bytecode_dir=None
+) -> None:
     """A forked worker: its pages (or what went wrong) over ``connection`` at the end; meanwhile, if
     ``counts`` (shared memory) is given, how many it has rendered in ``counts[slot]``."""
+
     def rendered(done: int) -> None:
         counts[slot] = done
 
     try:
-        connection.send(("done", _render_range(theme_dirs, plans, start, stop, rendered if counts is not None else None, sink, bytecode_dir)))
+        connection.send(
+            (
+                "done",
+                _render_range(
+                    theme_dirs, plans, start, stop, rendered if counts is not None else None, sink, bytecode_dir
+                ),
+            )
+        )
     except BuildFailed as exc:
         connection.send(("failed", exc))
-    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+    except Exception as exc:
         connection.send(("crashed", f"{type(exc).__name__}: {exc}"))
     finally:
         connection.close()
 
 
-def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers: int,
-                   progress: Callable[[int, int], None] | None = None, sink: Callable[[RenderedFile], object] | None = None,
-                   bytecode_dir: Path | None = None) -> list:
+def _render_forked(
+    theme_dirs: tuple[Path, ...],
+    plans: list[PagePlan],
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+    sink: Callable[[RenderedFile], object] | None = None,
+    bytecode_dir: Path | None = None,
+) -> list:
     """Render ranges of the plans in forked children (which inherit the plans instead of receiving
     them pickled) and one range here; results come back in plan order.
 
@@ -431,11 +564,17 @@ def _render_forked(theme_dirs: tuple[Path, ...], plans: list[PagePlan], workers:
     try:
         for slot, (start, stop) in enumerate(ranges[1:], start=1):
             receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(target=_render_child, args=(theme_dirs, plans, start, stop, sender, counts, slot, sink, bytecode_dir), daemon=True)
+            child = context.Process(
+                target=_render_child,
+                args=(theme_dirs, plans, start, stop, sender, counts, slot, sink, bytecode_dir),
+                daemon=True,
+            )
             child.start()
             sender.close()
             children.append((child, receiver))
-        files = _render_range(theme_dirs, plans, *ranges[0], rendered_here if counts is not None else None, sink, bytecode_dir)
+        files = _render_range(
+            theme_dirs, plans, *ranges[0], rendered_here if counts is not None else None, sink, bytecode_dir
+        )
         for _child, receiver in children:
             if counts is not None:
                 while not receiver.poll(0.1):  # also true once the child died: recv then fails as before
@@ -478,9 +617,14 @@ def _balanced_ranges(plans: list[PagePlan], workers: int) -> list[tuple[int, int
     return ranges
 
 
-def render_plans(plans: list[PagePlan], theme_dirs: tuple[Path, ...], jobs: int | None = None,
-                 progress: Callable[[int, int], None] | None = None, sink: Callable[[RenderedFile], object] | None = None,
-                 bytecode_dir: Path | None = None) -> tuple[list, int]:
+def render_plans(
+    plans: list[PagePlan],
+    theme_dirs: tuple[Path, ...],
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    sink: Callable[[RenderedFile], object] | None = None,
+    bytecode_dir: Path | None = None,
+) -> tuple[list, int]:
     """Render the plans, in forked worker processes when there are enough of them to pay for the workers;
     returns the results in plan order and the number of processes used.
 
@@ -493,8 +637,15 @@ def render_plans(plans: list[PagePlan], theme_dirs: tuple[Path, ...], jobs: int 
     if workers > 1 and len(plans) > 1 and "fork" in multiprocessing.get_all_start_methods():
         results = _render_forked(theme_dirs, plans, workers, progress, sink, bytecode_dir)
         return results, len(_balanced_ranges(plans, workers))
-    results = _render_range(theme_dirs, plans, 0, len(plans), (lambda done: progress(done, len(plans))) if progress is not None else None, sink,
-                            bytecode_dir)
+    results = _render_range(
+        theme_dirs,
+        plans,
+        0,
+        len(plans),
+        (lambda done: progress(done, len(plans))) if progress is not None else None,
+        sink,
+        bytecode_dir,
+    )
     return results, 1
 
 

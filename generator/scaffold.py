@@ -56,7 +56,9 @@ def _validate(name: str, value, topics: list[str], methods: list[str]):
     return value
 
 
-def scaffold(kind: str, title: str, content_dir: Path, flags: dict, *, interactive: bool, today: dt.date | None = None) -> Path:
+def scaffold(
+    kind: str, title: str, content_dir: Path, flags: dict, *, interactive: bool, today: dt.date | None = None
+) -> Path:
     slug = slugify(title)
     path = content_dir / _FOLDERS[kind] / f"{slug}.md"
     if path.exists() or path.is_symlink():
@@ -65,7 +67,9 @@ def scaffold(kind: str, title: str, content_dir: Path, flags: dict, *, interacti
     topics_found, _ = load_topics(content_dir, content_dir.as_posix(), config.languages if config else ("en",))
     topics = [t.slug for t in topics_found]
     methods_dir = content_dir / "methods"
-    methods = sorted(p.stem for p in methods_dir.glob("*.md") if "." not in p.stem)  # not translations if methods_dir.is_dir() else []
+    methods = sorted(
+        p.stem for p in methods_dir.glob("*.md") if "." not in p.stem
+    )  # not translations if methods_dir.is_dir() else []
     values = {
         "summary": flags.get("summary"),
         "city": flags.get("city"),
@@ -85,7 +89,9 @@ def scaffold(kind: str, title: str, content_dir: Path, flags: dict, *, interacti
     missing = [name for name in _REQUIRED[kind] if values[name] is None]
     if missing and not interactive:
         flags_needed = ", ".join(_FLAGS.get(n, f"--{n}") for n in missing)
-        raise ScaffoldError(f"missing {flags_needed}; give them as options (no terminal to ask in). Nothing was written.")
+        raise ScaffoldError(
+            f"missing {flags_needed}; give them as options (no terminal to ask in). Nothing was written."
+        )
     for name in missing:
         values[name] = _prompt(name, topics, methods)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,9 @@ def run_pagefind(site_dir: Path, output: Path | None = None) -> None:
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise EnvironmentFailure(f"Pagefind could not run: {exc}; install pagefind-bin or build with --no-search") from None
+        raise EnvironmentFailure(
+            f"Pagefind could not run: {exc}; install pagefind-bin or build with --no-search"
+        ) from None
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
         if "No module named pagefind_bin" in result.stderr:

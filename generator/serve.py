@@ -63,7 +63,7 @@ class _State:
 
 def _handler(directory: Path, state: _State):
     class Handler(http.server.SimpleHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             if self.path.startswith("/__practice/version"):
                 seen = self.path.partition("seen=")[2]
                 return self._send((state.wait_for_change(seen) if seen else str(state.version)).encode(), "text/plain")
@@ -76,7 +76,7 @@ def _handler(directory: Path, state: _State):
             index = state.index
             if path.startswith("/pagefind/") and index is not None:  # the index lives beside the site
                 # the base class normalises the path (no '..' can climb out); then it is re-rooted
-                inside = Path(super().translate_path(path[len("/pagefind"):])).relative_to(directory)
+                inside = Path(super().translate_path(path[len("/pagefind") :])).relative_to(directory)
                 return str(index / inside)
             return super().translate_path(path)
 
@@ -120,7 +120,10 @@ def _rebuild(options: BuildOptions, state: _State, indexer: _Indexer | None = No
     if result.warnings:
         click.echo(format_text(result.warnings), err=True, nl=False)
     state.bump()
-    click.echo(f"Built {result.files} files ({result.pages} pages, {result.reused} reused) in {result.seconds:.1f} s.", err=True)
+    click.echo(
+        f"Built {result.files} files ({result.pages} pages, {result.reused} reused) in {result.seconds:.1f} s.",
+        err=True,
+    )
     if indexer is not None:
         indexer.request()
     return True

@@ -26,10 +26,30 @@ from generator.vocab import country_name, did_you_mean, slugify
 __all__ = ["RESERVED_SLUGS", "Term", "City", "Site", "assemble", "assemble_languages", "record_url", "language_tree"]
 
 # Top-level paths of the built site that a free page may not take.
-RESERVED_SLUGS = frozenset({
-    "case-studies", "events", "methods", "topics", "cynefin", "cities", "countries", "sdgs", "media",
-    "search", "data", "map", "network", "pagefind", "download", "static", "page", "feed", "sitemap", "404",
-})
+RESERVED_SLUGS = frozenset(
+    {
+        "case-studies",
+        "events",
+        "methods",
+        "topics",
+        "cynefin",
+        "cities",
+        "countries",
+        "sdgs",
+        "media",
+        "search",
+        "data",
+        "map",
+        "network",
+        "pagefind",
+        "download",
+        "static",
+        "page",
+        "feed",
+        "sitemap",
+        "404",
+    }
+)
 
 
 def language_tree(lang: str, languages: tuple[str, ...]) -> str:
@@ -89,7 +109,9 @@ class Site:
     redirects: tuple[tuple[str, str, str], ...] = ()  # (old url, new url, source file)
     lang: str = "en"  # the language of this tree: its interface, and its records' text where translated
     languages: tuple[str, ...] = ("en",)  # every language of the site, the default first
-    versions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # record url -> languages of its text, original first
+    versions: dict[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # record url -> languages of its text, original first
 
     @cached_property
     def card_memo(self) -> dict:
@@ -121,13 +143,28 @@ def _check_references(content: Content, drafts: bool) -> list[Problem]:
         if slug not in targets:
             if any((folder, slug) in content.invalid for folder in ("case-studies", "events", "methods")):
                 return  # the target exists but has errors of its own, reported at its file
-            problems.append(Problem(record.origin.path, line, field_name, f"'{slug}' is not {what}{did_you_mean(slug, sorted(targets))}"))
+            problems.append(
+                Problem(
+                    record.origin.path, line, field_name, f"'{slug}' is not {what}{did_you_mean(slug, sorted(targets))}"
+                )
+            )
         elif not drafts and getattr(targets[slug], "draft", False) and not record.draft:
-            problems.append(Problem(record.origin.path, line, field_name, f"'{slug}' is a draft; a published record cannot reference it"))
+            problems.append(
+                Problem(
+                    record.origin.path, line, field_name, f"'{slug}' is a draft; a published record cannot reference it"
+                )
+            )
 
     for slug in sorted(set(studies) & set(events)):
         for record in (studies[slug], events[slug]):
-            problems.append(Problem(record.origin.path, 1, "slug", f"'{slug}' is used by both a case study and an event; slugs must be unique across both"))
+            problems.append(
+                Problem(
+                    record.origin.path,
+                    1,
+                    "slug",
+                    f"'{slug}' is used by both a case study and an event; slugs must be unique across both",
+                )
+            )
     for study in content.case_studies:
         for i, s in enumerate(study.methods):
             check(study, "methods", s, i, methods, "a method in methods/")
@@ -137,9 +174,18 @@ def _check_references(content: Content, drafts: bool) -> list[Problem]:
             check(study, "learned_from", s, i, studies, "a case study")
             other = studies.get(s)
             if other is not None and (other.city.casefold(), other.country) == (study.city.casefold(), study.country):
-                problems.append(Problem(study.origin.path, study.origin.line(f"learned_from.{i}"), "learned_from", f"'{s}' is in the same city; learned_from names a practice of another city"))
+                problems.append(
+                    Problem(
+                        study.origin.path,
+                        study.origin.line(f"learned_from.{i}"),
+                        "learned_from",
+                        f"'{s}' is in the same city; learned_from names a practice of another city",
+                    )
+                )
         if study.slug in study.related or study.slug in study.learned_from:
-            problems.append(Problem(study.origin.path, study.origin.line("related"), "related", "a practice cannot refer to itself"))
+            problems.append(
+                Problem(study.origin.path, study.origin.line("related"), "related", "a practice cannot refer to itself")
+            )
     for event in content.events:
         check(event, "method", event.method, -1, methods, "a method in methods/")
         for i, s in enumerate(event.practices):
@@ -148,9 +194,18 @@ def _check_references(content: Content, drafts: bool) -> list[Problem]:
     problems += _alias_clashes(content)
     for page in content.pages:
         if page.slug in RESERVED_SLUGS:
-            problems.append(Problem(page.origin.path, 1, "slug", f"'{page.slug}' is a section of the site; rename the page"))
+            problems.append(
+                Problem(page.origin.path, 1, "slug", f"'{page.slug}' is a section of the site; rename the page")
+            )
         elif page.slug in content.config.languages[1:]:
-            problems.append(Problem(page.origin.path, 1, "slug", f"'{page.slug}' is the folder of the site's pages in that language; rename the page"))
+            problems.append(
+                Problem(
+                    page.origin.path,
+                    1,
+                    "slug",
+                    f"'{page.slug}' is the folder of the site's pages in that language; rename the page",
+                )
+            )
     return problems
 
 
@@ -163,7 +218,14 @@ def _learning_cycles(studies: dict[str, CaseStudy]) -> list[Problem]:
             for nxt in studies[current].learned_from if current in studies else ():
                 if nxt == start:
                     study = studies[start]
-                    problems.append(Problem(study.origin.path, study.origin.line("learned_from"), "learned_from", "forms a cycle: a practice cannot have learned from itself through others"))
+                    problems.append(
+                        Problem(
+                            study.origin.path,
+                            study.origin.line("learned_from"),
+                            "learned_from",
+                            "forms a cycle: a practice cannot have learned from itself through others",
+                        )
+                    )
                     stack.clear()
                     break
                 if nxt not in seen:
@@ -180,7 +242,14 @@ def _alias_clashes(content: Content) -> list[Problem]:
         for i, alias in enumerate(record.aliases):
             key = (record.section, alias)
             if key in taken or key in claimed:
-                problems.append(Problem(record.origin.path, record.origin.line(f"aliases.{i}"), "aliases", f"'{alias}' is already the slug or alias of another {record.kind.replace('-', ' ')}"))
+                problems.append(
+                    Problem(
+                        record.origin.path,
+                        record.origin.line(f"aliases.{i}"),
+                        "aliases",
+                        f"'{alias}' is already the slug or alias of another {record.kind.replace('-', ' ')}",
+                    )
+                )
             claimed[key] = record.origin.path
     return problems
 
@@ -232,11 +301,14 @@ def _assemble(original: Content, lang: str, drafts: bool) -> Site:
         def key(slug):
             record = studies.get(slug) or events.get(slug)
             return (-record.date.toordinal(), slug)
+
         return {k: tuple(sorted(v, key=key)) for k, v in sorted(mapping.items())}
 
     participants = {}
     for event in events.values():
-        participants[event.slug] = tuple((p.name if not p.country else f"{p.name}, {p.country}", _match_city(p, cities)) for p in event.participants)
+        participants[event.slug] = tuple(
+            (p.name if not p.country else f"{p.name}, {p.country}", _match_city(p, cities)) for p in event.participants
+        )
 
     site = Site(
         content=content,
@@ -252,14 +324,19 @@ def _assemble(original: Content, lang: str, drafts: bool) -> Site:
         events_by_method=ordered(by_method),
         case_studies_by_method=ordered(studies_by_method),
         participants=participants,
-        redirects=tuple(sorted(
-            (f"{r.section}/{alias}/", record_url(r), r.origin.path)
-            for r in (*studies.values(), *events.values()) for alias in r.aliases
-        )),
+        redirects=tuple(
+            sorted(
+                (f"{r.section}/{alias}/", record_url(r), r.origin.path)
+                for r in (*studies.values(), *events.values())
+                for alias in r.aliases
+            )
+        ),
         lang=lang,
         languages=content.config.languages,
-        versions={record_url(r): versions[(("pages" if r.kind == "page" else r.section), r.slug)]
-                  for r in (*studies.values(), *events.values(), *methods.values(), *pages.values())},
+        versions={
+            record_url(r): versions[(("pages" if r.kind == "page" else r.section), r.slug)]
+            for r in (*studies.values(), *events.values(), *methods.values(), *pages.values())
+        },
     )
     return site
 
@@ -269,7 +346,10 @@ def _cities(records) -> tuple[dict[str, City], dict[tuple[str, str], City]]:
     names: dict[tuple[str, str], list[str]] = defaultdict(list)
     for r in records:
         names[(r.country, slugify(r.city))].append(r.city)
-    cities = {key: City(key[0], key[1], sorted(spellings, key=lambda s: (-spellings.count(s), s))[0]) for key, spellings in names.items()}
+    cities = {
+        key: City(key[0], key[1], sorted(spellings, key=lambda s: (-spellings.count(s), s))[0])
+        for key, spellings in names.items()
+    }
     return {r.slug: cities[(r.country, slugify(r.city))] for r in records}, cities
 
 
@@ -280,26 +360,48 @@ def _match_city(participant, cities: dict[tuple[str, str], City]) -> City | None
     return matches[0] if len(matches) == 1 else None
 
 
-def _taxonomies(content: Content, studies: dict, events: dict, city_of: dict[str, City], lang: str) -> dict[str, tuple[Term, ...]]:
+def _taxonomies(
+    content: Content, studies: dict, events: dict, city_of: dict[str, City], lang: str
+) -> dict[str, tuple[Term, ...]]:
     records = [*studies.values(), *events.values()]
 
     def term(taxonomy: str, key: str, label: str, url: str, members) -> Term:
         members = _newest_first(members)
         return Term(
-            taxonomy, key, label, url,
+            taxonomy,
+            key,
+            label,
+            url,
             tuple(r.slug for r in members if isinstance(r, CaseStudy)),
             tuple(r.slug for r in members if isinstance(r, EventReport)),
         )
 
-    topics = tuple(term("topics", t.slug, t.label, f"topics/{t.slug}/", [r for r in records if t.slug in r.topics]) for t in content.topics)
-    domains = tuple(term("cynefin", d.value, d.value, f"cynefin/{d.value}/", [r for r in records if r.cynefin is d]) for d in CynefinDomain)
+    topics = tuple(
+        term("topics", t.slug, t.label, f"topics/{t.slug}/", [r for r in records if t.slug in r.topics])
+        for t in content.topics
+    )
+    domains = tuple(
+        term("cynefin", d.value, d.value, f"cynefin/{d.value}/", [r for r in records if r.cynefin is d])
+        for d in CynefinDomain
+    )
     by_city: dict[City, list] = defaultdict(list)
     for r in records:
         by_city[city_of[r.slug]].append(r)
-    cities = tuple(term("cities", f"{c.country.lower()}/{c.slug}", c.name, c.url, by_city[c]) for c in sorted(by_city, key=lambda c: (c.name.casefold(), c.country)))
+    cities = tuple(
+        term("cities", f"{c.country.lower()}/{c.slug}", c.name, c.url, by_city[c])
+        for c in sorted(by_city, key=lambda c: (c.name.casefold(), c.country))
+    )
     countries = tuple(
-        term("countries", cc.lower(), country_name(cc, lang), f"countries/{cc.lower()}/", [r for r in records if r.country == cc])
+        term(
+            "countries",
+            cc.lower(),
+            country_name(cc, lang),
+            f"countries/{cc.lower()}/",
+            [r for r in records if r.country == cc],
+        )
         for cc in sorted({r.country for r in records}, key=lambda cc: (country_name(cc, lang).casefold(), cc))
     )
-    sdgs = tuple(term("sdgs", str(n), str(n), f"sdgs/{n}/", [r for r in studies.values() if n in r.sdgs]) for n in range(1, 18))
+    sdgs = tuple(
+        term("sdgs", str(n), str(n), f"sdgs/{n}/", [r for r in studies.values() if n in r.sdgs]) for n in range(1, 18)
+    )
     return {"topics": topics, "cynefin": domains, "cities": cities, "countries": countries, "sdgs": sdgs}

@@ -15,7 +15,16 @@ import yaml
 
 from generator.errors import Problem
 
-__all__ = ["InvalidDate", "MAX_FILE_BYTES", "SourceFile", "YamlDocument", "read_bytes", "read_source", "parse_yaml", "read_yaml_file"]
+__all__ = [
+    "InvalidDate",
+    "MAX_FILE_BYTES",
+    "SourceFile",
+    "YamlDocument",
+    "read_bytes",
+    "read_source",
+    "parse_yaml",
+    "read_yaml_file",
+]
 
 MAX_FILE_BYTES = 512 * 1024
 _MAX_DEPTH = 16
@@ -60,10 +69,14 @@ def read_source(path: Path, display: str, data: bytes | None = None) -> tuple[So
         return None, problems
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
-        return None, [Problem(display, 1, "front matter", "the file must start with a '---' line opening the front matter")]
+        return None, [
+            Problem(display, 1, "front matter", "the file must start with a '---' line opening the front matter")
+        ]
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if closing is None:
-        return None, [Problem(display, 1, "front matter", "the front matter opened on line 1 is never closed with a '---' line")]
+        return None, [
+            Problem(display, 1, "front matter", "the front matter opened on line 1 is never closed with a '---' line")
+        ]
     doc, problems = parse_yaml("\n".join(lines[1:closing]), display, first_line=2, what="front matter")
     if doc is None:
         return None, problems
@@ -81,7 +94,14 @@ def read_yaml_file(path: Path, display: str) -> tuple[YamlDocument | None, list[
 def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
     """A content file's bytes, refusing symbolic links (a link to /etc/passwd must never be published)."""
     if path.is_symlink():
-        return None, [Problem(display, 0, "", "is a symbolic link; links are refused so that nothing outside the repository gets published")]
+        return None, [
+            Problem(
+                display,
+                0,
+                "",
+                "is a symbolic link; links are refused so that nothing outside the repository gets published",
+            )
+        ]
     try:
         return path.read_bytes(), []
     except OSError as exc:
@@ -94,7 +114,9 @@ def _read_text(path: Path, display: str, data: bytes | None = None) -> tuple[str
         if data is None:
             return None, problems
     if len(data) > MAX_FILE_BYTES:
-        return None, [Problem(display, 0, "", f"is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes per file")]
+        return None, [
+            Problem(display, 0, "", f"is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes per file")
+        ]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -123,7 +145,11 @@ def parse_yaml(text: str, display: str, *, first_line: int, what: str) -> tuple[
         return YamlDocument({}, {}, {}), []
     if not isinstance(root, yaml.MappingNode):
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-        return None, [Problem(display, root.start_mark.line + 1 + offset, what, f"must be a mapping of 'key: value' lines, not {kind}")]
+        return None, [
+            Problem(
+                display, root.start_mark.line + 1 + offset, what, f"must be a mapping of 'key: value' lines, not {kind}"
+            )
+        ]
     lines: dict[str, int] = {}
     raw: dict[str, str] = {}
     problems: list[Problem] = []

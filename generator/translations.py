@@ -12,10 +12,11 @@ from dataclasses import replace
 from enum import Enum
 
 from generator.errors import Problem
-from generator.model import Content, Contact, Participant, Source, Translation, YearOrDate
+from generator.model import Contact, Content, Participant, Source, Translation, YearOrDate
 from generator.records import TEXT_FIELDS
 
 __all__ = ["check_translations", "localise_content", "text_versions"]
+
 
 def _text_changes(kind: str) -> str:
     """What a translation of this kind may change, for the message about a contradicted fact."""
@@ -59,14 +60,35 @@ def check_translations(content: Content) -> list[Problem]:
     for t in content.translations:
         where = t.origin.path
         if t.lang not in languages:
-            problems.append(Problem(where, 1, "lang", f"'{t.lang}' is not a language of this site; add it to languages in site.yml (now: {', '.join(languages)})"))
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    "lang",
+                    f"'{t.lang}' is not a language of this site; add it to languages in site.yml (now: {', '.join(languages)})",
+                )
+            )
         original = originals.get((t.section, t.slug))
         if original is None:
             if (t.section, t.slug) not in content.invalid:
-                problems.append(Problem(where, 1, "slug", f"translates '{t.slug}', but there is no {t.section}/{t.slug}.md; a translation sits beside its original"))
+                problems.append(
+                    Problem(
+                        where,
+                        1,
+                        "slug",
+                        f"translates '{t.slug}', but there is no {t.section}/{t.slug}.md; a translation sits beside its original",
+                    )
+                )
             continue
         if t.lang == original.lang:
-            problems.append(Problem(where, 1, "lang", f"'{t.lang}' is the language of the original ({original.origin.path}); a translation is in another language"))
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    "lang",
+                    f"'{t.lang}' is the language of the original ({original.origin.path}); a translation is in another language",
+                )
+            )
         problems += _contradictions(t, original)
     return problems
 
@@ -84,17 +106,34 @@ def _contradictions(t: Translation, original) -> list[Problem]:
         theirs = getattr(original, key, None)
         if value != theirs:
             shown = f"'{_show(theirs)}'" if theirs not in (None, ()) else "nothing"
-            problems.append(Problem(t.origin.path, line, key, f"'{_show(value)}' differs from the original's {shown} ({original.origin.path}:{original.origin.line(key)}); {_text_changes(t.kind)}"))
+            problems.append(
+                Problem(
+                    t.origin.path,
+                    line,
+                    key,
+                    f"'{_show(value)}' differs from the original's {shown} ({original.origin.path}:{original.origin.line(key)}); {_text_changes(t.kind)}",
+                )
+            )
     return problems
 
 
 def _source_contradictions(t: Translation, sources: tuple[Source, ...], originals: tuple[Source, ...]) -> list[Problem]:
     if len(sources) != len(originals):
-        return [Problem(t.origin.path, t.origin.line("sources"), "sources",
-                        f"lists {len(sources)} sources, the original {len(originals)}; give the original's sources in the same order (only their titles may change)")]
+        return [
+            Problem(
+                t.origin.path,
+                t.origin.line("sources"),
+                "sources",
+                f"lists {len(sources)} sources, the original {len(originals)}; give the original's sources in the same order (only their titles may change)",
+            )
+        ]
     return [
-        Problem(t.origin.path, t.origin.line(f"sources.{i}.url"), "sources",
-                f"'{mine.url}' differs from the original's source {i + 1} '{theirs.url}'; only a source's title may change")
+        Problem(
+            t.origin.path,
+            t.origin.line(f"sources.{i}.url"),
+            "sources",
+            f"'{mine.url}' differs from the original's source {i + 1} '{theirs.url}'; only a source's title may change",
+        )
         for i, (mine, theirs) in enumerate(zip(sources, originals))
         if mine.url != theirs.url
     ]
@@ -120,7 +159,9 @@ def _localise(record, t: Translation):
         if key in values and key not in ("title", "sources"):
             changes[key] = values[key]
     if "sources" in values:
-        changes["sources"] = tuple(Source(mine.title, theirs.url) for mine, theirs in zip(values["sources"], record.sources))
+        changes["sources"] = tuple(
+            Source(mine.title, theirs.url) for mine, theirs in zip(values["sources"], record.sources)
+        )
     return replace(record, **changes)
 
 

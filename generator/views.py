@@ -14,14 +14,30 @@ from babel import Locale
 from babel.dates import format_date
 
 from generator.geo import LEVELS, Atlas, Marker, locator_map, world_map
+from generator.i18n import language_name
 from generator.model import CaseStudy, CynefinDomain, EventReport, FreePage, Method
 from generator.network import LEARNED, MAX_DRAWN, MET, connected, drawing
-from generator.i18n import language_name
 from generator.site import City, Site, Term, language_tree, record_url
 from generator.vocab import country_name
 
-__all__ = ["site_view", "card", "search_document", "plain_text", "case_study_view", "event_view", "method_view", "page_view", "term_view", "text_direction", "long_date",
-           "map_filters", "map_view", "locator_view", "network_view", "city_network_view"]
+__all__ = [
+    "site_view",
+    "card",
+    "search_document",
+    "plain_text",
+    "case_study_view",
+    "event_view",
+    "method_view",
+    "page_view",
+    "term_view",
+    "text_direction",
+    "long_date",
+    "map_filters",
+    "map_view",
+    "locator_view",
+    "network_view",
+    "city_network_view",
+]
 
 
 @lru_cache(maxsize=32)
@@ -69,12 +85,18 @@ def translation_view(site: Site, record, lang: str) -> dict:
     else:  # written in a language the site does not speak: the first tree without a translation shows it
         untranslated = [other for other in site.languages if other not in versions]
         original_tree = language_tree(untranslated[0], site.languages) if untranslated else None
-    return {"status": status, "language": language_name(lang, lang), "original": language_name(original, lang), "original_lang": original,
-            "original_tree": original_tree}
+    return {
+        "status": status,
+        "language": language_name(lang, lang),
+        "original": language_name(original, lang),
+        "original_lang": original,
+        "original_tree": original_tree,
+    }
 
 
 # The small dictionaries every card holds are made once and shared (a 10,000-practice site has some
 # 100,000 cards): templates only read them, and nothing here changes one after it is made.
+
 
 @lru_cache(maxsize=65536)
 def _city(city: City) -> dict:
@@ -153,78 +175,105 @@ def _years_between(first: int, last: int) -> tuple[str, ...]:
 
 def case_study_view(site: Site, study: CaseStudy, lang: str, build_year: int) -> dict:
     view = dict(card(site, study.slug, lang))
-    view.update({
-        "body": study.body.html,
-        "published": study.published.isoformat(),
-        "published_label": long_date(study.published, lang),
-        "updated": study.updated.isoformat() if study.updated else None,
-        "updated_label": long_date(study.updated, lang) if study.updated else None,
-        "dir": text_direction(study.lang),
-        "years": _years(study),
-        "search_years": _pagefind_years(study, build_year),
-        "status": study.status.value if study.status else None,
-        "sdgs": [{"number": n, "url": f"sdgs/{n}/"} for n in study.sdgs],
-        "partners": list(study.partners),
-        "methods": [{"title": site.methods[m].title, "url": record_url(site.methods[m]), "lang": site.methods[m].lang} for m in study.methods],
-        "sources": _sources(study),
-        "contact": {"organisation": study.contact.organisation, "url": study.contact.url} if study.contact else None,
-        "coordinates": list(study.coordinates) if study.coordinates else None,
-        "image": {"src": study.image, "alt": study.image_alt} if study.image else None,
-        "learned_from": _cards(site, study.learned_from, lang),
-        "adapted_by": _cards(site, site.adapted_by.get(study.slug, ()), lang),
-        "events": _cards(site, site.events_discussing.get(study.slug, ()), lang),
-        "related": _cards(site, site.related.get(study.slug, ()), lang),
-        "source_file": study.origin.content_path,
-        "translation": translation_view(site, study, lang),
-    })
+    view.update(
+        {
+            "body": study.body.html,
+            "published": study.published.isoformat(),
+            "published_label": long_date(study.published, lang),
+            "updated": study.updated.isoformat() if study.updated else None,
+            "updated_label": long_date(study.updated, lang) if study.updated else None,
+            "dir": text_direction(study.lang),
+            "years": _years(study),
+            "search_years": _pagefind_years(study, build_year),
+            "status": study.status.value if study.status else None,
+            "sdgs": [{"number": n, "url": f"sdgs/{n}/"} for n in study.sdgs],
+            "partners": list(study.partners),
+            "methods": [
+                {"title": site.methods[m].title, "url": record_url(site.methods[m]), "lang": site.methods[m].lang}
+                for m in study.methods
+            ],
+            "sources": _sources(study),
+            "contact": {"organisation": study.contact.organisation, "url": study.contact.url}
+            if study.contact
+            else None,
+            "coordinates": list(study.coordinates) if study.coordinates else None,
+            "image": {"src": study.image, "alt": study.image_alt} if study.image else None,
+            "learned_from": _cards(site, study.learned_from, lang),
+            "adapted_by": _cards(site, site.adapted_by.get(study.slug, ()), lang),
+            "events": _cards(site, site.events_discussing.get(study.slug, ()), lang),
+            "related": _cards(site, site.related.get(study.slug, ()), lang),
+            "source_file": study.origin.content_path,
+            "translation": translation_view(site, study, lang),
+        }
+    )
     return view
 
 
 def event_view(site: Site, event: EventReport, lang: str) -> dict:
     view = dict(card(site, event.slug, lang))
     method = site.methods[event.method]
-    view.update({
-        "body": event.body.html,
-        "dir": text_direction(event.lang),
-        "end_date": event.end_date.isoformat() if event.end_date else None,
-        "end_date_label": long_date(event.end_date, lang) if event.end_date else None,
-        "event": event.event,
-        "method": {"title": method.title, "url": record_url(method), "lang": method.lang},
-        "organizers": list(event.organizers),
-        "participants": [{"name": name, "city": _city(city) if city else None} for name, city in site.participants[event.slug]],
-        "practices": _cards(site, event.practices, lang),
-        "related": _cards(site, site.related.get(event.slug, ()), lang),
-        "sources": _sources(event),
-        "search_years": sorted({str(event.date.year), str((event.end_date or event.date).year)}),
-        "source_file": event.origin.content_path,
-        "translation": translation_view(site, event, lang),
-    })
+    view.update(
+        {
+            "body": event.body.html,
+            "dir": text_direction(event.lang),
+            "end_date": event.end_date.isoformat() if event.end_date else None,
+            "end_date_label": long_date(event.end_date, lang) if event.end_date else None,
+            "event": event.event,
+            "method": {"title": method.title, "url": record_url(method), "lang": method.lang},
+            "organizers": list(event.organizers),
+            "participants": [
+                {"name": name, "city": _city(city) if city else None} for name, city in site.participants[event.slug]
+            ],
+            "practices": _cards(site, event.practices, lang),
+            "related": _cards(site, site.related.get(event.slug, ()), lang),
+            "sources": _sources(event),
+            "search_years": sorted({str(event.date.year), str((event.end_date or event.date).year)}),
+            "source_file": event.origin.content_path,
+            "translation": translation_view(site, event, lang),
+        }
+    )
     return view
 
 
 def method_summary(method: Method) -> dict:
-    return {"title": method.title, "summary": method.summary, "url": record_url(method), "stages": [s.value for s in method.stages], "slug": method.slug}
+    return {
+        "title": method.title,
+        "summary": method.summary,
+        "url": record_url(method),
+        "stages": [s.value for s in method.stages],
+        "slug": method.slug,
+    }
 
 
 def method_view(site: Site, method: Method, lang: str) -> dict:
     view = method_summary(method)
-    view.update({
-        "body": method.body.html,
-        "lang": method.lang,
-        "dir": text_direction(method.lang),
-        "duration": method.duration,
-        "group_size": method.group_size,
-        "events": _cards(site, site.events_by_method.get(method.slug, ()), lang),
-        "case_studies": _cards(site, site.case_studies_by_method.get(method.slug, ()), lang),
-        "source_file": method.origin.content_path,
-        "translation": translation_view(site, method, lang),
-    })
+    view.update(
+        {
+            "body": method.body.html,
+            "lang": method.lang,
+            "dir": text_direction(method.lang),
+            "duration": method.duration,
+            "group_size": method.group_size,
+            "events": _cards(site, site.events_by_method.get(method.slug, ()), lang),
+            "case_studies": _cards(site, site.case_studies_by_method.get(method.slug, ()), lang),
+            "source_file": method.origin.content_path,
+            "translation": translation_view(site, method, lang),
+        }
+    )
     return view
 
 
 def page_view(site: Site, page: FreePage, lang: str) -> dict:
-    return {"title": page.title, "summary": page.summary, "body": page.body.html, "lang": page.lang, "dir": text_direction(page.lang), "url": record_url(page),
-            "source_file": page.origin.content_path, "translation": translation_view(site, page, lang)}
+    return {
+        "title": page.title,
+        "summary": page.summary,
+        "body": page.body.html,
+        "lang": page.lang,
+        "dir": text_direction(page.lang),
+        "url": record_url(page),
+        "source_file": page.origin.content_path,
+        "translation": translation_view(site, page, lang),
+    }
 
 
 def term_view(site: Site, term: Term, lang: str) -> dict:
@@ -287,20 +336,31 @@ def search_document(site: Site, slug: str, lang: str, build_year: int) -> dict:
 
 # --- the world map and the locator maps ------------------------------------------------------------------
 
+
 def map_filters(site: Site) -> dict:
     """The map's filters: every topic and Cynefin domain with practices, each drawn as its own page."""
+
     def url(kind: str, key: str) -> str:
         return f"map/{kind}/{key}/"
 
     return {
         "all": {"url": "map/", "count": len(site.case_studies) + len(site.events)},
-        "topics": [{"key": t.key, "label": t.label, "url": url("topics", t.key), "count": t.count} for t in site.taxonomies["topics"] if t.count],
-        "domains": [{"key": t.key, "url": url("cynefin", t.key), "count": t.count} for t in site.taxonomies["cynefin"] if t.count],
+        "topics": [
+            {"key": t.key, "label": t.label, "url": url("topics", t.key), "count": t.count}
+            for t in site.taxonomies["topics"]
+            if t.count
+        ],
+        "domains": [
+            {"key": t.key, "url": url("cynefin", t.key), "count": t.count}
+            for t in site.taxonomies["cynefin"]
+            if t.count
+        ],
     }
 
 
 def map_view(site: Site, atlas: Atlas, lang: str, *, topic: str | None = None, domain: str | None = None) -> dict:
     """The world map of the practices (of one topic or domain when given): shapes, markers, legend and table."""
+
     def keep(record) -> bool:
         if topic is not None and topic not in record.topics:
             return False
@@ -314,13 +374,23 @@ def map_view(site: Site, atlas: Atlas, lang: str, *, topic: str | None = None, d
     for record in events:
         per_country.setdefault(record.country, [0, 0])[1] += 1
     located = sorted((r for r in studies if r.coordinates), key=lambda r: r.slug)
-    geometry = world_map(atlas, {cc: sum(n) for cc, n in per_country.items()}, [Marker(r.slug, *r.coordinates) for r in located])
+    geometry = world_map(
+        atlas, {cc: sum(n) for cc, n in per_country.items()}, [Marker(r.slug, *r.coordinates) for r in located]
+    )
     drawn = set(geometry.pop("drawn"))
     for shape in geometry["countries"]:
         shape.update(_country(shape["code"], lang))
     for marker, record in zip(geometry["markers"], located):
-        marker.update({"title": record.title, "lang": record.lang, "url": record_url(record), "cynefin": record.cynefin.value,
-                       "city": site.city_of[record.slug].name, "country": country_name(record.country, lang)})
+        marker.update(
+            {
+                "title": record.title,
+                "lang": record.lang,
+                "url": record_url(record),
+                "cynefin": record.cynefin.value,
+                "city": site.city_of[record.slug].name,
+                "country": country_name(record.country, lang),
+            }
+        )
     rows = [
         {**_country(cc, lang), "case_studies": n[0], "events": n[1], "count": n[0] + n[1], "drawn": cc in drawn}
         for cc, n in per_country.items()
@@ -332,7 +402,12 @@ def map_view(site: Site, atlas: Atlas, lang: str, *, topic: str | None = None, d
         "markers": sorted(geometry["markers"], key=lambda m: (m["title"].casefold(), m["url"])),
         "legend": [{"level": i, "low": low, "high": high} for i, (low, high) in enumerate(LEVELS, start=1)],
         "domains": [d.value for d in CynefinDomain if any(m["cynefin"] == d.value for m in geometry["markers"])],
-        "counts": {"case_studies": len(studies), "events": len(events), "countries": len(rows), "markers": len(located)},
+        "counts": {
+            "case_studies": len(studies),
+            "events": len(events),
+            "countries": len(rows),
+            "markers": len(located),
+        },
         "attribution": atlas.attribution,
     }
 
@@ -349,10 +424,15 @@ def locator_view(atlas: Atlas, code: str, points=(), *, whole_country: bool = Fa
 
 # --- the learning network between cities ----------------------------------------------------------------
 
+
 def _node(graph, key: str, lang: str) -> dict:
     """A city of the network: its page (None for a participant outside the library) and country name."""
     data = graph.nodes[key]
-    return {"name": data["name"], "url": data["url"], "country": country_name(data["country"], lang) if data["country"] else None}
+    return {
+        "name": data["name"],
+        "url": data["url"],
+        "country": country_name(data["country"], lang) if data["country"] else None,
+    }
 
 
 def _linked(record, lang: str) -> dict:
@@ -363,8 +443,13 @@ def _linked(record, lang: str) -> dict:
 
 
 def _learned_item(site: Site, graph, u: str, v: str, data: dict, lang: str) -> dict:
-    return {"number": data["number"], "city": _node(graph, u, lang), "source_city": _node(graph, v, lang),
-            "practice": _linked(site.case_studies[data["practice"]], lang), "source": _linked(site.case_studies[data["source"]], lang)}
+    return {
+        "number": data["number"],
+        "city": _node(graph, u, lang),
+        "source_city": _node(graph, v, lang),
+        "practice": _linked(site.case_studies[data["practice"]], lang),
+        "source": _linked(site.case_studies[data["source"]], lang),
+    }
 
 
 def network_view(site: Site, graph, lang: str) -> dict:
@@ -379,8 +464,15 @@ def network_view(site: Site, graph, lang: str) -> dict:
         if data["kind"] == LEARNED:
             learned.append(_learned_item(site, graph, u, v, data, lang))
         else:
-            item = events.setdefault(data["number"], {"number": data["number"], "event": _linked(site.events[data["event"]], lang),
-                                                      "host": _node(graph, u, lang), "cities": []})
+            item = events.setdefault(
+                data["number"],
+                {
+                    "number": data["number"],
+                    "event": _linked(site.events[data["event"]], lang),
+                    "host": _node(graph, u, lang),
+                    "cities": [],
+                },
+            )
             item["cities"].append(_node(graph, v, lang))
     learned.sort(key=lambda item: item["number"])
     met = [events[n] for n in sorted(events)]
@@ -390,34 +482,82 @@ def network_view(site: Site, graph, lang: str) -> dict:
     for edge in svg["edges"]:
         item = by_number[edge["number"]]
         if edge["kind"] == LEARNED:
-            edge.update({"url": item["practice"]["url"], "city": item["city"]["name"], "title": item["source"]["title"], "source_city": item["source_city"]["name"]})
+            edge.update(
+                {
+                    "url": item["practice"]["url"],
+                    "city": item["city"]["name"],
+                    "title": item["source"]["title"],
+                    "source_city": item["source_city"]["name"],
+                }
+            )
         else:
-            edge.update({"url": item["event"]["url"], "host": item["host"]["name"], "title": item["event"]["title"],
-                         "city": graph.nodes[edge["target"]]["name"]})
+            edge.update(
+                {
+                    "url": item["event"]["url"],
+                    "host": item["host"]["name"],
+                    "title": item["event"]["title"],
+                    "city": graph.nodes[edge["target"]]["name"],
+                }
+            )
     linked = connected(graph)
     return {
         "svg": svg,
         "learned": learned,
         "met": met,
-        "unconnected": sorted((_node(graph, key, lang) for key in graph if graph.nodes[key]["url"] and not graph.degree(key)),
-                              key=lambda c: (c["name"].casefold(), c["url"])),
-        "counts": {"cities": len(linked), "library_cities": sum(1 for key in linked if graph.nodes[key]["url"]),
-                   "learned": len(learned), "events": len(met), "drawn": len(svg["nodes"]), "limit": MAX_DRAWN},
+        "unconnected": sorted(
+            (_node(graph, key, lang) for key in graph if graph.nodes[key]["url"] and not graph.degree(key)),
+            key=lambda c: (c["name"].casefold(), c["url"]),
+        ),
+        "counts": {
+            "cities": len(linked),
+            "library_cities": sum(1 for key in linked if graph.nodes[key]["url"]),
+            "learned": len(learned),
+            "events": len(met),
+            "drawn": len(svg["nodes"]),
+            "limit": MAX_DRAWN,
+        },
     }
 
 
 def city_network_view(site: Site, graph, key: str, lang: str) -> dict:
     """A city page's peers: the practices it learned from other cities, those other cities learned from
     it, and the events it hosted or took part in, with their host and the other cities that took part."""
-    learned_from = sorted((_learned_item(site, graph, u, v, d, lang) for u, v, d in graph.out_edges(key, data=True) if d["kind"] == LEARNED),
-                          key=lambda item: item["number"])
-    shared_with = sorted((_learned_item(site, graph, u, v, d, lang) for u, v, d in graph.in_edges(key, data=True) if d["kind"] == LEARNED),
-                         key=lambda item: item["number"])
-    hosts = {d["event"]: u for u, _, d in (*graph.out_edges(key, data=True), *graph.in_edges(key, data=True)) if d["kind"] == MET}
+    learned_from = sorted(
+        (
+            _learned_item(site, graph, u, v, d, lang)
+            for u, v, d in graph.out_edges(key, data=True)
+            if d["kind"] == LEARNED
+        ),
+        key=lambda item: item["number"],
+    )
+    shared_with = sorted(
+        (
+            _learned_item(site, graph, u, v, d, lang)
+            for u, v, d in graph.in_edges(key, data=True)
+            if d["kind"] == LEARNED
+        ),
+        key=lambda item: item["number"],
+    )
+    hosts = {
+        d["event"]: u
+        for u, _, d in (*graph.out_edges(key, data=True), *graph.in_edges(key, data=True))
+        if d["kind"] == MET
+    }
     met_at = []
     for slug, host in hosts.items():
-        others = [v for _, v, d in graph.out_edges(host, data=True) if d["kind"] == MET and d["event"] == slug and v != key]
-        met_at.append({"event": _linked(site.events[slug], lang), "hosted_here": host == key, "host": _node(graph, host, lang),
-                       "cities": sorted((_node(graph, c, lang) for c in dict.fromkeys(others)), key=lambda c: (c["name"].casefold(), c["country"] or ""))})
+        others = [
+            v for _, v, d in graph.out_edges(host, data=True) if d["kind"] == MET and d["event"] == slug and v != key
+        ]
+        met_at.append(
+            {
+                "event": _linked(site.events[slug], lang),
+                "hosted_here": host == key,
+                "host": _node(graph, host, lang),
+                "cities": sorted(
+                    (_node(graph, c, lang) for c in dict.fromkeys(others)),
+                    key=lambda c: (c["name"].casefold(), c["country"] or ""),
+                ),
+            }
+        )
     met_at.sort(key=lambda item: (item["event"]["date"], item["event"]["url"]), reverse=True)
     return {"learned_from": learned_from, "shared_with": shared_with, "met_at": met_at}

@@ -57,13 +57,24 @@ def fetch(workdir: Path, given: str | None) -> Path:
         npm = shutil.which("npm")
         if npm is None:
             sys.exit("npm not found: install Node.js, or pass a world-atlas-2.0.2.tgz you downloaded")
-        subprocess.run([npm, "pack", PACKAGE, "--pack-destination", str(workdir), "--silent"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [npm, "pack", PACKAGE, "--pack-destination", str(workdir), "--silent"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         tarball = next(workdir.glob("world-atlas-*.tgz"))
     with tarfile.open(tarball) as archive:
         if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later: no links, devices or paths outside
             archive.extractall(workdir, filter="data")
         else:
-            archive.extractall(workdir, members=[m for m in archive.getmembers() if m.isfile() and m.name.startswith("package/") and ".." not in m.name])
+            archive.extractall(
+                workdir,
+                members=[
+                    m
+                    for m in archive.getmembers()
+                    if m.isfile() and m.name.startswith("package/") and ".." not in m.name
+                ],
+            )
     return workdir / "package"
 
 
@@ -213,7 +224,9 @@ def build(package: Path) -> dict:
         rings = [r for r in rings_of(polygons, simple) if len(r) >= 3 and area(r) != 0]
         if not rings:  # too small to survive simplification: keep its largest ring unsimplified
             rings = [max(rings_of(polygons, exact), key=lambda r: (abs(area(r)), len(r)))]
-        countries.append({"code": code_of(geometry), "name": geometry["properties"]["name"], "rings": [encode(r) for r in rings]})
+        countries.append(
+            {"code": code_of(geometry), "name": geometry["properties"]["name"], "rings": [encode(r) for r in rings]}
+        )
     countries.sort(key=lambda c: (c["code"] == "", c["code"], c["name"]))
     return {
         "attribution": ATTRIBUTION,

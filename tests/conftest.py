@@ -78,8 +78,15 @@ def site_root(tmp_path, monkeypatch) -> Path:
 
 
 # Browser fixtures: Debian's Chromium driven by Playwright, never a downloaded browser.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium_path() -> str:
@@ -146,4 +153,6 @@ def check_golden(request, path: Path, text: str) -> None:
     if request.config.getoption("--update-golden"):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{path.name} differs; run pytest --update-golden and review {path.parent.name}/"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{path.name} differs; run pytest --update-golden and review {path.parent.name}/"
+    )

@@ -31,7 +31,21 @@ ALLOWED = {
     "report": {"errors"},
     "media": set(),
     "mirror": set(),
-    "build": {"cache", "content", "errors", "exports", "i18n", "media", "mirror", "model", "output", "render", "search", "site", "vocab"},
+    "build": {
+        "cache",
+        "content",
+        "errors",
+        "exports",
+        "i18n",
+        "media",
+        "mirror",
+        "model",
+        "output",
+        "render",
+        "search",
+        "site",
+        "vocab",
+    },
     "scaffold": {"config", "content", "errors", "model", "vocab"},
     "serve": {"build", "errors", "render", "report", "search"},
     "cli": {"build", "errors", "mirror", "report", "scaffold", "serve"},
@@ -39,8 +53,16 @@ ALLOWED = {
     "__init__": set(),
 }
 # Third-party libraries that belong to one stage only.
-OWNED = {"PIL": {"media"}, "yaml": {"source"}, "markdown": {"markup"}, "nh3": {"markup"}, "jinja2": {"render"}, "click": {"cli", "scaffold", "serve"},
-         "networkx": {"network"}, "numpy": {"network"}}
+OWNED = {
+    "PIL": {"media"},
+    "yaml": {"source"},
+    "markdown": {"markup"},
+    "nh3": {"markup"},
+    "jinja2": {"render"},
+    "click": {"cli", "scaffold", "serve"},
+    "networkx": {"network"},
+    "numpy": {"network"},
+}
 
 
 def _imports(path: Path) -> set[str]:

@@ -32,7 +32,9 @@ def _result_count(page) -> int:
 def test_a_filter_narrows_the_results_and_a_result_opens(page, site_url):
     page.goto(f"{site_url}search/?q=participatory")
     before = _result_count(page)
-    type_filter = page.locator("details.pagefind-ui__filter-block", has=page.locator(".pagefind-ui__filter-name", has_text="type"))
+    type_filter = page.locator(
+        "details.pagefind-ui__filter-block", has=page.locator(".pagefind-ui__filter-name", has_text="type")
+    )
     expect(type_filter).to_be_visible(timeout=10000)
     type_filter.locator("summary").click()
     page.get_by_role("checkbox", name=re.compile(r"^Event")).check()
@@ -57,13 +59,33 @@ def test_keyboard_user_can_skip_to_content(page, site_url):
     expect(page).to_have_url(f"{site_url}#main")
 
 
-@pytest.mark.parametrize("path", ["", "case-studies/matola-participatory-budgeting/", "cynefin/", "cynefin/complex/", "search/?q=budget", "events/bogota-2016-peer-review-la-paz/", "methods/world-cafe/", "topics/", "pt/case-studies/matola-participatory-budgeting/", "fr/case-studies/porto-alegre-participatory-budgeting/", "pt/search/?q=cidade", "es/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "case-studies/matola-participatory-budgeting/",
+        "cynefin/",
+        "cynefin/complex/",
+        "search/?q=budget",
+        "events/bogota-2016-peer-review-la-paz/",
+        "methods/world-cafe/",
+        "topics/",
+        "pt/case-studies/matola-participatory-budgeting/",
+        "fr/case-studies/porto-alegre-participatory-budgeting/",
+        "pt/search/?q=cidade",
+        "es/",
+    ],
+)
 def test_no_serious_accessibility_violations(page, site_url, path):
     page.goto(site_url + path)
     if "search/" in path:
         expect(page.locator(".pagefind-ui__result-link").first).to_be_visible(timeout=10000)
     results = Axe().run(page)
-    serious = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 

@@ -13,8 +13,12 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def _build(out: str, cache: str | None) -> dict[str, bytes]:
-    build_site(BuildOptions(content_dir=Path("content"), out_dir=Path(out), search=False, cache_dir=Path(cache) if cache else None),
-               environ={"SOURCE_DATE_EPOCH": "1790000000"})
+    build_site(
+        BuildOptions(
+            content_dir=Path("content"), out_dir=Path(out), search=False, cache_dir=Path(cache) if cache else None
+        ),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
     return _tree(Path(out))
 
 
@@ -24,7 +28,9 @@ def test_cached_and_clean_builds_are_identical_and_edits_are_seen(site_root):
     assert list((site_root / "cache/records").glob("*.pickle"))
     assert _build("cached", "cache") == clean  # every record from the cache
     path = site_root / "content/case-studies/hangzhou-bikes.md"
-    path.write_text(path.read_text().replace("A city-run bicycle system.", "A city-run bicycle system with 80,000 bikes."))
+    path.write_text(
+        path.read_text().replace("A city-run bicycle system.", "A city-run bicycle system with 80,000 bikes.")
+    )
     edited = _build("edited", "cache")
     assert "80,000 bikes" in edited["case-studies/hangzhou-bikes/index.html"].decode()
     assert edited == _build("edited-clean", None)
@@ -69,7 +75,13 @@ def test_cache_keys_separate_their_parts():
 
 
 def _options(out: str = "out", **changes) -> BuildOptions:
-    values = {"content_dir": Path("content"), "out_dir": Path(out), "search": False, "cache_dir": Path("cache"), **changes}
+    values = {
+        "content_dir": Path("content"),
+        "out_dir": Path(out),
+        "search": False,
+        "cache_dir": Path("cache"),
+        **changes,
+    }
     return BuildOptions(**values)
 
 
@@ -106,8 +118,12 @@ def test_warnings_are_repeated_when_nothing_changed(site_root):
 
 
 def _result(out: str, cache: str | None = "cache"):
-    return build_site(BuildOptions(content_dir=Path("content"), out_dir=Path(out), search=False, cache_dir=Path(cache) if cache else None),
-                      environ={"SOURCE_DATE_EPOCH": "1790000000"})
+    return build_site(
+        BuildOptions(
+            content_dir=Path("content"), out_dir=Path(out), search=False, cache_dir=Path(cache) if cache else None
+        ),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
 
 
 def _edit(site_root: Path, old: str, new: str) -> None:
@@ -127,11 +143,21 @@ def test_a_rebuild_into_the_same_folder_reuses_unchanged_pages_and_equals_a_clea
     # depend on that (they did once, and a quarter of the pages were rendered again for nothing)
     assert second.pages - second.reused == 7
     built = _tree(site_root / "out")
-    for page in ("case-studies/hangzhou-bikes/index.html", "index.html", "case-studies/index.html", "topics/mobility/index.html",
-                 "cynefin/complicated/index.html", "countries/cn/index.html", "feed.xml", "data/practices.json"):
+    for page in (
+        "case-studies/hangzhou-bikes/index.html",
+        "index.html",
+        "case-studies/index.html",
+        "topics/mobility/index.html",
+        "cynefin/complicated/index.html",
+        "countries/cn/index.html",
+        "feed.xml",
+        "data/practices.json",
+    ):
         assert "80,000 bikes" in built[page].decode(), page
     assert built == _build("clean", None)
-    assert (site_root / "out/methods/world-cafe/index.html").stat().st_nlink == 1  # the old output is gone: no link left behind
+    assert (
+        site_root / "out/methods/world-cafe/index.html"
+    ).stat().st_nlink == 1  # the old output is gone: no link left behind
 
 
 def test_pages_are_not_reused_when_the_theme_changes_or_the_output_was_touched(site_root, tmp_path):
@@ -143,13 +169,22 @@ def test_pages_are_not_reused_when_the_theme_changes_or_the_output_was_touched(s
     theme = tmp_path / "theme/templates"
     theme.mkdir(parents=True)
     (theme / "404.html").write_text("{% extends 'base.html' %}{% block main %}gone{% endblock %}")
-    changed = build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), search=False, cache_dir=Path("cache"), theme_dir=tmp_path / "theme"),
-                         environ={"SOURCE_DATE_EPOCH": "1790000000"})
+    changed = build_site(
+        BuildOptions(
+            content_dir=Path("content"),
+            out_dir=Path("out"),
+            search=False,
+            cache_dir=Path("cache"),
+            theme_dir=tmp_path / "theme",
+        ),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
     assert changed.reused == 0
 
 
 def test_the_previous_output_is_deleted_in_the_background_from_the_cache_folder(site_root):
     import time
+
     _result("out")
     _edit(site_root, "A city-run bicycle system.", "A city-run bicycle system, edited.")
     _result("out")

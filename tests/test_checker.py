@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import make_site
+
 from generator.build import check_content
 
 CASE = """
@@ -45,7 +45,7 @@ def case(extra: str) -> str:
         key = line.split(":", 1)[0]
         if f"\n{key}:" in text:
             start = text.index(f"\n{key}:") + 1
-            text = text[:start] + line + text[text.index("\n", start):]
+            text = text[:start] + line + text[text.index("\n", start) :]
         else:
             added.append(line)
     return text.replace("{extra}", "\n".join(added))
@@ -61,7 +61,9 @@ def test_unknown_domain_suggests_the_closest(site_root):
     ]
 
 
-@pytest.mark.parametrize("alias, domain", [("simple", "clear"), ("obvious", "clear"), ("disorder", "confused"), ("Complex", "complex")])
+@pytest.mark.parametrize(
+    "alias, domain", [("simple", "clear"), ("obvious", "clear"), ("disorder", "confused"), ("Complex", "complex")]
+)
 def test_domain_aliases_are_accepted(site_root, alias, domain):
     make_site(site_root, case("").replace("cynefin: complex", f"cynefin: {alias}"))
     site, problems = check_content(Path("content"))
@@ -112,30 +114,70 @@ lang: "English!"
 
 def test_missing_required_fields_are_reported_on_line_one(site_root):
     assert messages(site_root, "-- content/events/e.md --\n---\ntitle: E\n---\n") == [
-        f"content/events/e.md:1: {field}: is required but missing" for field in ("summary", "date", "city", "country", "method", "topics")
+        f"content/events/e.md:1: {field}: is required but missing"
+        for field in ("summary", "date", "city", "country", "method", "topics")
     ]
 
 
-@pytest.mark.parametrize("extra, expected", [
-    ("title: 2016", "content/case-studies/matola.md:2: title: expected text, but YAML reads 2016 as a number; put it in quotes: \"2016\""),
-    ("city: NO", "content/case-studies/matola.md:5: city: expected text, but YAML reads NO as true/false; put it in quotes: \"NO\""),
-    ("country: Atlantis", "content/case-studies/matola.md:6: country: 'Atlantis' is not an ISO 3166-1 country code or English country name"),
-    ("country: ZZ", "content/case-studies/matola.md:6: country: 'ZZ' is not an ISO 3166-1 country code or English country name"),
-    ("topics: []", "content/case-studies/matola.md:7: topics: must list at least one item"),
-    ("topics: [mobilty]", "content/case-studies/matola.md:7: topics: 'mobilty' is not a topic in topics.yml (did you mean 'mobility'?)"),
-    ("topics: [mobility, mobility]", "content/case-studies/matola.md:7: topics: 'mobility' is listed twice"),
-    ("summary: '" + "x" * 301 + "'", "content/case-studies/matola.md:3: summary: is 301 characters long; the limit is 300"),
-    ("summary: 'A <b>bold</b> claim'", "content/case-studies/matola.md:3: summary: must be plain text, without HTML tags"),
-    ("updated: 2025-01-01", "content/case-studies/matola.md:9: updated: 2025-01-01 is before published 2026-01-01"),
-    ("contact: {organisation: City Hall, url: 'javascript:alert(1)'}", "content/case-studies/matola.md:10: contact: url: 'javascript:alert(1)' is not an absolute http or https or mailto URL"),
-    ("image: media/missing.jpg\nimage_alt: A square", "content/case-studies/matola.md:9: image: 'media/missing.jpg' does not exist in the content folder"),
-    ("draft: maybe", "content/case-studies/matola.md:9: draft: expected true or false, got text"),
-    ("related: [hangzhou-bike]", "content/case-studies/matola.md:9: related: 'hangzhou-bike' is not a case study or event (did you mean 'hangzhou-bikes'?)"),
-    ("methods: [world-cafee]", "content/case-studies/matola.md:9: methods: 'world-cafee' is not a method in methods/ (did you mean 'world-cafe'?)"),
-    ("learned_from: [nowhere]", "content/case-studies/matola.md:9: learned_from: 'nowhere' is not a case study"),
-    ("sdgs: [11, '7']", "content/case-studies/matola.md:9: sdgs: expected a number from 1 to 17, got text"),
-    ("start: 20145", "content/case-studies/matola.md:9: start: '20145' is not a year (write a four-digit year or YYYY-MM-DD)"),
-])
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        (
+            "title: 2016",
+            'content/case-studies/matola.md:2: title: expected text, but YAML reads 2016 as a number; put it in quotes: "2016"',
+        ),
+        (
+            "city: NO",
+            'content/case-studies/matola.md:5: city: expected text, but YAML reads NO as true/false; put it in quotes: "NO"',
+        ),
+        (
+            "country: Atlantis",
+            "content/case-studies/matola.md:6: country: 'Atlantis' is not an ISO 3166-1 country code or English country name",
+        ),
+        (
+            "country: ZZ",
+            "content/case-studies/matola.md:6: country: 'ZZ' is not an ISO 3166-1 country code or English country name",
+        ),
+        ("topics: []", "content/case-studies/matola.md:7: topics: must list at least one item"),
+        (
+            "topics: [mobilty]",
+            "content/case-studies/matola.md:7: topics: 'mobilty' is not a topic in topics.yml (did you mean 'mobility'?)",
+        ),
+        ("topics: [mobility, mobility]", "content/case-studies/matola.md:7: topics: 'mobility' is listed twice"),
+        (
+            "summary: '" + "x" * 301 + "'",
+            "content/case-studies/matola.md:3: summary: is 301 characters long; the limit is 300",
+        ),
+        (
+            "summary: 'A <b>bold</b> claim'",
+            "content/case-studies/matola.md:3: summary: must be plain text, without HTML tags",
+        ),
+        ("updated: 2025-01-01", "content/case-studies/matola.md:9: updated: 2025-01-01 is before published 2026-01-01"),
+        (
+            "contact: {organisation: City Hall, url: 'javascript:alert(1)'}",
+            "content/case-studies/matola.md:10: contact: url: 'javascript:alert(1)' is not an absolute http or https or mailto URL",
+        ),
+        (
+            "image: media/missing.jpg\nimage_alt: A square",
+            "content/case-studies/matola.md:9: image: 'media/missing.jpg' does not exist in the content folder",
+        ),
+        ("draft: maybe", "content/case-studies/matola.md:9: draft: expected true or false, got text"),
+        (
+            "related: [hangzhou-bike]",
+            "content/case-studies/matola.md:9: related: 'hangzhou-bike' is not a case study or event (did you mean 'hangzhou-bikes'?)",
+        ),
+        (
+            "methods: [world-cafee]",
+            "content/case-studies/matola.md:9: methods: 'world-cafee' is not a method in methods/ (did you mean 'world-cafe'?)",
+        ),
+        ("learned_from: [nowhere]", "content/case-studies/matola.md:9: learned_from: 'nowhere' is not a case study"),
+        ("sdgs: [11, '7']", "content/case-studies/matola.md:9: sdgs: expected a number from 1 to 17, got text"),
+        (
+            "start: 20145",
+            "content/case-studies/matola.md:9: start: '20145' is not a year (write a four-digit year or YYYY-MM-DD)",
+        ),
+    ],
+)
 def test_single_rule(site_root, extra, expected):
     assert messages(site_root, case(extra)) == [expected]
 
@@ -155,7 +197,9 @@ def test_references_to_drafts_fail_unless_drafts_are_built(site_root):
 def test_learned_from_must_be_another_city_and_acyclic(site_root):
     make_site(site_root, case("learned_from: [hangzhou-bikes]"))
     target = site_root / "content/case-studies/hangzhou-bikes.md"
-    target.write_text(target.read_text().replace("cynefin: complicated", "cynefin: complicated\nlearned_from: [matola]"))
+    target.write_text(
+        target.read_text().replace("cynefin: complicated", "cynefin: complicated\nlearned_from: [matola]")
+    )
     assert messages(site_root) == [
         "content/case-studies/hangzhou-bikes.md:9: learned_from: forms a cycle: a practice cannot have learned from itself through others",
         "content/case-studies/matola.md:9: learned_from: forms a cycle: a practice cannot have learned from itself through others",
@@ -297,26 +341,46 @@ def test_a_case_study_without_contact_is_a_warning_not_an_error(site_root):
     site, problems = check_content(Path("content"))
     assert site is not None and not any(p.is_error for p in problems)
     assert [str(p) for p in problems] == [f"content/case-studies/matola.md:1: {NO_CONTACT}"]
-    make_site(site_root, case("contact: {organisation: Matola City Council}"))  # an office without an address says whom to ask
+    make_site(
+        site_root, case("contact: {organisation: Matola City Council}")
+    )  # an office without an address says whom to ask
     _, problems = check_content(Path("content"))
     assert problems == []
 
 
-@pytest.mark.parametrize("address", [
-    "https://example.org/participation", "http://example.org/", "mailto:participacao@matola.gov.mz",
-    "mailto:Office@Example.org?subject=Participatory%20budgeting", "mailto:info@xn--mnchen-3ya.de",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://example.org/participation",
+        "http://example.org/",
+        "mailto:participacao@matola.gov.mz",
+        "mailto:Office@Example.org?subject=Participatory%20budgeting",
+        "mailto:info@xn--mnchen-3ya.de",
+    ],
+)
 def test_contact_urls_that_are_accepted(site_root, address):
     assert messages(site_root, case(f"contact: {{organisation: City Hall, url: '{address}'}}")) == []
 
 
-@pytest.mark.parametrize("address", [
-    "mailto:office", "mailto:office@localhost", "mailto:@example.org", "mailto:office@.org", "mailto:office@example",
-    "mailto:a@example.org,b@example.org", "mailto:office@example..org", "mailto:office@192.168.0.1", "mailto:office@example.o",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "mailto:office",
+        "mailto:office@localhost",
+        "mailto:@example.org",
+        "mailto:office@.org",
+        "mailto:office@example",
+        "mailto:a@example.org,b@example.org",
+        "mailto:office@example..org",
+        "mailto:office@192.168.0.1",
+        "mailto:office@example.o",
+    ],
+)
 def test_mailto_contacts_need_one_address_with_a_domain(site_root, address):
-    expected = (f"content/case-studies/matola.md:10: contact: url: '{address}' is not one e-mail address with a domain; "
-                "write mailto:office@example.org, the address of an office")
+    expected = (
+        f"content/case-studies/matola.md:10: contact: url: '{address}' is not one e-mail address with a domain; "
+        "write mailto:office@example.org, the address of an office"
+    )
     assert messages(site_root, case(f"contact: {{organisation: City Hall, url: '{address}'}}")) == [expected]
 
 

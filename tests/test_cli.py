@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-
 from conftest import make_site
+
 from generator.cli import cli
 
 BAD = "-- content/case-studies/bad.md --\n---\ntitle: Bad\ncynefin: complexx\n---\n"
@@ -29,7 +29,9 @@ def test_check_reports_errors_on_stderr_and_exits_1(site_root):
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines[0] == "content/case-studies/bad.md:1: summary: is required but missing"
-    assert "content/case-studies/bad.md:3: cynefin: 'complexx' is not a Cynefin domain (did you mean 'complex'?)" in lines
+    assert (
+        "content/case-studies/bad.md:3: cynefin: 'complexx' is not a Cynefin domain (did you mean 'complex'?)" in lines
+    )
     assert lines[-1] == "6 errors, 0 warnings."
     assert "Traceback" not in result.stderr
 
@@ -40,13 +42,19 @@ def test_check_json_format(site_root):
     assert result.exit_code == 1
     records = json.loads(result.stdout)
     assert records[-1] == {
-        "file": "content/case-studies/bad.md", "line": 3, "field": "cynefin", "severity": "error",
+        "file": "content/case-studies/bad.md",
+        "line": 3,
+        "field": "cynefin",
+        "severity": "error",
         "message": "'complexx' is not a Cynefin domain (did you mean 'complex'?)",
     }
 
 
 def test_check_github_format_escapes_injected_commands(site_root):
-    make_site(site_root, "-- content/case-studies/bad.md --\n---\ntitle: Bad\nsummary: S\npublished: 2026-01-01\ncity: X\ncountry: BR\ntopics: [mobility]\ncynefin: \"x%0A::error::pwned, a:b\"\n---\n")
+    make_site(
+        site_root,
+        '-- content/case-studies/bad.md --\n---\ntitle: Bad\nsummary: S\npublished: 2026-01-01\ncity: X\ncountry: BR\ntopics: [mobility]\ncynefin: "x%0A::error::pwned, a:b"\n---\n',
+    )
     result = run("check", "--format", "github")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == (
@@ -85,7 +93,9 @@ def test_failed_build_exits_1_and_keeps_the_previous_output(site_root):
 
 def test_build_removes_stale_files(site_root):
     assert run("build", "--no-search", "--out", "out").exit_code == 0
-    (site_root / "content/case-studies/hangzhou-bikes.md").rename(site_root / "content/case-studies/hangzhou-bicycles.md")
+    (site_root / "content/case-studies/hangzhou-bikes.md").rename(
+        site_root / "content/case-studies/hangzhou-bicycles.md"
+    )
     assert run("build", "--no-search", "--out", "out").exit_code == 0
     assert (site_root / "out/case-studies/hangzhou-bicycles/index.html").exists()
     assert not (site_root / "out/case-studies/hangzhou-bikes").exists()
@@ -109,11 +119,17 @@ def test_build_while_another_build_holds_the_lock(site_root):
 
 
 def test_template_errors_name_the_theme_file_and_line(site_root, tmp_path):
-    theme = make_site(tmp_path / "theme", "-- templates/page.html --\n{% extends 'base.html' %}\n{% block main %}{{ page.nope }}{% endblock %}\n")
+    theme = make_site(
+        tmp_path / "theme",
+        "-- templates/page.html --\n{% extends 'base.html' %}\n{% block main %}{{ page.nope }}{% endblock %}\n",
+    )
     make_site(site_root, "-- content/pages/about.md --\n---\ntitle: About\n---\nHello\n")
     result = run("build", "--no-search", "--out", "out", "--theme", str(theme))
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == f"{theme}/templates/page.html:2: template: 'dict object' has no attribute 'nope' (while rendering about/index.html)"
+    assert (
+        result.stderr.splitlines()[0]
+        == f"{theme}/templates/page.html:2: template: 'dict object' has no attribute 'nope' (while rendering about/index.html)"
+    )
 
 
 def test_theme_overrides_templates_by_name(site_root, tmp_path):
@@ -127,12 +143,29 @@ def test_theme_overrides_templates_by_name(site_root, tmp_path):
 def test_new_without_a_terminal_names_the_missing_flags(site_root):
     result = run("new", "case-study", "São Paulo bus corridors")
     assert result.exit_code == 2
-    assert result.stderr == "Error: missing --summary, --city, --country, --topic, --cynefin; give them as options (no terminal to ask in). Nothing was written.\n"
+    assert (
+        result.stderr
+        == "Error: missing --summary, --city, --country, --topic, --cynefin; give them as options (no terminal to ask in). Nothing was written.\n"
+    )
     assert not (site_root / "content/case-studies/sao-paulo-bus-corridors.md").exists()
 
 
 def test_new_writes_a_valid_case_study_and_never_overwrites(site_root):
-    args = ["new", "case-study", "São Paulo bus corridors", "--summary", "Dedicated bus lanes.", "--city", "São Paulo", "--country", "Brazil", "--topic", "mobility", "--cynefin", "complicated"]
+    args = [
+        "new",
+        "case-study",
+        "São Paulo bus corridors",
+        "--summary",
+        "Dedicated bus lanes.",
+        "--city",
+        "São Paulo",
+        "--country",
+        "Brazil",
+        "--topic",
+        "mobility",
+        "--cynefin",
+        "complicated",
+    ]
     result = run(*args)
     assert result.exit_code == 0, result.stderr
     written = (site_root / "content/case-studies/sao-paulo-bus-corridors.md").read_text()
@@ -150,7 +183,23 @@ def test_new_writes_a_valid_case_study_and_never_overwrites(site_root):
 
 
 def test_new_event_validates_flags(site_root):
-    result = run("new", "event", "Forum", "--summary", "S", "--city", "Bogotá", "--country", "CO", "--topic", "mobility", "--method", "world-cafee", "--date", "2016-10-12")
+    result = run(
+        "new",
+        "event",
+        "Forum",
+        "--summary",
+        "S",
+        "--city",
+        "Bogotá",
+        "--country",
+        "CO",
+        "--topic",
+        "mobility",
+        "--method",
+        "world-cafee",
+        "--date",
+        "2016-10-12",
+    )
     assert result.exit_code == 2
     assert result.stderr == "Error: --method: 'world-cafee' is not a method; choose one of world-cafe\n"
 
@@ -162,16 +211,21 @@ def test_usage_errors_exit_2(site_root):
 
 def test_new_prompts_in_a_terminal_with_validation_and_choices(site_root, monkeypatch):
     monkeypatch.setattr("generator.cli._in_terminal", lambda: True)
-    answers = "\n".join([
-        "Buses in the corridor.",   # summary
-        "Curitiba",                 # city
-        "Atlantis",                 # country: refused, asked again
-        "Brazil",
-        "mobilty",                  # topics: unknown, asked again
-        "mobility, public-space",
-        "complexx",                 # not a domain: click's choice prompt asks again
-        "complicated",
-    ]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "Buses in the corridor.",  # summary
+                "Curitiba",  # city
+                "Atlantis",  # country: refused, asked again
+                "Brazil",
+                "mobilty",  # topics: unknown, asked again
+                "mobility, public-space",
+                "complexx",  # not a domain: click's choice prompt asks again
+                "complicated",
+            ]
+        )
+        + "\n"
+    )
     result = CliRunner().invoke(cli, ["new", "case-study", "Curitiba bus rapid transit"], input=answers)
     assert result.exit_code == 0, result.output
     assert "Error: 'Atlantis' is not an ISO 3166-1 code or English country name" in result.stderr
@@ -184,10 +238,27 @@ def test_new_prompts_in_a_terminal_with_validation_and_choices(site_root, monkey
 
 
 def test_new_event_and_method_from_flags(site_root):
-    event = run("new", "event", "Peer review in Bogotá", "--summary", "Peers met.", "--city", "Bogotá", "--country", "CO",
-                "--topic", "mobility", "--method", "world-cafe", "--date", "2016-10-13")
+    event = run(
+        "new",
+        "event",
+        "Peer review in Bogotá",
+        "--summary",
+        "Peers met.",
+        "--city",
+        "Bogotá",
+        "--country",
+        "CO",
+        "--topic",
+        "mobility",
+        "--method",
+        "world-cafe",
+        "--date",
+        "2016-10-13",
+    )
     assert event.exit_code == 0, event.stderr
-    method = run("new", "method", "Study visit", "--summary", "Visit the practice.", "--stage", "seek", "--stage", "sense")
+    method = run(
+        "new", "method", "Study visit", "--summary", "Visit the practice.", "--stage", "seek", "--stage", "sense"
+    )
     assert method.exit_code == 0, method.stderr
     assert "stages: [seek, sense]" in (site_root / "content/methods/study-visit.md").read_text()
     assert run("check").exit_code == 0

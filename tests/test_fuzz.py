@@ -15,24 +15,96 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
+from conftest import SITE, make_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_xss import ENVIRON, HTML_VECTORS, MARKDOWN_VECTORS, THEME_IDS, page_problems
 
-from conftest import SITE, make_site
 from generator.build import BuildOptions, build_site, check_content
 from generator.errors import BuildFailed, Problem
 from generator.records import FIELDS
-from test_xss import ENVIRON, HTML_VECTORS, MARKDOWN_VECTORS, THEME_IDS, page_problems
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 # ---------------------------------------------------------------- strategies
 
-_AWKWARD = ["\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9f", "\u2028", "\u2029", "\u202e", "\ufeff", "\ufffe", "\uffff", "\ud800", "\udfff", "\t", "\r", "\n", "\r\n", "\U0001f600", "ß", "İ", "杭州", "القاهرة", "---", "...", "#", ":", "- ", "&a", "*a", "!!", "%", "@", "`", "{", "}", "[", "]", ",", "'", '"', "\\"]
+_AWKWARD = [
+    "\x00",
+    "\x01",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\u2028",
+    "\u2029",
+    "\u202e",
+    "\ufeff",
+    "\ufffe",
+    "\uffff",
+    "\ud800",
+    "\udfff",
+    "\t",
+    "\r",
+    "\n",
+    "\r\n",
+    "\U0001f600",
+    "ß",
+    "İ",
+    "杭州",
+    "القاهرة",
+    "---",
+    "...",
+    "#",
+    ":",
+    "- ",
+    "&a",
+    "*a",
+    "!!",
+    "%",
+    "@",
+    "`",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "'",
+    '"',
+    "\\",
+]
 texts = st.one_of(
     st.text(max_size=40),
     st.lists(st.one_of(st.sampled_from(_AWKWARD), st.text(max_size=5)), max_size=8).map("".join),
-    st.sampled_from(["", " ", "yes", "no", "null", "~", "2016-13-45", "2026-02-30", "1e400", "0x1F", "012345", ".nan", "-.inf", "MZ", "complex", "ongoing", "mobility", "world-cafe", "media/x.png", "https://example.org/", "mailto:x@example.org", "javascript:alert(1)", "Maputo, MZ", "Maputo, XX"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "yes",
+            "no",
+            "null",
+            "~",
+            "2016-13-45",
+            "2026-02-30",
+            "1e400",
+            "0x1F",
+            "012345",
+            ".nan",
+            "-.inf",
+            "MZ",
+            "complex",
+            "ongoing",
+            "mobility",
+            "world-cafe",
+            "media/x.png",
+            "https://example.org/",
+            "mailto:x@example.org",
+            "javascript:alert(1)",
+            "Maputo, MZ",
+            "Maputo, XX",
+        ]
+    ),
 )
 scalars = st.one_of(
     st.none(),
@@ -95,7 +167,7 @@ RAW_YAML = [
     "image: media/../../etc/passwd",
     "image: /etc/passwd",
     "image: media/missing.png\nimage_alt: x",
-    "lang: \"\\0\"",
+    'lang: "\\0"',
     "aliases: [hangzhou-bikes, fuzz, Fuzz, '../x']",
     "related: [fuzz]",
     "learned_from: [fuzz, hangzhou-bikes]",
@@ -119,18 +191,52 @@ RAW_YAML = [
 
 # Markdown that has tripped parsers: bracket runs, deep nesting, unclosed constructs, HTML and attr_list.
 MARKDOWN = [
-    "## Starting point", "## Institutional setting", "## Approach", "## Outcome", "## Lessons learnt", "## Transfer opportunities",
-    "# H1 {#main}", "## Main", "### deep {: .x #y }", "[TOC]",
-    "[" * 300, "]" * 300, "(" * 300, "*" * 300, "_" * 300, "`" * 300, "<" * 300, "&" * 100,
+    "## Starting point",
+    "## Institutional setting",
+    "## Approach",
+    "## Outcome",
+    "## Lessons learnt",
+    "## Transfer opportunities",
+    "# H1 {#main}",
+    "## Main",
+    "### deep {: .x #y }",
+    "[TOC]",
+    "[" * 300,
+    "]" * 300,
+    "(" * 300,
+    "*" * 300,
+    "_" * 300,
+    "`" * 300,
+    "<" * 300,
+    "&" * 100,
     "".join("  " * i + "- item\n" for i in range(60)),
     "> " * 80 + "quote",
-    "| a | b |\n|---|---|\n| 1 |", "| a |\n|:-:|\n" + "| x |\n" * 20,
-    "Text[^1]\n\n[^1]: note", "[^missing]", "[^1]: orphan", "[^1]\n\n[^1]: [^1]",
-    "- [x] done\n- [ ] todo", "Term\n:   Definition", "*[HTML]: Hyper Text\n\nHTML",
-    "```\nunclosed fence", "~~~python\ncode\n~~~", "    indented code",
-    "<div>\nunclosed", "<!-- unclosed comment", "<![CDATA[ unclosed", "<?php echo 1; ?>",
-    "[ref]: https://example.org\n\n[x][ref]", "[x][nope]", "![img](x.png)", "<https://example.org>", "www.example.org",
-    "\x00\x01\x02", "\u202eevil", "\ufeffbom", "\r\n\r\n", "\t\t\ttabs",
+    "| a | b |\n|---|---|\n| 1 |",
+    "| a |\n|:-:|\n" + "| x |\n" * 20,
+    "Text[^1]\n\n[^1]: note",
+    "[^missing]",
+    "[^1]: orphan",
+    "[^1]\n\n[^1]: [^1]",
+    "- [x] done\n- [ ] todo",
+    "Term\n:   Definition",
+    "*[HTML]: Hyper Text\n\nHTML",
+    "```\nunclosed fence",
+    "~~~python\ncode\n~~~",
+    "    indented code",
+    "<div>\nunclosed",
+    "<!-- unclosed comment",
+    "<![CDATA[ unclosed",
+    "<?php echo 1; ?>",
+    "[ref]: https://example.org\n\n[x][ref]",
+    "[x][nope]",
+    "![img](x.png)",
+    "<https://example.org>",
+    "www.example.org",
+    "\x00\x01\x02",
+    "\u202eevil",
+    "\ufeffbom",
+    "\r\n\r\n",
+    "\t\t\ttabs",
 ]
 bodies = st.lists(
     st.one_of(st.text(max_size=60), st.sampled_from(MARKDOWN), st.sampled_from(HTML_VECTORS + MARKDOWN_VECTORS)),
@@ -138,8 +244,24 @@ bodies = st.lists(
 ).map("\n\n".join)
 
 VALID = {
-    "case-studies": {"title": "T", "summary": "S", "published": dt.date(2026, 1, 1), "city": "Matola", "country": "MZ", "topics": ["mobility"], "cynefin": "complex"},
-    "events": {"title": "T", "summary": "S", "date": dt.date(2026, 1, 1), "city": "Matola", "country": "MZ", "method": "world-cafe", "topics": ["mobility"]},
+    "case-studies": {
+        "title": "T",
+        "summary": "S",
+        "published": dt.date(2026, 1, 1),
+        "city": "Matola",
+        "country": "MZ",
+        "topics": ["mobility"],
+        "cynefin": "complex",
+    },
+    "events": {
+        "title": "T",
+        "summary": "S",
+        "date": dt.date(2026, 1, 1),
+        "city": "Matola",
+        "country": "MZ",
+        "method": "world-cafe",
+        "topics": ["mobility"],
+    },
     "methods": {"title": "T", "summary": "S", "stages": ["seek"]},
     "pages": {"title": "T"},
 }
@@ -152,7 +274,11 @@ _WITHOUT_LINE = re.compile(r"^.+?: ")
 
 def _known_gap(problem: Problem) -> bool:
     """Reports that still echo a raw value or key with its line breaks (see test_no_report_spans_lines)."""
-    return "unknown field" in problem.message or problem.message.endswith("is listed twice") or problem.field in ("cynefin", "published", "updated", "start", "end", "date", "end_date")
+    return (
+        "unknown field" in problem.message
+        or problem.message.endswith("is listed twice")
+        or problem.field in ("cynefin", "published", "updated", "start", "end", "date", "end_date")
+    )
 
 
 def _well_formed(problem: Problem) -> str | None:
@@ -195,7 +321,9 @@ def run(folder: str, front_matter: str, body: str) -> list[Problem]:
 
 
 def _dump(doc: dict, flow: bool, unicode: bool) -> str:
-    return yaml.safe_dump(doc, default_flow_style=flow, allow_unicode=unicode, sort_keys=False, width=10**6).rstrip("\n")
+    return yaml.safe_dump(doc, default_flow_style=flow, allow_unicode=unicode, sort_keys=False, width=10**6).rstrip(
+        "\n"
+    )
 
 
 # ---------------------------------------------------------------- properties
@@ -231,36 +359,42 @@ def test_hand_written_yaml_is_built_or_reported(folder, raw, before):
 @given(folder=st.sampled_from(sorted(VALID)), body=bodies)
 def test_random_markdown_is_built_or_reported(folder, body):
     problems = run(folder, _dump(VALID[folder], False, True), body)
-    assert not any(p.is_error for p in problems if p.field == "body" and "render" not in p.message and "nested" not in p.message)
+    assert not any(
+        p.is_error for p in problems if p.field == "body" and "render" not in p.message and "nested" not in p.message
+    )
 
 
 # ---------------------------------------------------------------- one problem, one line
 
-@pytest.mark.parametrize("line", [
-    'title: "two\\nlines"',
-    'city: "Ma\\rtola"',
-    'summary: "a\\u2028b"',
-    'country: "Moz\\nambique"',
-    'status: "on\\ngoing"',
-    'topics: ["mob\\nility"]',
-    'sources: [{title: S, url: "https://example.org/\\nx"}]',
-    'contact: {organisation: "a\\nb", url: "mailto:\\nx"}',
-    'lang: "e\\nn"',
-    'aliases: ["a\\nb"]',
-    'related: ["a\\nb"]',
-    'partners: ["a\\x00b"]',
-    'cynefin: "comp\\nlex"',
-    'published: "2016-13\\n-45"',
-    'start: "20\\n14"',
-    'partners: ["a\\nb", "a\\nb"]',
-    'sources: [{title: S, url: "https://example.org/", "ex\\ntra": 1}]',
-    '"bad\\nkey": 1',
-])
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'title: "two\\nlines"',
+        'city: "Ma\\rtola"',
+        'summary: "a\\u2028b"',
+        'country: "Moz\\nambique"',
+        'status: "on\\ngoing"',
+        'topics: ["mob\\nility"]',
+        'sources: [{title: S, url: "https://example.org/\\nx"}]',
+        'contact: {organisation: "a\\nb", url: "mailto:\\nx"}',
+        'lang: "e\\nn"',
+        'aliases: ["a\\nb"]',
+        'related: ["a\\nb"]',
+        'partners: ["a\\x00b"]',
+        'cynefin: "comp\\nlex"',
+        'published: "2016-13\\n-45"',
+        'start: "20\\n14"',
+        'partners: ["a\\nb", "a\\nb"]',
+        'sources: [{title: S, url: "https://example.org/", "ex\\ntra": 1}]',
+        '"bad\\nkey": 1',
+    ],
+)
 def test_no_report_spans_lines(site_root, line):
     """A value or key with a line break cannot forge a second `path:line:` line in a report."""
     path = site_root / "content/case-studies/hangzhou-bikes.md"
     key = line.split(":")[0]
-    text = "\n".join(l for l in path.read_text().split("\n") if not l.startswith(key + ":"))
+    text = "\n".join(row for row in path.read_text().split("\n") if not row.startswith(key + ":"))
     path.write_text(text.replace("---\n", "---\n" + line + "\n", 1))
     _, problems = check_content(Path("content"))
     assert [str(p) for p in problems if "\n" in str(p) or "\r" in str(p)] == []

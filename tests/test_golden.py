@@ -20,7 +20,10 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def _build(out: Path) -> dict[str, bytes]:
-    build_site(BuildOptions(content_dir=FIXTURE / "content", out_dir=out, search=False, jobs=1), environ={"SOURCE_DATE_EPOCH": "1790000000"})
+    build_site(
+        BuildOptions(content_dir=FIXTURE / "content", out_dir=out, search=False, jobs=1),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
     # static/ and the manifest (which hashes static/) change with the stylesheet; both are tested elsewhere
     return {k: v for k, v in _tree(out).items() if not k.startswith("static/") and k != "data/manifest.json"}
 
@@ -36,7 +39,15 @@ def test_fixture_site_matches_golden_files(tmp_path, request):
     assert sorted(built) == sorted(golden), "files added or missing; run pytest --update-golden and review"
     for name in sorted(built):
         if built[name] != golden[name]:
-            diff = "\n".join(difflib.unified_diff(golden[name].decode().splitlines(), built[name].decode().splitlines(), f"golden/{name}", f"built/{name}", lineterm=""))
+            diff = "\n".join(
+                difflib.unified_diff(
+                    golden[name].decode().splitlines(),
+                    built[name].decode().splitlines(),
+                    f"golden/{name}",
+                    f"built/{name}",
+                    lineterm="",
+                )
+            )
             raise AssertionError(f"{name} differs from its golden file:\n{diff}")
 
 
@@ -47,7 +58,9 @@ def test_output_is_deterministic_across_builds(tmp_path):
 def test_drafts_are_left_out_everywhere(tmp_path):
     built = _build(tmp_path / "out")
     assert not any(b"unfinished" in data for data in built.values())
-    build_site(BuildOptions(content_dir=FIXTURE / "content", out_dir=tmp_path / "drafts", search=False, drafts=True, jobs=1))
+    build_site(
+        BuildOptions(content_dir=FIXTURE / "content", out_dir=tmp_path / "drafts", search=False, drafts=True, jobs=1)
+    )
     assert (tmp_path / "drafts/case-studies/unfinished/index.html").exists()
 
 

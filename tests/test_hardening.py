@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import REPO, make_site
 from PIL import Image
 
-from conftest import REPO, make_site
 from generator.build import BuildOptions, build_site, check_content
 from generator.errors import BuildFailed
 
@@ -31,7 +31,12 @@ def test_published_images_lose_their_metadata(site_root):
     (site_root / "content/media").mkdir()
     (site_root / "content/media/assembly.jpg").write_bytes(_photo_with_location())
     path = site_root / "content/case-studies/hangzhou-bikes.md"
-    path.write_text(path.read_text().replace("cynefin: complicated", "cynefin: complicated\nimage: media/assembly.jpg\nimage_alt: Residents at a district assembly"))
+    path.write_text(
+        path.read_text().replace(
+            "cynefin: complicated",
+            "cynefin: complicated\nimage: media/assembly.jpg\nimage_alt: Residents at a district assembly",
+        )
+    )
     build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), search=False))
     published = (site_root / "out/media/assembly.jpg").read_bytes()
     assert b"PhoneMaker" not in published and b"taken at home" not in published
@@ -43,7 +48,10 @@ def test_published_images_lose_their_metadata(site_root):
 
 
 def test_media_holds_only_real_images(site_root):
-    make_site(site_root, "-- content/media/page.html --\n<script>alert(1)</script>\n-- content/media/logo.svg --\n<svg onload='alert(1)'/>\n")
+    make_site(
+        site_root,
+        "-- content/media/page.html --\n<script>alert(1)</script>\n-- content/media/logo.svg --\n<svg onload='alert(1)'/>\n",
+    )
     _, problems = check_content(Path("content"))
     assert [str(p) for p in problems if p.is_error] == [
         "content/media/logo.svg: is not a PNG, JPEG, WebP or GIF image; media/ holds only images",
@@ -64,7 +72,22 @@ def test_media_holds_only_real_images(site_root):
 
 def _build_in_subprocess(out: Path, **env) -> dict[str, bytes]:
     environ = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000", **env}
-    subprocess.run([sys.executable, "-m", "generator", "build", "--no-search", "--out", str(out), "--content", str(REPO / "content")], check=True, env=environ, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--no-search",
+            "--out",
+            str(out),
+            "--content",
+            str(REPO / "content"),
+        ],
+        check=True,
+        env=environ,
+        capture_output=True,
+    )
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
@@ -78,12 +101,21 @@ def test_builds_are_byte_identical_whatever_the_hash_seed_time_zone_and_locale(t
 def test_a_build_killed_mid_way_leaves_the_output_as_it_was(site_root):
     for n in range(400):
         (site_root / f"content/case-studies/p{n:03d}.md").write_text(
-            f"---\ntitle: P{n}\nsummary: S\npublished: 2026-01-01\ncity: Hangzhou\ncountry: CN\ntopics: [mobility]\ncynefin: clear\n---\n" + "## Approach\n\n" + "Text. " * 200)
+            f"---\ntitle: P{n}\nsummary: S\npublished: 2026-01-01\ncity: Hangzhou\ncountry: CN\ntopics: [mobility]\ncynefin: clear\n---\n"
+            + "## Approach\n\n"
+            + "Text. " * 200
+        )
     build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), search=False, jobs=1))
     before = {p: p.read_bytes() for p in sorted((site_root / "out").rglob("*")) if p.is_file()}
-    (site_root / "content/case-studies/p000.md").write_text((site_root / "content/case-studies/p000.md").read_text().replace("title: P0", "title: Changed"))
+    (site_root / "content/case-studies/p000.md").write_text(
+        (site_root / "content/case-studies/p000.md").read_text().replace("title: P0", "title: Changed")
+    )
     for sig in (signal.SIGINT, signal.SIGKILL):
-        process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--no-search", "--jobs", "1", "--out", "out"], cwd=site_root, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "--no-search", "--jobs", "1", "--out", "out"],
+            cwd=site_root,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 30
         while not list(site_root.glob(".out.staging-*")) and time.monotonic() < deadline:
             time.sleep(0.005)
@@ -112,7 +144,10 @@ def test_nothing_is_written_outside_the_output_folder(site_root):
 
 
 def test_two_sources_for_one_output_path_are_named(site_root):
-    make_site(site_root, "-- content/case-studies/old-name.md --\n---\ntitle: Old\nsummary: S\npublished: 2026-01-01\ncity: A\ncountry: BR\ntopics: [mobility]\ncynefin: clear\n---\n")
+    make_site(
+        site_root,
+        "-- content/case-studies/old-name.md --\n---\ntitle: Old\nsummary: S\npublished: 2026-01-01\ncity: A\ncountry: BR\ntopics: [mobility]\ncynefin: clear\n---\n",
+    )
     path = site_root / "content/case-studies/hangzhou-bikes.md"
     path.write_text(path.read_text().replace("cynefin: complicated", "cynefin: complicated\naliases: [old-name]"))
     _, problems = check_content(Path("content"))
@@ -127,7 +162,9 @@ def test_symbolic_links_in_a_theme_are_refused(site_root, tmp_path):
     try:
         build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), theme_dir=theme, search=False))
     except BuildFailed as exc:
-        assert [str(p) for p in exc.problems] == [f"{theme}/templates/secret.html: is a symbolic link; links are refused in themes"]
+        assert [str(p) for p in exc.problems] == [
+            f"{theme}/templates/secret.html: is a symbolic link; links are refused in themes"
+        ]
     else:
         raise AssertionError("a theme with a symbolic link was built")
     assert not (site_root / "out").exists()
@@ -139,10 +176,18 @@ def test_two_files_for_one_output_path_name_both_sources(site_root):
 
     (site_root / "out").mkdir()
     try:
-        write_files(site_root / "out", [RenderedFile("about/index.html", b"a", "content/pages/about.md"),
-                                        RenderedFile("about/index.html", b"b", "content/case-studies/about.md")])
+        write_files(
+            site_root / "out",
+            [
+                RenderedFile("about/index.html", b"a", "content/pages/about.md"),
+                RenderedFile("about/index.html", b"b", "content/case-studies/about.md"),
+            ],
+        )
     except BuildFailed as exc:
-        assert str(exc) == "content/case-studies/about.md: writes about/index.html, which content/pages/about.md writes too"
+        assert (
+            str(exc)
+            == "content/case-studies/about.md: writes about/index.html, which content/pages/about.md writes too"
+        )
     else:
         raise AssertionError("a clash was not reported")
 
@@ -153,6 +198,8 @@ def test_a_clash_with_a_page_the_site_makes_itself_names_the_file():
     try:
         claim_paths([("about/index.html", "content/pages/about.md"), ("about/index.html", "")])
     except BuildFailed as exc:
-        assert [str(p) for p in exc.problems] == ["content/pages/about.md: writes about/index.html, which the site itself writes too"]
+        assert [str(p) for p in exc.problems] == [
+            "content/pages/about.md: writes about/index.html, which the site itself writes too"
+        ]
     else:
         raise AssertionError("a clash was not reported")

@@ -8,8 +8,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-
 from conftest import REPO, render_fragment
+
 from generator.i18n import POSTER_SECTIONS, catalog_translations, language_name, poster_section_names
 from generator.render import DEFAULT_THEME, make_environment
 
@@ -73,27 +73,44 @@ def test_catalogs_keep_no_strings_the_theme_no_longer_uses(extracted, lang):
     with (DEFAULT_THEME / f"locale/{lang}/LC_MESSAGES/messages.po").open("rb") as handle:
         catalog = read_po(handle)
     ids = {m[0] if isinstance(m, tuple) else m for m in extracted}
-    assert sorted(m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in ids) == []
+    assert (
+        sorted(
+            m.id if isinstance(m.id, str) else m.id[0]
+            for m in catalog
+            if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in ids
+        )
+        == []
+    )
 
 
 def test_templates_render_in_the_readers_language():
     env = make_environment([DEFAULT_THEME], "pt")
-    html = env.from_string('{% import "macros.html" as m with context %}{{ m.domain_name("complex") }} · {{ ngettext("%(num)s practice", "%(num)s practices", 12345) }}').render(
-        {"root": "../", "offline": False, "lang": "pt"})
+    html = env.from_string(
+        '{% import "macros.html" as m with context %}{{ m.domain_name("complex") }} · {{ ngettext("%(num)s practice", "%(num)s practices", 12345) }}'
+    ).render({"root": "../", "offline": False, "lang": "pt"})
     assert html == "Complexo · 12.345 práticas"
     assert render_fragment('{{ _("Search") }}') == "Search"
-    fr = make_environment([DEFAULT_THEME], "fr").from_string('{{ _("Page %(number)s of %(total)s", number=1, total=2000) }}').render()
+    fr = (
+        make_environment([DEFAULT_THEME], "fr")
+        .from_string('{{ _("Page %(number)s of %(total)s", number=1, total=2000) }}')
+        .render()
+    )
     assert fr == "Page 1 sur 2\u202f000"
 
 
 def test_a_custom_theme_translates_first_and_the_default_catalog_fills_in(tmp_path):
     catalog = tmp_path / "theme/locale/fr/LC_MESSAGES/messages.po"
     catalog.parent.mkdir(parents=True)
-    catalog.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Search"\nmsgstr "Chercher"\n', encoding="utf-8")
+    catalog.write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Search"\nmsgstr "Chercher"\n',
+        encoding="utf-8",
+    )
     translations = catalog_translations((tmp_path / "theme", DEFAULT_THEME), "fr")
     assert translations.gettext("Search") == "Chercher"
     assert translations.gettext("Case studies") == "Études de cas"
-    assert catalog_translations((DEFAULT_THEME,), "pt-BR").gettext("Case studies") == "Estudos de caso"  # pt-BR falls back to pt
+    assert (
+        catalog_translations((DEFAULT_THEME,), "pt-BR").gettext("Case studies") == "Estudos de caso"
+    )  # pt-BR falls back to pt
     assert catalog_translations((DEFAULT_THEME,), "de").gettext("Case studies") == "Case studies"
 
 

@@ -17,8 +17,8 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 import pycountry
 import pytest
-
 from conftest import REPO, check_golden, render_fragment
+
 from generator import geo
 from generator.build import BuildOptions, build_site, check_content
 from generator.render import WORLD_ASSET, world_atlas
@@ -34,10 +34,10 @@ MAP_PAGE_BUDGET = 150_000  # bytes, the whole HTML page
 # PROJ 9 (`proj -f %.12f +proj=eqearth +R=1`), the reference implementation: (lat, lon) -> (x, y).
 PROJ_ORACLE = [
     ((-31.9535, 115.8571), (1.614621210487, -0.629372441721)),  # Perth
-    ((51.5074, -0.1278), (-0.001565514410, 0.965105647318)),    # London
-    ((40.7128, -74.0060), (-0.981861449986, 0.787064220049)),   # New York
-    ((35.6895, 139.6917), (1.909462941700, 0.697844715778)),    # Tokyo
-    ((-33.9189, 18.4233), (0.254226330215, -0.665601683690)),   # Cape Town
+    ((51.5074, -0.1278), (-0.001565514410, 0.965105647318)),  # London
+    ((40.7128, -74.0060), (-0.981861449986, 0.787064220049)),  # New York
+    ((35.6895, 139.6917), (1.909462941700, 0.697844715778)),  # Tokyo
+    ((-33.9189, 18.4233), (0.254226330215, -0.665601683690)),  # Cape Town
 ]
 
 
@@ -50,7 +50,10 @@ def test_equal_earth_matches_proj_at_known_points(position, expected):
 
 def test_equal_earth_landmarks():
     assert geo.equal_earth(0, 0) == (0.0, 0.0)
-    assert geo.equal_earth(122, 47) == (pytest.approx(1.549254, abs=1e-6), pytest.approx(0.893308, abs=1e-6))  # PROJ's docs: 1.55 0.89
+    assert geo.equal_earth(122, 47) == (
+        pytest.approx(1.549254, abs=1e-6),
+        pytest.approx(0.893308, abs=1e-6),
+    )  # PROJ's docs: 1.55 0.89
     assert geo.equal_earth(180, 0)[0] * 6378137 == pytest.approx(17263256.84, abs=0.01)  # PROJ's test suite, +R=6378137
     assert geo.equal_earth(0, 90)[1] == pytest.approx(1.3173627591574, abs=1e-12)  # the pole line
     # the width of the pole line is 0.59247 of the equator's (the projection's defining ratio)
@@ -87,9 +90,13 @@ def test_map_frame_corners():
 
 # ---------------------------------------------------------------- geometry helpers
 
+
 def test_path_data_is_compact_and_relative():
     assert geo.path_data([[(10, 20), (13, 18), (17, 23)]]) == "M10 20l3-2 4 5z"
-    assert geo.path_data([[(10, 20), (13, 18), (13, 18), (17, 23)], [(30, 21), (31, 25), (29.5, 25)]]) == "M10 20l3-2 4 5zm20 1l1 4-1.5 0z"
+    assert (
+        geo.path_data([[(10, 20), (13, 18), (13, 18), (17, 23)], [(30, 21), (31, 25), (29.5, 25)]])
+        == "M10 20l3-2 4 5zm20 1l1 4-1.5 0z"
+    )
     assert geo.path_data([[(1, 1), (2, 2)]]) == ""  # fewer than three points is not an area
 
 
@@ -107,7 +114,9 @@ def test_markers_at_one_place_are_set_apart_deterministically():
     for a in placed[:3]:
         for b in placed[:3]:
             if a is not b:
-                assert math.dist((float(a["x"]), float(a["y"])), (float(b["x"]), float(b["y"]))) >= 2 * geo.MARKER_RADIUS
+                assert (
+                    math.dist((float(a["x"]), float(a["y"])), (float(b["x"]), float(b["y"]))) >= 2 * geo.MARKER_RADIUS
+                )
 
 
 def test_locator_frames_the_point_and_clips_the_shapes():
@@ -137,6 +146,7 @@ def test_locator_frames_the_point_and_clips_the_shapes():
 
 
 # ---------------------------------------------------------------- the asset
+
 
 def test_world_asset_is_small_complete_and_matched_to_iso_codes():
     assert WORLD_ASSET.stat().st_size < 60_000
@@ -189,7 +199,10 @@ def test_asset_script_decodes_topojson_arcs_and_simplifies_keeping_ends():
     assert script.simplify(line, 0.5) == [0, 2, 3, 4]
 
 
-@pytest.mark.skipif(not os.environ.get("WORLD_ATLAS_TGZ"), reason="set WORLD_ATLAS_TGZ to a world-atlas-2.0.2.tgz to check the asset rebuilds byte for byte")
+@pytest.mark.skipif(
+    not os.environ.get("WORLD_ATLAS_TGZ"),
+    reason="set WORLD_ATLAS_TGZ to a world-atlas-2.0.2.tgz to check the asset rebuilds byte for byte",
+)
 def test_asset_rebuilds_byte_for_byte(tmp_path, monkeypatch):
     script = _script()
     monkeypatch.setattr(script, "OUT", tmp_path)
@@ -199,31 +212,47 @@ def test_asset_rebuilds_byte_for_byte(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- golden SVG of a small fixture
 
+
 def _mini_atlas() -> geo.Atlas:
     """Three square countries and one uncoded piece of land, in map units."""
+
     def square(x, y, size):
         return [x, y, size, 0, 0, size, -size, 0]
 
-    return geo.parse_atlas({"width": geo.WIDTH, "attribution": "Test shapes.", "countries": [
-        {"code": "BR", "name": "Brazil", "rings": [square(300, 280, 40), square(360, 300, 5)]},
-        {"code": "CO", "name": "Colombia", "rings": [square(270, 220, 20)]},
-        {"code": "EG", "name": "Egypt", "rings": [square(560, 150, 20)]},
-        {"code": "", "name": "Nowhere", "rings": [square(700, 100, 30)]},
-    ]})
+    return geo.parse_atlas(
+        {
+            "width": geo.WIDTH,
+            "attribution": "Test shapes.",
+            "countries": [
+                {"code": "BR", "name": "Brazil", "rings": [square(300, 280, 40), square(360, 300, 5)]},
+                {"code": "CO", "name": "Colombia", "rings": [square(270, 220, 20)]},
+                {"code": "EG", "name": "Egypt", "rings": [square(560, 150, 20)]},
+                {"code": "", "name": "Nowhere", "rings": [square(700, 100, 30)]},
+            ],
+        }
+    )
 
 
 def test_world_map_svg_of_the_fixture_matches_golden(request):
     site, _ = check_content(FIXTURE)
     view = map_view(site, _mini_atlas(), "en")
-    svg = render_fragment('{% import "map_macros.html" as maps with context %}{{ maps.world(map) }}\n{{ maps.legend(map) }}\n', map=view)
+    svg = render_fragment(
+        '{% import "map_macros.html" as maps with context %}{{ maps.world(map) }}\n{{ maps.legend(map) }}\n', map=view
+    )
     check_golden(request, GOLDEN_MAP / "world.svg.html", svg)
     assert 'href="../countries/br/"' in svg and 'href="../countries/eg/"' in svg and 'href="../countries/co/"' in svg
-    assert 'href="../case-studies/porto-alegre-budget/"' in svg and "<title lang=\"en\">Participatory budgeting in Porto Alegre</title>" in svg
+    assert (
+        'href="../case-studies/porto-alegre-budget/"' in svg
+        and '<title lang="en">Participatory budgeting in Porto Alegre</title>' in svg
+    )
 
 
 def test_locator_svg_of_the_fixture_matches_golden(request):
     view = locator_view(_mini_atlas(), "BR", [(-30.0346, -51.2177)])
-    svg = render_fragment('{% import "map_macros.html" as maps with context %}{{ maps.locator(view, "Porto Alegre, Brazil on a map") }}\n', view=view)
+    svg = render_fragment(
+        '{% import "map_macros.html" as maps with context %}{{ maps.locator(view, "Porto Alegre, Brazil on a map") }}\n',
+        view=view,
+    )
     check_golden(request, GOLDEN_MAP / "locator.svg.html", svg)
     assert '<path class="map-here"' in svg and '<circle class="map-pin"' in svg
 
@@ -238,6 +267,7 @@ def test_filtered_map_keeps_only_matching_practices():
 
 
 # ---------------------------------------------------------------- the built sample site
+
 
 class _Anchors(HTMLParser):
     """Links inside the world map's <svg>, with the text of their <title>; and all ids and labelled-by refs."""
@@ -287,7 +317,10 @@ def _anchors(path: Path) -> _Anchors:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     out = tmp_path_factory.mktemp("map") / "site"
-    build_site(BuildOptions(content_dir=REPO / "content", out_dir=out, search=False), environ={"SOURCE_DATE_EPOCH": "1790000000"})
+    build_site(
+        BuildOptions(content_dir=REPO / "content", out_dir=out, search=False),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
     site, _ = check_content(REPO / "content")
     return out, site
 
@@ -377,6 +410,9 @@ def test_case_study_and_country_pages_have_a_locator(sample):
 def test_sample_map_is_deterministic(sample, tmp_path):
     out, _ = sample
     again = tmp_path / "again"
-    build_site(BuildOptions(content_dir=REPO / "content", out_dir=again, search=False), environ={"SOURCE_DATE_EPOCH": "1790000000"})
+    build_site(
+        BuildOptions(content_dir=REPO / "content", out_dir=again, search=False),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
     for page in _map_pages(out):
         assert page.read_bytes() == (again / page.relative_to(out)).read_bytes()

@@ -6,11 +6,8 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
-
 from conftest import A4_PRINTABLE
-
-
+from playwright.sync_api import expect
 
 
 def _marker(page, title: str):
@@ -75,7 +72,9 @@ def test_the_map_prints_legibly_on_one_a4_page(browser, site_url):
     figure = page.locator("figure.world-map").bounding_box()
     svg = page.locator("svg.map-svg").bounding_box()
     assert figure["height"] <= A4_PRINTABLE[1]  # map and legend fit one page ...
-    assert page.locator("figure.world-map").evaluate("f => getComputedStyle(f).breakInside") == "avoid"  # ... and stay on one
+    assert (
+        page.locator("figure.world-map").evaluate("f => getComputedStyle(f).breakInside") == "avoid"
+    )  # ... and stay on one
     assert svg["width"] >= 0.95 * A4_PRINTABLE[0]  # the full width of the paper: 18 cm for the world
     assert page.locator(".map-filter").evaluate("e => getComputedStyle(e).display") == "none"
     pdf = page.pdf(format="A4")
@@ -92,13 +91,19 @@ def test_phone_layout_has_no_horizontal_scroll(browser, site_url):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["map/", "map/cynefin/complex/", "countries/br/", "case-studies/taiyuan-public-bicycles/"])
+@pytest.mark.parametrize(
+    "path", ["map/", "map/cynefin/complex/", "countries/br/", "case-studies/taiyuan-public-bicycles/"]
+)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_accessibility_violations(browser, site_url, path, scheme):
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(site_url + path)
     results = Axe().run(page)
-    serious = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
     context.close()

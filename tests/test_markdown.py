@@ -16,7 +16,9 @@ def render():
 
 
 def test_lists_nested_by_two_spaces_nest(render):
-    assert render("- a\n  - b\n    - c\n") == "<ul>\n<li>a<ul>\n<li>b<ul>\n<li>c</li>\n</ul>\n</li>\n</ul>\n</li>\n</ul>"
+    assert (
+        render("- a\n  - b\n    - c\n") == "<ul>\n<li>a<ul>\n<li>b<ul>\n<li>c</li>\n</ul>\n</li>\n</ul>\n</li>\n</ul>"
+    )
 
 
 def test_fenced_code_keeps_its_language_and_escapes(render):
@@ -56,14 +58,51 @@ def test_headings_in_any_script_keep_readable_ids(render):
 
 def test_text_without_links_renders_the_same_with_or_without_link_detection(render):
     text = "## Approach\n\nPlain *text* with ~~no~~ links, 50% of budgets & more.\n"
-    assert render(text) == '<section class="body-section">\n<h2 id="approach">Approach</h2>\n<p>Plain <em>text</em> with <del>no</del> links, 50% of budgets &amp; more.</p>\n</section>\n'
+    assert (
+        render(text)
+        == '<section class="body-section">\n<h2 id="approach">Approach</h2>\n<p>Plain <em>text</em> with <del>no</del> links, 50% of budgets &amp; more.</p>\n</section>\n'
+    )
 
 
 # Extensions are only loaded for bodies containing their syntax (markup._OPTIONAL); the result must be
 # what the full set of extensions gives, whatever the text.
-_SYNTAX = ["```", "~~~", "~~", "~", "[^1]", "[^1]: note", "{: #x }", "{.c}", "{", ": ", "\n: definition", "*[HTML]: Hyper", "*[", "[ ]", "[x]",
-           "- ", "1. ", "|", "| a | b |\n|---|---|\n| 1 | 2 |", "\n", "\n\n", "    ", "## ", "Term\n: def", "https://example.org", "www.x.org",
-           "a@b.org", "*", "_", "`", "<b>", "&amp;", "HTML", "text", " "]
+_SYNTAX = [
+    "```",
+    "~~~",
+    "~~",
+    "~",
+    "[^1]",
+    "[^1]: note",
+    "{: #x }",
+    "{.c}",
+    "{",
+    ": ",
+    "\n: definition",
+    "*[HTML]: Hyper",
+    "*[",
+    "[ ]",
+    "[x]",
+    "- ",
+    "1. ",
+    "|",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "\n",
+    "\n\n",
+    "    ",
+    "## ",
+    "Term\n: def",
+    "https://example.org",
+    "www.x.org",
+    "a@b.org",
+    "*",
+    "_",
+    "`",
+    "<b>",
+    "&amp;",
+    "HTML",
+    "text",
+    " ",
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -22,8 +22,13 @@ def test_manifest_lists_every_file_with_size_and_sha256(site_root):
     on_disk = {p.relative_to(site_root / "out").as_posix() for p in (site_root / "out").rglob("*") if p.is_file()}
     assert set(listed) == on_disk - {"data/manifest.json"}
     import hashlib
+
     index = (site_root / "out/index.html").read_bytes()
-    assert listed["index.html"] == {"path": "index.html", "size": len(index), "sha256": hashlib.sha256(index).hexdigest()}
+    assert listed["index.html"] == {
+        "path": "index.html",
+        "size": len(index),
+        "sha256": hashlib.sha256(index).hexdigest(),
+    }
 
 
 def test_verify_reports_missing_changed_and_extra_files(site_root):
@@ -63,8 +68,13 @@ def test_bundle_is_a_reproducible_zip_of_the_offline_build(site_root, monkeypatc
         names = archive.namelist()
         assert names[0] == "test-library/README.txt"
         assert "open index.html in this folder" in archive.read("test-library/README.txt").decode()
-        assert {"test-library/index.html", "test-library/search/offline-index.js", "test-library/data/practices.csv",
-                "test-library/data/practices.json", "test-library/data/manifest.json"} <= set(names)
+        assert {
+            "test-library/index.html",
+            "test-library/search/offline-index.js",
+            "test-library/data/practices.csv",
+            "test-library/data/practices.json",
+            "test-library/data/manifest.json",
+        } <= set(names)
         assert not any(name.startswith("test-library/pagefind/") for name in names)
         home = archive.read("test-library/index.html").decode()
         assert 'href="./case-studies/index.html"' in home

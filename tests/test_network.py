@@ -12,8 +12,8 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import html5lib
 import pytest
-
 from conftest import REPO, check_golden, make_site, render_fragment
+
 from generator import network
 from generator.build import BuildOptions, build_site, check_content
 from generator.views import city_network_view, network_view
@@ -23,14 +23,18 @@ GOLDEN_NETWORK = Path(__file__).parent / "golden-network"
 
 
 def _study(slug: str, city: str, country: str, extra: str = "") -> str:
-    return (f"-- content/case-studies/{slug}.md --\n---\ntitle: {slug.replace('-', ' ').capitalize()}\nsummary: S\n"
-            f"published: 2026-01-01\ncity: {city}\ncountry: {country}\ntopics: [mobility]\ncynefin: complex\n"
-            f"contact: {{organisation: City Hall, url: 'https://example.org/'}}\n{extra}---\n")
+    return (
+        f"-- content/case-studies/{slug}.md --\n---\ntitle: {slug.replace('-', ' ').capitalize()}\nsummary: S\n"
+        f"published: 2026-01-01\ncity: {city}\ncountry: {country}\ntopics: [mobility]\ncynefin: complex\n"
+        f"contact: {{organisation: City Hall, url: 'https://example.org/'}}\n{extra}---\n"
+    )
 
 
 def _event(slug: str, city: str, country: str, date: str, participants: str) -> str:
-    return (f"-- content/events/{slug}.md --\n---\ntitle: {slug.replace('-', ' ').capitalize()}\nsummary: S\ndate: {date}\n"
-            f"city: {city}\ncountry: {country}\nmethod: world-cafe\ntopics: [mobility]\nparticipants: {participants}\n---\n")
+    return (
+        f"-- content/events/{slug}.md --\n---\ntitle: {slug.replace('-', ' ').capitalize()}\nsummary: S\ndate: {date}\n"
+        f"city: {city}\ncountry: {country}\nmethod: world-cafe\ntopics: [mobility]\nparticipants: {participants}\n---\n"
+    )
 
 
 def _graph(root: Path, spec: str):
@@ -41,15 +45,24 @@ def _graph(root: Path, spec: str):
 
 
 def _edges(graph) -> list[tuple]:
-    return sorted((u, v, d["kind"], d.get("practice") or d["event"], d.get("source"), d["number"]) for u, v, d in graph.edges(data=True))
+    return sorted(
+        (u, v, d["kind"], d.get("practice") or d["event"], d.get("source"), d["number"])
+        for u, v, d in graph.edges(data=True)
+    )
 
 
 # ---------------------------------------------------------------- the graph
 
+
 def test_a_learned_practice_is_an_edge_from_its_city_to_the_city_it_learned_from(site_root):
     _, graph = _graph(site_root, _study("taiyuan-bikes", "Taiyuan", "CN", "learned_from: [hangzhou-bikes]\n"))
     assert _edges(graph) == [("cn/taiyuan", "cn/hangzhou", "learned", "taiyuan-bikes", "hangzhou-bikes", 1)]
-    assert dict(graph.nodes["cn/hangzhou"]) == {"name": "Hangzhou", "country": "CN", "url": "cities/cn/hangzhou/", "practices": 1}
+    assert dict(graph.nodes["cn/hangzhou"]) == {
+        "name": "Hangzhou",
+        "country": "CN",
+        "url": "cities/cn/hangzhou/",
+        "practices": 1,
+    }
     assert network.activity(graph, "cn/taiyuan") == 2  # one practice, one connection
 
 
@@ -61,8 +74,13 @@ def test_every_city_of_the_library_is_a_node_even_without_connections(site_root)
 
 
 def test_an_event_links_its_host_to_each_participating_city(site_root):
-    spec = (_study("matola-budget", "Matola", "MZ")
-            + _event("matola-workshop", "Matola", "MZ", "2016-05-04", '[Matola, Hangzhou, "Maputo, MZ", Maputo, Ampasy, "Caruaru, BR"]'))
+    spec = _study("matola-budget", "Matola", "MZ") + _event(
+        "matola-workshop",
+        "Matola",
+        "MZ",
+        "2016-05-04",
+        '[Matola, Hangzhou, "Maputo, MZ", Maputo, Ampasy, "Caruaru, BR"]',
+    )
     _, graph = _graph(site_root, spec)
     assert _edges(graph) == [
         ("mz/matola", "-/ampasy", "met", "matola-workshop", None, 1),
@@ -76,10 +94,13 @@ def test_an_event_links_its_host_to_each_participating_city(site_root):
 
 
 def test_events_with_the_same_cities_are_parallel_edges_numbered_after_the_learned_ones(site_root):
-    spec = (_study("bogota-space", "Bogotá", "CO") + _study("porto-alegre-space", "Porto Alegre", "BR", "learned_from: [bogota-space]\n")
-            + _event("forum-b", "Bogotá", "CO", "2016-10-12", "[Porto Alegre, Barcelona]")
-            + _event("forum-a", "Bogotá", "CO", "2015-01-01", "[Porto Alegre]")
-            + _event("no-one", "Bogotá", "CO", "2014-01-01", "[Bogotá]"))
+    spec = (
+        _study("bogota-space", "Bogotá", "CO")
+        + _study("porto-alegre-space", "Porto Alegre", "BR", "learned_from: [bogota-space]\n")
+        + _event("forum-b", "Bogotá", "CO", "2016-10-12", "[Porto Alegre, Barcelona]")
+        + _event("forum-a", "Bogotá", "CO", "2015-01-01", "[Porto Alegre]")
+        + _event("no-one", "Bogotá", "CO", "2014-01-01", "[Bogotá]")
+    )
     _, graph = _graph(site_root, spec)
     assert _edges(graph) == [
         ("br/porto-alegre", "co/bogota", "learned", "porto-alegre-space", "bogota-space", 1),
@@ -91,13 +112,17 @@ def test_events_with_the_same_cities_are_parallel_edges_numbered_after_the_learn
 
 
 def test_cities_may_learn_from_each_other_but_a_practice_may_not_learn_from_itself(site_root):
-    spec = (_study("hangzhou-app", "Hangzhou", "CN", "learned_from: [taiyuan-bikes]\n")
-            + _study("taiyuan-bikes", "Taiyuan", "CN", "learned_from: [hangzhou-bikes]\n"))
+    spec = _study("hangzhou-app", "Hangzhou", "CN", "learned_from: [taiyuan-bikes]\n") + _study(
+        "taiyuan-bikes", "Taiyuan", "CN", "learned_from: [hangzhou-bikes]\n"
+    )
     _, graph = _graph(site_root, spec)  # a cycle between cities is two practices travelling, both ways
     assert [(u, v) for u, v, *_ in _edges(graph)] == [("cn/hangzhou", "cn/taiyuan"), ("cn/taiyuan", "cn/hangzhou")]
 
-    make_site(site_root, _study("hangzhou-app", "Hangzhou", "CN", "learned_from: [taiyuan-bikes]\n")
-              + _study("taiyuan-bikes", "Taiyuan", "CN", "learned_from: [hangzhou-app]\n"))
+    make_site(
+        site_root,
+        _study("hangzhou-app", "Hangzhou", "CN", "learned_from: [taiyuan-bikes]\n")
+        + _study("taiyuan-bikes", "Taiyuan", "CN", "learned_from: [hangzhou-app]\n"),
+    )
     site, problems = check_content(Path("content"))
     assert site is None  # no site, so no network: the checker stops at the cycle
     assert [str(p) for p in problems if p.is_error] == [
@@ -123,6 +148,7 @@ def test_drafts_stay_out_of_the_network(site_root):
 
 # ---------------------------------------------------------------- the drawing
 
+
 def test_drawing_is_deterministic_inside_its_frame_and_numbers_every_edge():
     site, _ = check_content(REPO / "content")
     graph = network.learning_graph(site)
@@ -137,11 +163,18 @@ def test_drawing_is_deterministic_inside_its_frame_and_numbers_every_edge():
     assert len(first["edges"]) == graph.number_of_edges()
     assert [e["number"] for e in first["edges"]] == sorted(e["number"] for e in first["edges"])
     learned = [e for e in first["edges"] if e["kind"] == "learned"]
-    assert learned and all(e["arrow"] for e in learned) and not any(e["arrow"] for e in first["edges"] if e["kind"] == "met")
+    assert (
+        learned
+        and all(e["arrow"] for e in learned)
+        and not any(e["arrow"] for e in first["edges"] if e["kind"] == "met")
+    )
     # parallel edges (Matola and Porto Alegre: a practice and a workshop) are bowed apart, each with its badge
     pair = [e for e in first["edges"] if {e["source"], e["target"]} == {"mz/matola", "br/porto-alegre"}]
     assert len(pair) == 2 and all("Q" in e["d"] for e in pair)
-    assert pair[0]["badge"]["text_x"] != pair[1]["badge"]["text_x"] or pair[0]["badge"]["text_y"] != pair[1]["badge"]["text_y"]
+    assert (
+        pair[0]["badge"]["text_x"] != pair[1]["badge"]["text_x"]
+        or pair[0]["badge"]["text_y"] != pair[1]["badge"]["text_y"]
+    )
 
 
 def test_only_the_most_active_cities_are_drawn_on_a_large_network():
@@ -156,13 +189,18 @@ def test_only_the_most_active_cities_are_drawn_on_a_large_network():
 
 # ---------------------------------------------------------------- golden SVG of a small graph
 
+
 def test_network_svg_of_the_fixture_matches_golden(request):
     """The fixture: Cairo learned from Porto Alegre; Porto Alegre and Maputo met at a peer review in Bogotá."""
     site, _ = check_content(FIXTURE)
     view = network_view(site, network.learning_graph(site), "en")
-    svg = render_fragment('{% import "network_macros.html" as nets with context %}{{ nets.graph(net) }}\n{{ nets.legend() }}\n', net=view)
+    svg = render_fragment(
+        '{% import "network_macros.html" as nets with context %}{{ nets.graph(net) }}\n{{ nets.legend() }}\n', net=view
+    )
     check_golden(request, GOLDEN_NETWORK / "network.svg.html", svg)
-    assert svg.count('<a href="../cities/') == 3 and '<g class="network-city network-outside">' in svg  # Maputo has no page
+    assert (
+        svg.count('<a href="../cities/') == 3 and '<g class="network-city network-outside">' in svg
+    )  # Maputo has no page
     assert 'href="../case-studies/cairo-street-market/" class="network-edge network-learned"' in svg
     assert svg.count('href="../events/peer-review-porto-alegre/" class="network-edge network-met"') == 2
     assert "<title>1. القاهرة learned Participatory budgeting in Porto Alegre from Porto Alegre</title>" in svg
@@ -174,15 +212,25 @@ def test_city_peers_of_the_fixture():
     graph = network.learning_graph(site)
     porto_alegre = city_network_view(site, graph, "br/porto-alegre", "en")
     assert porto_alegre["learned_from"] == []
-    assert [(i["city"]["name"], i["practice"]["url"]) for i in porto_alegre["shared_with"]] == [("القاهرة", "case-studies/cairo-street-market/")]
+    assert [(i["city"]["name"], i["practice"]["url"]) for i in porto_alegre["shared_with"]] == [
+        ("القاهرة", "case-studies/cairo-street-market/")
+    ]
     (met,) = porto_alegre["met_at"]
-    assert (met["event"]["url"], met["hosted_here"], met["host"]["url"]) == ("events/peer-review-porto-alegre/", False, "cities/co/bogota/")
+    assert (met["event"]["url"], met["hosted_here"], met["host"]["url"]) == (
+        "events/peer-review-porto-alegre/",
+        False,
+        "cities/co/bogota/",
+    )
     assert met["cities"] == [{"name": "Maputo", "url": None, "country": "Mozambique"}]
     bogota = city_network_view(site, graph, "co/bogota", "en")
-    assert bogota["met_at"][0]["hosted_here"] and [c["name"] for c in bogota["met_at"][0]["cities"]] == ["Maputo", "Porto Alegre"]
+    assert bogota["met_at"][0]["hosted_here"] and [c["name"] for c in bogota["met_at"][0]["cities"]] == [
+        "Maputo",
+        "Porto Alegre",
+    ]
 
 
 # ---------------------------------------------------------------- the built sample site
+
 
 class _Page(HTMLParser):
     def __init__(self) -> None:
@@ -221,7 +269,10 @@ def _page(path: Path) -> _Page:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     out = tmp_path_factory.mktemp("network") / "site"
-    build_site(BuildOptions(content_dir=REPO / "content", out_dir=out, search=False), environ={"SOURCE_DATE_EPOCH": "1790000000"})
+    build_site(
+        BuildOptions(content_dir=REPO / "content", out_dir=out, search=False),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
     site, _ = check_content(REPO / "content")
     return out, site
 
@@ -231,7 +282,9 @@ def test_every_link_on_the_network_page_resolves(sample):
     page = out / "network" / "index.html"
     parsed = _page(page)
     graph = network.learning_graph(site)
-    assert len(parsed.svg_links) == graph.number_of_edges() + sum(1 for k in network.connected(graph) if graph.nodes[k]["url"])
+    assert len(parsed.svg_links) == graph.number_of_edges() + sum(
+        1 for k in network.connected(graph) if graph.nodes[k]["url"]
+    )
     for link in parsed.links:
         if urlsplit(link).scheme in ("http", "https", "mailto"):
             continue
@@ -249,14 +302,23 @@ def test_network_page_tells_the_story_in_text(sample):
     out, _ = sample
     html = (out / "network" / "index.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
-    assert "Taiyuan learned Hangzhou public bicycle system from Hangzhou, and adapted it as Taiyuan public bicycle system." in text
-    assert "Matola learned Participatory budgeting in Porto Alegre from Porto Alegre, and adapted it as Participatory budgeting in Matola." in text
-    assert re.search(r"Cities that met at Participatory budgeting workshop at the 16th IOPD Conference in Matola \(May 4, 2016\), hosted by Matola: "
-                     r"Ampasy, Caruaru \(Brazil\), Maputo \(Mozambique\), Mbombela \(South Africa\), Porto Alegre\.", text)
+    assert (
+        "Taiyuan learned Hangzhou public bicycle system from Hangzhou, and adapted it as Taiyuan public bicycle system."
+        in text
+    )
+    assert (
+        "Matola learned Participatory budgeting in Porto Alegre from Porto Alegre, and adapted it as Participatory budgeting in Matola."
+        in text
+    )
+    assert re.search(
+        r"Cities that met at Participatory budgeting workshop at the 16th IOPD Conference in Matola \(May 4, 2016\), hosted by Matola: "
+        r"Ampasy, Caruaru \(Brazil\), Maputo \(Mozambique\), Mbombela \(South Africa\), Porto Alegre\.",
+        text,
+    )
     assert "Cities with no connection yet" in text and ">London<" in html
     assert "<script" not in html and ' style="' not in html
     assert 'href="../network/" aria-current="page">Network</a>' in html  # the nav entry, after Map
-    assert html.index('>Map</a>') < html.index('>Network</a>') < html.index('>SDGs</a>')
+    assert html.index(">Map</a>") < html.index(">Network</a>") < html.index(">SDGs</a>")
 
 
 def test_network_and_city_pages_are_valid_html(sample):
@@ -278,13 +340,21 @@ def test_every_city_page_names_its_peers(sample):
         for heading in ("Learned from", "Shared with", "Met at"):
             assert f">{heading}</h2>" in html, (term.url, heading)
         assert 'href="../../../network/"' in html
-    taiyuan = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", (out / "cities/cn/taiyuan/index.html").read_text(encoding="utf-8")))
+    taiyuan = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", "", (out / "cities/cn/taiyuan/index.html").read_text(encoding="utf-8"))
+    )
     assert "Hangzhou: Hangzhou public bicycle system, adapted here as Taiyuan public bicycle system" in taiyuan
-    hangzhou = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", (out / "cities/cn/hangzhou/index.html").read_text(encoding="utf-8")))
+    hangzhou = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", "", (out / "cities/cn/hangzhou/index.html").read_text(encoding="utf-8"))
+    )
     assert "Taiyuan: adapted Hangzhou public bicycle system as Taiyuan public bicycle system" in hangzhou
-    porto_alegre = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", (out / "cities/br/porto-alegre/index.html").read_text(encoding="utf-8")))
-    assert ("Participatory budgeting workshop at the 16th IOPD Conference in Matola (May 4, 2016), hosted by Matola, "
-            "with Ampasy, Caruaru (Brazil), Maputo (Mozambique), Mbombela (South Africa)") in porto_alegre
+    porto_alegre = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", "", (out / "cities/br/porto-alegre/index.html").read_text(encoding="utf-8"))
+    )
+    assert (
+        "Participatory budgeting workshop at the 16th IOPD Conference in Matola (May 4, 2016), hosted by Matola, "
+        "with Ampasy, Caruaru (Brazil), Maputo (Mozambique), Mbombela (South Africa)"
+    ) in porto_alegre
 
 
 def test_case_study_pages_keep_lineage_and_contact(sample):
@@ -302,6 +372,9 @@ def test_case_study_pages_keep_lineage_and_contact(sample):
 def test_two_builds_give_the_same_bytes(sample, tmp_path):
     out, site = sample
     again = tmp_path / "again"
-    build_site(BuildOptions(content_dir=REPO / "content", out_dir=again, search=False), environ={"SOURCE_DATE_EPOCH": "1790000000"})
+    build_site(
+        BuildOptions(content_dir=REPO / "content", out_dir=again, search=False),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
     for path in ["network/index.html"] + [f"{t.url}index.html" for t in site.taxonomies["cities"]]:
         assert (out / path).read_bytes() == (again / path).read_bytes(), path

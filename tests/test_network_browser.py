@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
-
 from conftest import A4_PRINTABLE
-
-
+from playwright.sync_api import expect
 
 
 def test_a_line_of_the_drawing_is_a_link_to_the_practice_behind_it(page, site_url):
     page.goto(f"{site_url}network/")
-    line = page.locator("svg.network-svg").get_by_role("link", name="3. Taiyuan learned Hangzhou public bicycle system from Hangzhou", exact=True)
+    line = page.locator("svg.network-svg").get_by_role(
+        "link", name="3. Taiyuan learned Hangzhou public bicycle system from Hangzhou", exact=True
+    )
     expect(line).to_have_count(1)
     line.focus()
     expect(line).to_be_focused()
@@ -29,7 +27,11 @@ def test_a_city_of_the_drawing_opens_its_page_and_names_its_peers(page, site_url
     expect(page).to_have_url(f"{site_url}cities/mz/matola/")
     learned = page.get_by_role("region", name="Learned from")
     expect(learned.get_by_role("link", name="Porto Alegre", exact=True)).to_be_visible()
-    expect(page.get_by_role("region", name="Met at").get_by_role("link", name="Participatory budgeting workshop at the 16th IOPD Conference in Matola")).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Met at").get_by_role(
+            "link", name="Participatory budgeting workshop at the 16th IOPD Conference in Matola"
+        )
+    ).to_be_visible()
 
 
 def test_the_network_works_without_javascript_and_asks_no_other_host(browser, site_url):
@@ -56,7 +58,10 @@ def test_the_network_prints_on_one_a4_page(browser, site_url):
     assert figure["height"] <= A4_PRINTABLE[1]
     assert page.locator("figure.network-figure").evaluate("f => getComputedStyle(f).breakInside") == "avoid"
     assert svg["width"] >= 0.9 * A4_PRINTABLE[0]
-    assert page.locator(".network-learned .network-line").first.evaluate("p => getComputedStyle(p).stroke") == "rgb(0, 0, 0)"
+    assert (
+        page.locator(".network-learned .network-line").first.evaluate("p => getComputedStyle(p).stroke")
+        == "rgb(0, 0, 0)"
+    )
     assert page.pdf(format="A4").startswith(b"%PDF")
     context.close()
 
@@ -67,7 +72,9 @@ def test_phone_layout_has_no_horizontal_scroll(browser, site_url):
     for path in ("network/", "cities/br/porto-alegre/"):
         page.goto(site_url + path)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
-    font = page.goto(site_url + "network/") and page.locator(".network-label").first.evaluate("t => t.getBoundingClientRect().height")
+    font = page.goto(site_url + "network/") and page.locator(".network-label").first.evaluate(
+        "t => t.getBoundingClientRect().height"
+    )
     assert font >= 9  # the drawing scrolls inside its frame rather than shrinking its names below legibility
     context.close()
 
@@ -79,6 +86,10 @@ def test_no_serious_accessibility_violations(browser, site_url, path, scheme):
     page = context.new_page()
     page.goto(site_url + path)
     results = Axe().run(page)
-    serious = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
     context.close()

@@ -6,16 +6,19 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from playwright.sync_api import expect
 
-from conftest import REPO
 from generator.build import BuildOptions, build_site
 
 
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("offline") / "mirror"
-    build_site(BuildOptions(content_dir=REPO / "content", out_dir=out, offline=True), environ={"SOURCE_DATE_EPOCH": "1790000000"})
+    build_site(
+        BuildOptions(content_dir=REPO / "content", out_dir=out, offline=True),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
     return out
 
 
@@ -25,7 +28,11 @@ def test_every_internal_link_names_a_file(offline_site):
         if html.name == "404.html":
             continue
         for link in re.findall(r'(?:href|src)="([^"#?]*)', html.read_text(encoding="utf-8")):
-            if link and not link.startswith(("http:", "https:", "mailto:")) and (link.endswith("/") or not Path(link).suffix):
+            if (
+                link
+                and not link.startswith(("http:", "https:", "mailto:"))
+                and (link.endswith("/") or not Path(link).suffix)
+            ):
                 folder_links.append(f"{html.relative_to(offline_site)}: {link}")
     assert folder_links == []
 
@@ -61,6 +68,12 @@ def test_search_from_disk_with_prefix_and_filter(page, offline_site):
 
 def test_offline_build_is_reproducible(tmp_path, offline_site):
     again = tmp_path / "again"
-    build_site(BuildOptions(content_dir=REPO / "content", out_dir=again, offline=True), environ={"SOURCE_DATE_EPOCH": "1790000000"})
-    files = lambda root: {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}  # noqa: E731
+    build_site(
+        BuildOptions(content_dir=REPO / "content", out_dir=again, offline=True),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
+
+    def files(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
     assert files(again) == files(offline_site)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 import generator.cli
 import generator.render
-from conftest import REPO
 from generator.build import load_sites
 from generator.cli import _ProgressBar, _wants_progress, cli
 from generator.errors import BuildFailed
@@ -105,7 +105,9 @@ def test_build_ends_with_one_summary_line(fixture_root, jobs):
     out = fixture_root / "out"
     assert pages == len(list(out.rglob("*.html"))) == 103
     # every file the build wrote itself: not the theme's static files, nor the manifest written after them
-    assert files == len([p for p in out.rglob("*") if p.is_file() and p.parts[len(out.parts)] != "static" and p.name != "manifest.json"])
+    assert files == len(
+        [p for p in out.rglob("*") if p.is_file() and p.parts[len(out.parts)] != "static" and p.name != "manifest.json"]
+    )
     assert workers == int(jobs)
     assert last.endswith("with 1 worker.") if jobs == "1" else last.endswith("with 2 workers.")
     assert "\r" not in result.stderr  # no progress bar: standard error is not a terminal
@@ -115,7 +117,9 @@ def test_an_unchanged_build_still_says_nothing_changed(fixture_root):
     assert CliRunner().invoke(cli, ["build", "--no-search", "--out", "out"]).exit_code == 0
     again = CliRunner().invoke(cli, ["build", "--no-search", "--out", "out"])
     assert again.exit_code == 0, again.stderr
-    assert re.fullmatch(r"Nothing changed since the last build of out \(checked in \d+\.\d s\)\.", again.stderr.splitlines()[-1])
+    assert re.fullmatch(
+        r"Nothing changed since the last build of out \(checked in \d+\.\d s\)\.", again.stderr.splitlines()[-1]
+    )
 
 
 # ---------------------------------------------------------------- the progress bar
@@ -193,9 +197,14 @@ def _build_in_a_terminal(root: Path, environ: dict) -> str:
     script = "import sys, generator.cli as c; c._PROGRESS_DELAY = 0.0; sys.argv[0] = 'practice'; c.main()"
     controller, terminal = pty.openpty()
     try:
-        process = subprocess.Popen([sys.executable, "-c", script, "build", "--no-search", "--out", "out", "--jobs", "2"], cwd=root,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=terminal,
-                                   env={**environ, "PYTHONPATH": str(REPO)})
+        process = subprocess.Popen(
+            [sys.executable, "-c", script, "build", "--no-search", "--out", "out", "--jobs", "2"],
+            cwd=root,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=terminal,
+            env={**environ, "PYTHONPATH": str(REPO)},
+        )
         os.close(terminal)
         output = b""
         while True:  # read while it runs, so that it never waits on a full terminal

@@ -7,8 +7,8 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
-
 from conftest import REPO
+
 from generator.build import BuildOptions, build_site, check_content
 
 
@@ -101,14 +101,36 @@ def test_search_index_holds_only_practices(sample_site):
 
 def test_every_page_in_the_url_table_exists(sample_site):
     site, _ = check_content(REPO / "content")
-    expected = ["index.html", "case-studies/index.html", "events/index.html", "methods/index.html", "topics/index.html",
-                "cynefin/index.html", "cities/index.html", "countries/index.html", "sdgs/index.html", "search/index.html",
-                "feed.xml", "404.html", "data/practices.json", "data/practices.csv", "about/index.html", "contribute/index.html", "map/index.html",
-                "network/index.html"]
-    expected += [f"case-studies/{s}/index.html" for s in site.case_studies] + [f"events/{s}/index.html" for s in site.events]
-    expected += [f"methods/{s}/index.html" for s in site.methods] + [f"cynefin/{d}/index.html" for d in ("clear", "complicated", "complex", "chaotic", "confused")]
+    expected = [
+        "index.html",
+        "case-studies/index.html",
+        "events/index.html",
+        "methods/index.html",
+        "topics/index.html",
+        "cynefin/index.html",
+        "cities/index.html",
+        "countries/index.html",
+        "sdgs/index.html",
+        "search/index.html",
+        "feed.xml",
+        "404.html",
+        "data/practices.json",
+        "data/practices.csv",
+        "about/index.html",
+        "contribute/index.html",
+        "map/index.html",
+        "network/index.html",
+    ]
+    expected += [f"case-studies/{s}/index.html" for s in site.case_studies] + [
+        f"events/{s}/index.html" for s in site.events
+    ]
+    expected += [f"methods/{s}/index.html" for s in site.methods] + [
+        f"cynefin/{d}/index.html" for d in ("clear", "complicated", "complex", "chaotic", "confused")
+    ]
     expected += [f"cynefin/{d}/feed.xml" for d in ("clear", "complex")] + [f"sdgs/{n}/index.html" for n in range(1, 18)]
-    expected += [f"topics/{t.slug}/index.html" for t in site.content.topics] + [f"topics/{t.slug}/feed.xml" for t in site.content.topics]
+    expected += [f"topics/{t.slug}/index.html" for t in site.content.topics] + [
+        f"topics/{t.slug}/feed.xml" for t in site.content.topics
+    ]
     assert [p for p in expected if not (sample_site / p).is_file()] == []
     assert (sample_site / "cities/cn/hangzhou/index.html").is_file()
     assert (sample_site / "countries/mz/index.html").is_file()

@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from conftest import make_site
+
 from generator.build import BuildOptions, build_site
 
 STUDY = """---
@@ -29,7 +30,9 @@ cynefin: clear
 
 def test_long_lists_continue_on_numbered_pages(site_root):
     for n in range(205):
-        (site_root / f"content/case-studies/p{n:03d}.md").write_text(STUDY.format(n=n, day=1 + n % 28, city="Hangzhou", country="CN"))
+        (site_root / f"content/case-studies/p{n:03d}.md").write_text(
+            STUDY.format(n=n, day=1 + n % 28, city="Hangzhou", country="CN")
+        )
     build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), search=False, jobs=2))
     first = (site_root / "out/case-studies/index.html").read_text()
     assert first.count('class="card card-case-study"') == 100
@@ -43,7 +46,9 @@ def test_long_lists_continue_on_numbered_pages(site_root):
 
 def test_cities_of_the_same_name_stay_apart(site_root):
     for n, country in ((1, "AR"), (2, "ES")):
-        (site_root / f"content/case-studies/cordoba-{country.lower()}.md").write_text(STUDY.format(n=n, day=n, city="Córdoba", country=country))
+        (site_root / f"content/case-studies/cordoba-{country.lower()}.md").write_text(
+            STUDY.format(n=n, day=n, city="Córdoba", country=country)
+        )
     build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), search=False))
     assert "Practice 001" in (site_root / "out/cities/ar/cordoba/index.html").read_text()
     assert "Practice 001" not in (site_root / "out/cities/es/cordoba/index.html").read_text()
@@ -51,7 +56,9 @@ def test_cities_of_the_same_name_stay_apart(site_root):
 
 
 def test_participants_link_to_the_one_matching_city(site_root):
-    make_site(site_root, """
+    make_site(
+        site_root,
+        """
 -- content/events/forum.md --
 ---
 title: Forum
@@ -63,7 +70,8 @@ method: world-cafe
 topics: [mobility]
 participants: [Hangzhou, "Hangzhou, CN", Maputo]
 ---
-""")
+""",
+    )
     build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), search=False))
     page = (site_root / "out/events/forum/index.html").read_text()
     assert page.count('<a href="../../cities/cn/hangzhou/"><bdi>Hangzhou') == 2
@@ -72,7 +80,12 @@ participants: [Hangzhou, "Hangzhou, CN", Maputo]
 
 
 def test_serve_rebuilds_and_tells_the_page_to_reload(site_root):
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--no-search", "--port", "0"], stderr=subprocess.PIPE, text=True, cwd=site_root)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--no-search", "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=site_root,
+    )
     try:
         port = None
         deadline = time.monotonic() + 30
@@ -99,13 +112,18 @@ def test_a_practice_in_another_language_is_marked_and_found_by_the_sites_search(
     """A one-language site: a Portuguese practice's text carries lang="pt" where it sits, and the page stays
     in the site's language, so the site's one search index (English) finds it."""
     path = site_root / "content/case-studies/hangzhou-bikes.md"
-    path.write_text(path.read_text().replace("cynefin: complicated", "cynefin: complicated\nlang: pt") + "\nAs bicicletas públicas da cidade.\n")
+    path.write_text(
+        path.read_text().replace("cynefin: complicated", "cynefin: complicated\nlang: pt")
+        + "\nAs bicicletas públicas da cidade.\n"
+    )
     build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), search=True))
     page = (site_root / "out/case-studies/hangzhou-bikes/index.html").read_text()
     assert '<html lang="en" dir="ltr">' in page
     assert '<h1 data-pagefind-meta="title" lang="pt" dir="ltr">' in page
     assert '<div class="prose poster" lang="pt" dir="ltr">' in page
-    assert "This text has not been translated into English yet; it is shown in its original language, Portuguese." in page
+    assert (
+        "This text has not been translated into English yet; it is shown in its original language, Portuguese." in page
+    )
     languages = json.loads((site_root / "out/pagefind/pagefind-entry.json").read_text())["languages"]
     assert list(languages) == ["en"]
 
@@ -113,7 +131,9 @@ def test_a_practice_in_another_language_is_marked_and_found_by_the_sites_search(
 def test_serve_answers_a_waiting_page_as_soon_as_the_rebuild_is_done_and_refreshes_search_after(site_root):
     """Pages wait on /__practice/version?seen=N (a long poll) and hear of a rebuild at once; the search
     index is served from its own folder and refreshed in the background after the pages."""
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", "0"], stderr=subprocess.PIPE, text=True, cwd=site_root)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--port", "0"], stderr=subprocess.PIPE, text=True, cwd=site_root
+    )
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(process.stderr.readline, "")), daemon=True)
     reader.start()
@@ -121,7 +141,9 @@ def test_serve_answers_a_waiting_page_as_soon_as_the_rebuild_is_done_and_refresh
         deadline = time.monotonic() + 60
         port = None
         while port is None and time.monotonic() < deadline:
-            found = next((re.search(r"http://127\.0\.0\.1:(\d+)/", line) for line in lines if "Serving on" in line), None)
+            found = next(
+                (re.search(r"http://127\.0\.0\.1:(\d+)/", line) for line in lines if "Serving on" in line), None
+            )
             port = found and found.group(1)
             time.sleep(0.05)
         assert port, f"serve did not start: {lines}"
@@ -134,7 +156,9 @@ def test_serve_answers_a_waiting_page_as_soon_as_the_rebuild_is_done_and_refresh
 
         def wait() -> None:
             started = time.monotonic()
-            answer["version"] = urllib.request.urlopen(f"{base}/__practice/version?seen={version}", timeout=40).read().decode()
+            answer["version"] = (
+                urllib.request.urlopen(f"{base}/__practice/version?seen={version}", timeout=40).read().decode()
+            )
             answer["at"] = time.monotonic()
             answer["waited"] = answer["at"] - started
 

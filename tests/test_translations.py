@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from conftest import make_site
+
 from generator.build import BuildOptions, build_site, check_content, load_sites
 
 FOUR_LANGUAGES = """
@@ -94,24 +95,30 @@ sources:
   - {title: Data, url: "https://example.org/data"}
 ---
 """
-    swapped = "sources:\n  - {title: Dados, url: \"https://example.org/data\"}\n  - {title: Relatório, url: \"https://example.org/report\"}"
+    swapped = 'sources:\n  - {title: Dados, url: "https://example.org/data"}\n  - {title: Relatório, url: "https://example.org/report"}'
     assert errors(site_root, FOUR_LANGUAGES + original + TRANSLATION.format(extra=swapped)) == [
         "content/case-studies/hangzhou-bikes.pt.md:5: sources: 'https://example.org/data' differs from the original's source 1 'https://example.org/report'; only a source's title may change",
         "content/case-studies/hangzhou-bikes.pt.md:6: sources: 'https://example.org/report' differs from the original's source 2 'https://example.org/data'; only a source's title may change",
     ]
-    one = "sources:\n  - {title: Relatório, url: \"https://example.org/report\"}"
+    one = 'sources:\n  - {title: Relatório, url: "https://example.org/report"}'
     assert errors(site_root, TRANSLATION.format(extra=one)) == [
         "content/case-studies/hangzhou-bikes.pt.md:4: sources: lists 1 sources, the original 2; give the original's sources in the same order (only their titles may change)",
     ]
-    both = "sources:\n  - {title: Relatório, url: \"https://example.org/report\"}\n  - {title: Dados, url: \"https://example.org/data\"}"
+    both = 'sources:\n  - {title: Relatório, url: "https://example.org/report"}\n  - {title: Dados, url: "https://example.org/data"}'
     assert errors(site_root, TRANSLATION.format(extra=both)) == []
     sites, _ = load_sites(Path("content"))
     shown = sites["pt"].case_studies["hangzhou-bikes"].sources
-    assert [(s.title, s.url) for s in shown] == [("Relatório", "https://example.org/report"), ("Dados", "https://example.org/data")]
+    assert [(s.title, s.url) for s in shown] == [
+        ("Relatório", "https://example.org/report"),
+        ("Dados", "https://example.org/data"),
+    ]
 
 
 def test_unknown_language_orphan_and_same_language_translations_are_errors(site_root):
-    spec = FOUR_LANGUAGES + TRANSLATION.format(extra="").replace("hangzhou-bikes.pt.md", "hangzhou-bikes.de.md") + """
+    spec = (
+        FOUR_LANGUAGES
+        + TRANSLATION.format(extra="").replace("hangzhou-bikes.pt.md", "hangzhou-bikes.de.md")
+        + """
 -- content/case-studies/nowhere.fr.md --
 ---
 title: Nulle part
@@ -123,6 +130,7 @@ title: Hangzhou public bicycles, again
 summary: A second English text.
 ---
 """
+    )
     assert errors(site_root, spec) == [
         "content/case-studies/hangzhou-bikes.de.md:1: lang: 'de' is not a language of this site; add it to languages in site.yml (now: en, fr, es, pt)",
         "content/case-studies/hangzhou-bikes.en.md:1: lang: 'en' is the language of the original (content/case-studies/hangzhou-bikes.md); a translation is in another language",
@@ -131,7 +139,9 @@ summary: A second English text.
 
 
 def test_a_translation_needs_its_text_fields_and_a_matching_lang(site_root):
-    spec = FOUR_LANGUAGES + """
+    spec = (
+        FOUR_LANGUAGES
+        + """
 -- content/case-studies/hangzhou-bikes.pt.md --
 ---
 lang: es
@@ -139,6 +149,7 @@ summary: Um sistema de bicicletas.
 colour: blue
 ---
 """
+    )
     assert errors(site_root, spec) == [
         "content/case-studies/hangzhou-bikes.pt.md:1: title: is required but missing (a translation gives the text fields in its language)",
         "content/case-studies/hangzhou-bikes.pt.md:2: lang: 'es' differs from the file name's language 'pt' (hangzhou-bikes.pt.md)",
@@ -171,7 +182,10 @@ languages: [en, pt]
 
 def _build(root: Path, offline: bool = False) -> Path:
     out = root / ("offline" if offline else "out")
-    build_site(BuildOptions(content_dir=Path("content"), out_dir=out, search=False, offline=offline), environ={"SOURCE_DATE_EPOCH": "1790000000"})
+    build_site(
+        BuildOptions(content_dir=Path("content"), out_dir=out, search=False, offline=offline),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
     return out
 
 
@@ -197,15 +211,27 @@ def test_translated_and_untranslated_pages_say_so_and_mark_their_text(site_root)
     out = _build(site_root)
     pt = (out / "pt/case-studies/hangzhou-bikes/index.html").read_text()
     assert '<h1 data-pagefind-meta="title">Bicicletas públicas de Hangzhou</h1>' in pt
-    assert 'Tradução do original em inglês. <a href="../../../case-studies/hangzhou-bikes/" hreflang="en">Ler o original</a>' in pt
+    assert (
+        'Tradução do original em inglês. <a href="../../../case-studies/hangzhou-bikes/" hreflang="en">Ler o original</a>'
+        in pt
+    )
     fr = (out / "fr/case-studies/hangzhou-bikes/index.html").read_text()
     assert '<h1 data-pagefind-meta="title" lang="en" dir="ltr">Hangzhou public bicycles</h1>' in fr
-    assert "Ce texte n’a pas encore été traduit en français\u00a0; il est présenté dans sa langue d’origine (anglais)." in fr
+    assert (
+        "Ce texte n’a pas encore été traduit en français\u00a0; il est présenté dans sa langue d’origine (anglais)."
+        in fr
+    )
     assert '<div class="prose poster" lang="en" dir="ltr">' in fr
     # the switcher: every language, the untranslated ones marked; hreflang only where the text exists
     assert re.findall(r'<link rel="alternate" hreflang="(\w+)"', fr) == ["en", "pt"]
-    assert '<a href="../../../es/case-studies/hangzhou-bikes/" hreflang="es" lang="es">Español</a> <span class="untranslated-mark">(texte original)</span>' in fr
-    assert '<span class="current" aria-current="page" lang="fr">Français</span> <span class="untranslated-mark">(texte original)</span>' in fr
+    assert (
+        '<a href="../../../es/case-studies/hangzhou-bikes/" hreflang="es" lang="es">Español</a> <span class="untranslated-mark">(texte original)</span>'
+        in fr
+    )
+    assert (
+        '<span class="current" aria-current="page" lang="fr">Français</span> <span class="untranslated-mark">(texte original)</span>'
+        in fr
+    )
     assert '<a href="../../../pt/case-studies/hangzhou-bikes/" hreflang="pt" lang="pt">Português</a></li>' in fr
 
 
@@ -220,6 +246,7 @@ def test_localised_facts_country_names_dates_numbers_and_topic_labels(site_root)
     assert '<a class="brand" href="../es/">Biblioteca de prueba</a>' in es
     assert '<a href="../../es/countries/cn/">China</a>' in (out / "es/countries/index.html").read_text()
     from generator.i18n import format_number
+
     assert format_number(10000, "fr") == "10\u202f000"
     assert format_number(10000, "es") == "10.000"
     assert format_number(10000, "en") == "10,000"
@@ -246,8 +273,16 @@ def test_switcher_links_resolve_to_the_same_page_in_each_tree_hosted_and_offline
                     target = target / "index.html"
                 assert target.is_file(), f"{page}: {href}"
                 assert f'<html lang="{lang}"' in target.read_text()
-                assert target.relative_to(out / lang if lang != "en" else out).as_posix().rsplit("/", 1)[0] == \
-                    page.relative_to(out / (page.relative_to(out).parts[0]) if page.relative_to(out).parts[0] in ("fr", "es", "pt") else out).as_posix().rsplit("/", 1)[0]
+                assert (
+                    target.relative_to(out / lang if lang != "en" else out).as_posix().rsplit("/", 1)[0]
+                    == page.relative_to(
+                        out / (page.relative_to(out).parts[0])
+                        if page.relative_to(out).parts[0] in ("fr", "es", "pt")
+                        else out
+                    )
+                    .as_posix()
+                    .rsplit("/", 1)[0]
+                )
                 checked += 1
         assert checked > 100
 
@@ -256,8 +291,14 @@ def test_exports_list_each_practice_as_written_with_its_translations(site_root):
     make_site(site_root, FOUR_LANGUAGES + TRANSLATION.format(extra=""))
     out = _build(site_root)
     record = json.loads((out / "data/practices.json").read_text())["records"][0]
-    assert (record["lang"], record["title"], record["url"]) == ("en", "Hangzhou public bicycles", "case-studies/hangzhou-bikes/")
-    assert record["translations"] == [{"lang": "pt", "title": "Bicicletas públicas de Hangzhou", "url": "pt/case-studies/hangzhou-bikes/"}]
+    assert (record["lang"], record["title"], record["url"]) == (
+        "en",
+        "Hangzhou public bicycles",
+        "case-studies/hangzhou-bikes/",
+    )
+    assert record["translations"] == [
+        {"lang": "pt", "title": "Bicicletas públicas de Hangzhou", "url": "pt/case-studies/hangzhou-bikes/"}
+    ]
     csv = (out / "data/practices.csv").read_text(encoding="utf-8-sig")
     assert csv.splitlines()[1].endswith(",pt: Bicicletas públicas de Hangzhou <pt/case-studies/hangzhou-bikes/>")
     feed = (out / "pt/feed.xml").read_text()
@@ -283,10 +324,15 @@ def test_a_draft_translation_is_left_out_unless_drafts_are_built(site_root):
 
 
 def test_a_free_page_cannot_take_the_folder_of_a_language(site_root):
-    spec = FOUR_LANGUAGES + """
+    spec = (
+        FOUR_LANGUAGES
+        + """
 -- content/pages/pt.md --
 ---
 title: Português
 ---
 """
-    assert errors(site_root, spec) == ["content/pages/pt.md:1: slug: 'pt' is the folder of the site's pages in that language; rename the page"]
+    )
+    assert errors(site_root, spec) == [
+        "content/pages/pt.md:1: slug: 'pt' is the folder of the site's pages in that language; rename the page"
+    ]

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from conftest import REPO, SITE, make_site
 from PIL import Image
 
-from conftest import REPO, SITE, make_site
 from generator.build import BuildOptions, build_site, check_content
 from generator.markup import MarkdownRenderer
 
@@ -78,7 +78,7 @@ HTML_VECTORS = [
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
     '<math href="javascript:alert(1)">x</math>',
     '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">x</maction></math>',
-    "<math><mi><mglyph><svg><mtext><textarea><path id=\"</textarea><img onerror=alert(1) src=1>\">",
+    '<math><mi><mglyph><svg><mtext><textarea><path id="</textarea><img onerror=alert(1) src=1>">',
     '<iframe src="javascript:alert(1)"></iframe>',
     '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
     "<iframe src=//evil.example/></iframe>",
@@ -230,7 +230,7 @@ MARKDOWN_VECTORS = [
     "`<script>alert(1)</script>`",
     "```html\n<script>alert(1)</script>\n```",
     "[^1]\n\n[^1]: <img src=x onerror=alert(1)>",
-    '*[HTML]: <img src=x onerror=alert(1)>\n\nHTML',
+    "*[HTML]: <img src=x onerror=alert(1)>\n\nHTML",
     "Term\n:   <script>alert(1)</script>",
 ]
 
@@ -353,7 +353,7 @@ def body_for(vector: str, i: int) -> str:
     if vector in URL_VECTORS:
         one_line = vector.replace("\n", " ")
         return (
-            f"## Starting point\n\n[link]({vector}) [angle](<{vector}>) ![image]({vector}) [title]({vector} \"t\")\n\n"
+            f'## Starting point\n\n[link]({vector}) [angle](<{vector}>) ![image]({vector}) [title]({vector} "t")\n\n'
             f"<{vector}>\n\n[reference][r{i}] ![reference image][r{i}]\n\n[r{i}]: {one_line}\n\n"
             f'<a href="{vector}">raw link</a> <img src="{vector}" alt="raw image">\n\n## Approach\n\n{vector}\n'
         )
@@ -404,10 +404,16 @@ def _event_fields(vector: str, i: int, safe: dict[str, object]) -> list[tuple[st
 
 
 SAFE = {
-    "title": "Safe title", "summary": "Safe summary.", "city": "Matola", "partners": ["UCLG"], "image_alt": "Safe alt",
+    "title": "Safe title",
+    "summary": "Safe summary.",
+    "city": "Matola",
+    "partners": ["UCLG"],
+    "image_alt": "Safe alt",
     "contact": {"organisation": "Safe office", "url": "https://example.org/contact"},
     "sources": [{"title": "Safe source", "url": "https://example.org/source"}],
-    "event": "Safe forum", "organizers": ["UCLG"], "participants": ["Maputo"],
+    "event": "Safe forum",
+    "organizers": ["UCLG"],
+    "participants": ["Maputo"],
 }
 
 HOSTILE_SITE = """
@@ -480,7 +486,9 @@ def built(tmp_path_factory) -> Built:
             if p.is_error:
                 rejected.setdefault(p.file, set()).add(p.field)
         _write_records(root, rejected)
-        build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), search=False), environ=ENVIRON)  # with the safe replacements
+        build_site(
+            BuildOptions(content_dir=Path("content"), out_dir=Path("out"), search=False), environ=ENVIRON
+        )  # with the safe replacements
     aliases = {f"case-studies/old-c{i:03d}/index.html" for i in range(0, len(VECTORS), 25)}
     aliases |= {f"events/old-e{i:03d}/index.html" for i in range(0, len(VECTORS), 25)}
     return Built(root, root / "out", first, where, rejected, aliases)
@@ -511,11 +519,16 @@ def test_every_refusal_names_the_file_line_and_field(built):
 @pytest.mark.parametrize("vector", SCRIPT_URLS)
 def test_url_fields_refuse_script_and_non_http_urls(built, vector):
     i = VECTORS.index(vector)
-    for name, fields in ((f"content/case-studies/c{i:03d}.md", ("sources", "contact")), (f"content/events/e{i:03d}.md", ("sources",))):
+    for name, fields in (
+        (f"content/case-studies/c{i:03d}.md", ("sources", "contact")),
+        (f"content/events/e{i:03d}.md", ("sources",)),
+    ):
         for field_name in fields:
             line = built.where[name][f"{field_name}.0.url" if field_name == "sources" else "contact.url"]
             prefix = f"{name}:{line}: {field_name}: url: "
-            assert any(m.startswith(prefix) for m in built.first_problems), f"{vector!r} was accepted as {field_name} url of {name}"
+            assert any(m.startswith(prefix) for m in built.first_problems), (
+                f"{vector!r} was accepted as {field_name} url of {name}"
+            )
 
 
 def test_the_checker_refuses_url_vectors_only_in_url_fields_and_plain_text_fields(built):
@@ -533,9 +546,59 @@ def test_the_checker_refuses_url_vectors_only_in_url_fields_and_plain_text_field
 # ---------------------------------------------------------------- what a browser would see
 
 SCRIPTY = ("javascript:", "vbscript:", "data:")
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "codebase", "cite", "longdesc", "dynsrc", "lowsrc", "ping", "manifest", "icon", "usemap", "srcset", "to", "values", "from", "by"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "codebase",
+    "cite",
+    "longdesc",
+    "dynsrc",
+    "lowsrc",
+    "ping",
+    "manifest",
+    "icon",
+    "usemap",
+    "srcset",
+    "to",
+    "values",
+    "from",
+    "by",
+}
 NEVER_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base", "style"}
-NEVER_IN_BODY = NEVER_ELEMENTS | {"script", "svg", "math", "form", "button", "textarea", "select", "option", "template", "noscript", "link", "meta", "video", "audio", "source", "track", "isindex", "keygen", "marquee", "title", "xmp", "noembed", "noframes", "plaintext", "body", "html", "head"}
+NEVER_IN_BODY = NEVER_ELEMENTS | {
+    "script",
+    "svg",
+    "math",
+    "form",
+    "button",
+    "textarea",
+    "select",
+    "option",
+    "template",
+    "noscript",
+    "link",
+    "meta",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "isindex",
+    "keygen",
+    "marquee",
+    "title",
+    "xmp",
+    "noembed",
+    "noframes",
+    "plaintext",
+    "body",
+    "html",
+    "head",
+}
 THEME_SCRIPT_DIRS = ("static/", "pagefind/", "search/offline-index.js")
 _CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 
@@ -621,14 +684,28 @@ def page_problems(path: str, data: bytes, redirects, theme_ids=None, tree=None) 
                 found.append(f"{where}: {name}={value!r}")
             if body and lname.startswith("data-"):
                 found.append(f"{where}: {name}={value!r} from content")
-            if body and lname in {"name", "form", "target", "autofocus", "tabindex", "contenteditable", "accesskey", "ping", "srcset"}:
+            if body and lname in {
+                "name",
+                "form",
+                "target",
+                "autofocus",
+                "tabindex",
+                "contenteditable",
+                "accesskey",
+                "ping",
+                "srcset",
+            }:
                 found.append(f"{where}: {name}={value!r} from content")
         if body and theme_ids is not None and attrs.get("id") in theme_ids:
             found.append(f"{where}: id={attrs['id']!r} clashes with an id of the theme")
         if body and _classes(element) & THEME_CLASSES:
-            found.append(f"{where}: class={attrs['class']!r} uses the theme's classes {sorted(_classes(element) & THEME_CLASSES)}")
+            found.append(
+                f"{where}: class={attrs['class']!r} uses the theme's classes {sorted(_classes(element) & THEME_CLASSES)}"
+            )
     ids = [e.get("id") for e in _elements(tree) if e.get("id")]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1 and any(e.get("id") == i and id(e) not in in_body for e in _elements(tree))})
+    duplicates = sorted(
+        {i for i in ids if ids.count(i) > 1 and any(e.get("id") == i and id(e) not in in_body for e in _elements(tree))}
+    )
     if duplicates:
         found.append(f"{path}: content repeats ids of the theme: {duplicates}")
     return found
@@ -645,7 +722,14 @@ def _template_literals(pattern: str) -> set[str]:
 
 # id="x", and macro defaults such as title_id="map-title" that end up as ids
 THEME_IDS = _template_literals(r'(?<![\w-])(?:[a-z]+_)?id="([^"]*)"')
-THEME_CLASSES = _template_literals(r'(?<![\w-])class="([^"]*)"') - {"footnote", "footnote-ref", "footnote-backref", "task-list", "task-list-item", "body-section"}
+THEME_CLASSES = _template_literals(r'(?<![\w-])class="([^"]*)"') - {
+    "footnote",
+    "footnote-ref",
+    "footnote-backref",
+    "task-list",
+    "task-list-item",
+    "body-section",
+}
 
 
 def _pages(out: Path) -> dict[str, bytes]:
@@ -662,9 +746,16 @@ class Scan:
 
 def scan_page(path: str, data: bytes, redirects: frozenset[str]) -> Scan:
     tree = html5lib.parse(data, treebuilder="etree", namespaceHTMLElements=False)
+
     def values(name):
         return [e.get(name) for e in _elements(tree) if e.get(name) is not None]
-    return Scan(page_problems(path, data, redirects, THEME_IDS, tree), values("data-pagefind-filter"), values("data-pagefind-meta"), len(values("data-pagefind-body")))
+
+    return Scan(
+        page_problems(path, data, redirects, THEME_IDS, tree),
+        values("data-pagefind-filter"),
+        values("data-pagefind-meta"),
+        len(values("data-pagefind-body")),
+    )
 
 
 def scan_site(out: Path, redirects: frozenset[str]) -> dict[str, Scan]:
@@ -690,12 +781,18 @@ def test_search_metadata_comes_only_from_the_theme(scanned):
     """Each practice page carries exactly the theme's Pagefind filters, none forged by its body or fields."""
     wrong = []
     for i in range(len(VECTORS)):
-        for folder, kind, expected in (("case-studies", "c", {"type", "topic", "cynefin", "country", "city", "year"}), ("events", "e", {"type", "topic", "country", "city", "method", "year"})):
+        for folder, kind, expected in (
+            ("case-studies", "c", {"type", "topic", "cynefin", "country", "city", "year"}),
+            ("events", "e", {"type", "topic", "country", "city", "method", "year"}),
+        ):
             path = f"{folder}/{kind}{i:03d}/index.html"
             scan = scanned[path]
             if set(scan.filters) != expected or scan.filters.count("type") != 1 or scan.filters.count("city") != 1:
                 wrong.append(f"{path}: filters {scan.filters}")
-            if not set(scan.metas) <= {"title", "summary", "city", "domain", "image", "image_alt"} or scan.metas.count("title") != 1:
+            if (
+                not set(scan.metas) <= {"title", "summary", "city", "domain", "image", "image_alt"}
+                or scan.metas.count("title") != 1
+            ):
                 wrong.append(f"{path}: meta {scan.metas}")
             if scan.bodies != 1:
                 wrong.append(f"{path}: {scan.bodies} data-pagefind-body elements")
@@ -710,7 +807,9 @@ def test_feeds_and_sitemap_are_well_formed_and_carry_text_only(built):
     for path in feeds:
         root = ET.fromstring(path.read_bytes())  # raises on anything that is not well-formed XML
         for element in root.iter():
-            assert element.tag.startswith(("{http://www.w3.org/2005/Atom}", "{http://www.sitemaps.org/schemas/sitemap/0.9}")), (path, element.tag)
+            assert element.tag.startswith(
+                ("{http://www.w3.org/2005/Atom}", "{http://www.sitemaps.org/schemas/sitemap/0.9}")
+            ), (path, element.tag)
             if element.tag in (f"{atom}title", f"{atom}summary", f"{atom}content", f"{atom}rights", f"{atom}subtitle"):
                 assert element.get("type", "text") == "text", (path, element.tag, element.get("type"))
             for name in ("href", "src", "uri"):
@@ -727,7 +826,9 @@ def _words(text: str) -> list[str]:
 
 
 def test_data_exports_keep_the_text_as_data(built):
-    records = {r["slug"]: r for r in json.loads((built.out / "data/practices.json").read_text(encoding="utf-8"))["records"]}
+    records = {
+        r["slug"]: r for r in json.loads((built.out / "data/practices.json").read_text(encoding="utf-8"))["records"]
+    }
     text = (built.out / "data/practices.csv").read_bytes()
     assert text.startswith(b"\xef\xbb\xbf")
     rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(text.decode("utf-8-sig"), newline=""))}
@@ -766,7 +867,9 @@ def test_offline_build_is_as_safe(built, tmp_path, monkeypatch):
             (tmp_path / f"content/case-studies/c{i:03d}.md").unlink()
             (tmp_path / f"content/events/e{i:03d}.md").unlink()
     monkeypatch.chdir(tmp_path)
-    build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("offline"), search=False, offline=True), environ=ENVIRON)
+    build_site(
+        BuildOptions(content_dir=Path("content"), out_dir=Path("offline"), search=False, offline=True), environ=ENVIRON
+    )
     out = tmp_path / "offline"
     scans = scan_site(out, frozenset(p for p in built.aliases if (out / p).exists()))
     assert [problem for scan in scans.values() for problem in scan.problems] == []
@@ -822,22 +925,27 @@ def test_markdown_features_survive_the_sanitiser(renderer):
     assert '<a href="https://example.org/x?a=1&amp;b=2">a link</a>' in html
     assert '<a href="mailto:info@example.org">' in html and '<a href="../other/">relative</a>' in html
     assert '<th align="left">left</th>' in html and '<td align="right">b</td>' in html
-    assert '<ul class="task-list">' in html and '<li class="task-list-item"><input type="checkbox" disabled="" checked=""> done</li>' in html
+    assert (
+        '<ul class="task-list">' in html
+        and '<li class="task-list-item"><input type="checkbox" disabled="" checked=""> done</li>' in html
+    )
     assert '<p dir="rtl" lang="ar">مرحبا</p>' in html
     assert "<del>gone</del>" in html and '<a href="https://example.org/bare">' in html
-    assert '<code class="language-python">print(\'&lt;hi&gt;\')' in html
+    assert "<code class=\"language-python\">print('&lt;hi&gt;')" in html
 
 
 @pytest.mark.parametrize("theme_id", sorted(THEME_IDS))
 def test_ids_of_the_theme_are_renamed_in_bodies(renderer, theme_id):
     """A heading or element id that equals one of the theme's ids is prefixed; links to it follow."""
-    html = renderer.render(f"## Heading {{: #{theme_id} }}\n\n<p id=\"{theme_id}\">x</p>\n\n[back](#{theme_id})\n").html
+    html = renderer.render(f'## Heading {{: #{theme_id} }}\n\n<p id="{theme_id}">x</p>\n\n[back](#{theme_id})\n').html
     assert f'id="{theme_id}"' not in html
     assert f'<h2 id="content-{theme_id}">' in html and f'<p id="content-{theme_id}">' in html
     assert f'href="#content-{theme_id}"' in html
 
 
 def test_ordinary_heading_ids_are_kept(renderer):
-    html = renderer.render("## Starting point\n\n[up](#starting-point) [fn](#fn:1)\n\n## Main street {: #main-street }\n").html
+    html = renderer.render(
+        "## Starting point\n\n[up](#starting-point) [fn](#fn:1)\n\n## Main street {: #main-street }\n"
+    ).html
     assert '<h2 id="starting-point">' in html and 'href="#starting-point"' in html and 'href="#fn:1"' in html
     assert '<h2 id="main-street">' in html
