@@ -6,7 +6,8 @@ being told to reload (the long poll on /__practice/version answering), and to th
 Writes the synthetic corpus of bench/corpus.py (N practices) into a temporary folder, starts
 `python -m generator serve` there (with --no-search unless --search: the search index is refreshed in the
 background after the pages and does not delay them), waits for the first build, then edits one case study
-several times and prints each latency and their median.
+several times and prints each latency and their median. bench/compare.py calls `measure_serve_latency` for
+its serve row.
 """
 
 from __future__ import annotations
@@ -21,12 +22,79 @@ import tempfile
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
 from corpus import write_corpus
+
+
+@dataclass(frozen=True)
+class ServeLatency:
+    first_build: float  # seconds from start to the first page served
+    told: list[float]  # per edit: saving the file -> the open page told to reload
+    shown: list[float]  # per edit: saving the file -> the new text served
+
+
+def _wait_for_reload(base: str, version: str, answer: dict) -> None:
+    answer["version"] = urllib.request.urlopen(f"{base}/__practice/version?seen={version}", timeout=300).read().decode()
+    answer["at"] = time.monotonic()
+
+
+def measure_serve_latency(
+    command: list[str], site: Path, edits: int, env: dict[str, str] | None = None, verbose: bool = True
+) -> ServeLatency:
+    """Run ``command`` (a `practice serve --port 0` command line) in ``site`` (which holds content/ as written by
+    bench/corpus.py), edit the body of one case study ``edits`` times and time each edit. The file is restored."""
+    process = subprocess.Popen(command, cwd=site, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stderr is not None
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(iter(process.stderr.readline, "")), daemon=True).start()
+    studies = sorted((site / "content/case-studies").glob("*.md"))
+    target = studies[len(studies) // 2]
+    original = target.read_bytes()
+    try:
+        started = time.monotonic()
+        port = None
+        while port is None:
+            if process.poll() is not None:
+                raise RuntimeError("serve stopped: " + "".join(lines[-5:]))
+            found = next((re.search(r"127\.0\.0\.1:(\d+)/", line) for line in lines if "Serving on" in line), None)
+            port = found.group(1) if found else None
+            time.sleep(0.05)
+        first = time.monotonic() - started
+        if verbose:
+            print(f"first build ready after {first:.1f} s", flush=True)
+        base = f"http://127.0.0.1:{port}"
+        url = f"{base}/case-studies/{target.stem}/"
+        told, shown = [], []
+        for i in range(edits):
+            version = urllib.request.urlopen(f"{base}/__practice/version").read().decode()
+            marker = f"Edited for the latency test, round {i + 1}."
+            answer: dict = {}
+            waiter = threading.Thread(target=_wait_for_reload, args=(base, version, answer))
+            waiter.start()
+            time.sleep(0.3)
+            saved = time.monotonic()
+            target.write_bytes(original.rstrip(b"\n") + f"\n\n{marker}\n".encode())
+            waiter.join()
+            while marker not in urllib.request.urlopen(url).read().decode():
+                time.sleep(0.02)
+            told.append(answer["at"] - saved)
+            shown.append(time.monotonic() - saved)
+            if verbose:
+                print(
+                    f"edit {i + 1}: page told to reload after {told[-1]:.2f} s, new text served after {shown[-1]:.2f} s",
+                    flush=True,
+                )
+            time.sleep(1)
+        return ServeLatency(first, told, shown)
+    finally:
+        target.write_bytes(original)
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def main() -> None:
@@ -41,53 +109,11 @@ def main() -> None:
     try:
         write_corpus(args.n, work)  # writes work/content
         command = [sys.executable, "-m", "generator", "serve", "--port", "0", *([] if args.search else ["--no-search"])]
-        process = subprocess.Popen(command, cwd=work, stderr=subprocess.PIPE, text=True)
-        lines: list[str] = []
-        threading.Thread(target=lambda: lines.extend(iter(process.stderr.readline, "")), daemon=True).start()
-        started = time.monotonic()
-        port = None
-        while port is None:
-            if process.poll() is not None:
-                raise SystemExit("serve stopped: " + "".join(lines[-5:]))
-            found = next((re.search(r"127\.0\.0\.1:(\d+)/", line) for line in lines if "Serving on" in line), None)
-            port = found.group(1) if found else None
-            time.sleep(0.05)
-        print(f"first build (and index) ready after {time.monotonic() - started:.1f} s")
-        base = f"http://127.0.0.1:{port}"
-        target = sorted((work / "content/case-studies").glob("*.md"))[
-            len(list((work / "content/case-studies").glob("*.md"))) // 2
-        ]
-        url = f"{base}/case-studies/{target.stem}/"
-        told, shown = [], []
-        for i in range(args.edits):
-            version = urllib.request.urlopen(f"{base}/__practice/version").read().decode()
-            marker = f"Edited for the latency test, round {i + 1}."
-            answer: dict = {}
-
-            def wait(answer: dict = answer, version: str = version) -> None:
-                answer["version"] = (
-                    urllib.request.urlopen(f"{base}/__practice/version?seen={version}", timeout=300).read().decode()
-                )
-                answer["at"] = time.monotonic()
-
-            waiter = threading.Thread(target=wait)
-            waiter.start()
-            time.sleep(0.3)
-            text = target.read_text(encoding="utf-8")
-            saved = time.monotonic()
-            target.write_text(text.rstrip("\n") + f"\n\n{marker}\n", encoding="utf-8")
-            waiter.join()
-            while marker not in urllib.request.urlopen(url).read().decode():
-                time.sleep(0.02)
-            told.append(answer["at"] - saved)
-            shown.append(time.monotonic() - saved)
-            print(f"edit {i + 1}: page told to reload after {told[-1]:.2f} s, new text served after {shown[-1]:.2f} s")
-            time.sleep(1)
+        result = measure_serve_latency(command, work, args.edits)
         print(
-            f"median: reload after {statistics.median(told):.2f} s, new text after {statistics.median(shown):.2f} s (N={args.n})"
+            f"median: reload after {statistics.median(result.told):.2f} s, "
+            f"new text after {statistics.median(result.shown):.2f} s (N={args.n})"
         )
-        process.terminate()
-        process.wait(timeout=30)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
