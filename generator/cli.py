@@ -125,7 +125,7 @@ def _fail(exc: Exception) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="generator", prog_name="practice")
+@click.version_option(package_name="city-practice-repository", prog_name="practice")
 def cli() -> None:
     """Build, check and preview the city practice repository."""
 

@@ -262,3 +262,18 @@ def test_new_event_and_method_from_flags(site_root):
     assert method.exit_code == 0, method.stderr
     assert "stages: [seek, sense]" in (site_root / "content/methods/study-visit.md").read_text()
     assert run("check").exit_code == 0
+
+
+def test_the_distribution_has_a_name_of_its_own_and_version_still_works():
+    """`generator` is an unrelated package on the public index: ours must not answer to that name."""
+    import tomllib
+    from pathlib import Path
+
+    from generator import __version__
+
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8"))["project"]
+    assert project["name"] == "city-practice-repository"
+    assert project["version"] == __version__
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.output == f"practice, version {__version__}\n"
