@@ -47,8 +47,9 @@ ALLOWED = {
         "vocab",
     },
     "scaffold": {"config", "content", "errors", "model", "vocab"},
-    "serve": {"build", "errors", "render", "report", "search"},
-    "cli": {"build", "errors", "mirror", "report", "scaffold", "serve"},
+    "serve": {"build", "console", "errors", "render", "search"},
+    "console": {"errors"},
+    "cli": {"build", "console", "errors", "mirror", "report", "scaffold", "serve"},
     "__main__": {"cli"},
     "__init__": set(),
 }
@@ -59,7 +60,7 @@ OWNED = {
     "markdown": {"markup"},
     "nh3": {"markup"},
     "jinja2": {"render"},
-    "click": {"cli", "scaffold", "serve"},
+    "click": {"cli", "console", "scaffold", "serve"},
     "networkx": {"network"},
     "numpy": {"network"},
 }
