@@ -85,9 +85,12 @@ def check_content(
     base_url: str | None = None,
     jobs: int | None = None,
     cache_dir: Path | None = None,
+    theme_dirs: tuple[Path, ...] = (DEFAULT_THEME,),
 ) -> tuple[Site | None, list[Problem]]:
     """Load and assemble: every problem of the content, nothing written; the site in its default language."""
-    sites, problems = load_sites(content_dir, drafts=drafts, base_url=base_url, jobs=jobs, cache_dir=cache_dir)
+    sites, problems = load_sites(
+        content_dir, drafts=drafts, base_url=base_url, jobs=jobs, cache_dir=cache_dir, theme_dirs=theme_dirs
+    )
     return (next(iter(sites.values())) if sites else None), problems
 
 
@@ -98,13 +101,19 @@ def load_sites(
     base_url: str | None = None,
     jobs: int | None = None,
     cache_dir: Path | None = None,
+    theme_dirs: tuple[Path, ...] = (DEFAULT_THEME,),
 ) -> tuple[dict[str, Site] | None, list[Problem]]:
     """Load and assemble every language tree (the default language first), or None and the problems."""
     from generator.content import load_content
     from generator.site import assemble_languages
 
     content, problems = load_content(
-        content_dir, display_dir=_display(content_dir), base_url=base_url, jobs=jobs, cache_dir=cache_dir
+        content_dir,
+        display_dir=_display(content_dir),
+        base_url=base_url,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        theme_dirs=theme_dirs,
     )
     if content is None:
         return None, sorted_problems(problems)
@@ -268,6 +277,7 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
         base_url=options.base_url,
         jobs=options.jobs,
         cache_dir=options.cache_dir,
+        theme_dirs=theme_dirs,
     )
     if sites is None or any(p.is_error for p in problems):
         raise BuildFailed(problems)

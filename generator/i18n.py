@@ -3,6 +3,8 @@
 Catalogs are the theme's ``locale/<lang>/LC_MESSAGES/messages.po`` files, read with Babel and compiled
 in memory, so a theme ships text files only and an edited catalog takes effect on the next build.
 A custom theme's catalog comes first; the default theme's fills in what it does not translate.
+Nothing here is remembered between calls: a build reads the catalogs it needs and passes them on, so
+`practice serve`, which builds again and again in one process, sees every edit to a catalog.
 """
 
 from __future__ import annotations
@@ -55,9 +57,8 @@ def _base(lang: str) -> str:
     return lang.replace("-", "_")
 
 
-@lru_cache(maxsize=64)
 def catalog_translations(theme_dirs: tuple[Path, ...], lang: str) -> NullTranslations:
-    """The interface translations for ``lang`` (``pt-BR`` falls back to ``pt``), read once per process."""
+    """The interface translations for ``lang`` (``pt-BR`` falls back to ``pt``), as the files are now."""
     result: NullTranslations | None = None
     candidates = [lang] + ([lang.split("-", maxsplit=1)[0]] if "-" in lang else [])
     for theme in theme_dirs:
@@ -103,7 +104,6 @@ def format_variables(variables: dict, lang: str) -> dict:
     }
 
 
-@lru_cache(maxsize=16)
 def poster_section_names(theme_dirs: tuple[Path, ...], languages: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """Each poster section's accepted headings, in English and in every language of the site."""
     gettexts: list[Callable[[str], str]] = [catalog_translations(theme_dirs, lang).gettext for lang in languages]
