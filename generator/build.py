@@ -32,6 +32,7 @@ from generator.output import (
     write_files,
 )
 from generator.search import run_pagefind
+from generator.taxonomies import DEFAULT_TAXONOMIES, Taxonomy
 
 if TYPE_CHECKING:
     from generator.site import Site
@@ -56,6 +57,7 @@ class BuildOptions:
     live_reload: bool = False
     cache_dir: Path | None = None
     index: bool = True  # run Pagefind after writing; serve indexes in the background instead (see serve.py)
+    taxonomies: tuple[Taxonomy, ...] = DEFAULT_TAXONOMIES  # what the site is indexed by (taxonomies.py)
 
 
 def build_year_from_environment(environ) -> int:
@@ -102,6 +104,7 @@ def load_sites(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     theme_dirs: tuple[Path, ...] = (DEFAULT_THEME,),
+    taxonomies: tuple[Taxonomy, ...] = DEFAULT_TAXONOMIES,
 ) -> tuple[dict[str, Site] | None, list[Problem]]:
     """Load and assemble every language tree (the default language first), or None and the problems."""
     from generator.content import load_content
@@ -117,7 +120,7 @@ def load_sites(
     )
     if content is None:
         return None, sorted_problems(problems)
-    sites, more = assemble_languages(content, drafts=drafts)
+    sites, more = assemble_languages(content, drafts=drafts, taxonomies=taxonomies)
     problems += more
     return (None if any(p.is_error for p in problems) else sites), sorted_problems(problems)
 
@@ -173,6 +176,7 @@ def _inputs(options: BuildOptions, build_year: int) -> str:
             options.index,
             options.live_reload,
             build_year,
+            tuple(t.fingerprint for t in options.taxonomies),
         )
     )
     return tree_fingerprint([options.content_dir, *_theme_dirs(options)], settings)
@@ -278,6 +282,7 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
         jobs=options.jobs,
         cache_dir=options.cache_dir,
         theme_dirs=theme_dirs,
+        taxonomies=options.taxonomies,
     )
     if sites is None or any(p.is_error for p in problems):
         raise BuildFailed(problems)

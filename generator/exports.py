@@ -125,31 +125,27 @@ def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
 
 
 def render_feeds(site: Site, gettext=lambda message: message) -> list[RenderedFile]:
-    """feed.xml and one feed per topic and Cynefin domain, in the site's language tree."""
+    """feed.xml and one feed per term of each taxonomy declared with feeds (topics, Cynefin domains), in the
+    site's language tree."""
     practices = [*site.case_studies.values(), *site.events.values()]
     title = site.content.config.title
     tree = _tree(site)
     feeds = [_feed(site, f"{tree}feed.xml", title, practices, gettext)]
-    for term in site.taxonomies["topics"]:
-        feeds.append(
-            _feed(
-                site,
-                f"{tree}{term.url}feed.xml",
-                f"{title}: {term.label}",
-                [site.practice(s) for s in (*term.case_studies, *term.events)],
-                gettext,
+    for taxonomy in site.declarations:
+        if not taxonomy.feeds:
+            continue
+        for term in site.taxonomies[taxonomy.key]:
+            # a domain's name is the theme's (its key, translated); other terms have their own labels
+            name = gettext(term.key.capitalize()) if taxonomy.term_style == "domain" else term.label
+            feeds.append(
+                _feed(
+                    site,
+                    f"{tree}{term.url}feed.xml",
+                    f"{title}: {name}",
+                    [site.practice(s) for s in (*term.case_studies, *term.events)],
+                    gettext,
+                )
             )
-        )
-    for term in site.taxonomies["cynefin"]:
-        feeds.append(
-            _feed(
-                site,
-                f"{tree}{term.url}feed.xml",
-                f"{title}: {gettext(term.key.capitalize())}",
-                [site.practice(s) for s in (*term.case_studies, *term.events)],
-                gettext,
-            )
-        )
     return feeds
 
 

@@ -30,6 +30,7 @@ from generator.i18n import DEFAULT_THEME, catalog_translations, format_number, f
 from generator.model import RenderedFile
 from generator.network import learning_graph
 from generator.site import Site, Term, language_tree, record_url
+from generator.taxonomies import navigation
 from generator.views import (
     card,
     case_study_view,
@@ -43,7 +44,9 @@ from generator.views import (
     network_view,
     page_view,
     search_document,
+    search_filter_names,
     site_view,
+    taxonomy_view,
     term_view,
     text_direction,
 )
@@ -259,6 +262,7 @@ def plan_pages(sites: dict[str, Site] | Site, options: RenderOptions) -> list[Pa
 def _common(site: Site, options: RenderOptions) -> dict:
     return {
         "site": site_view(site),
+        "nav": navigation(site.declarations),
         "lang": site.lang,
         "dir": text_direction(site.lang),
         "tree": language_tree(site.lang, site.languages),
@@ -377,56 +381,49 @@ def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
         add(record_url(page), "page.html", page.origin.path, page=page_view(site, page, lang), section=page.slug)
 
     network = learning_graph(site)
-    for taxonomy, template in (
-        ("topics", "terms.html"),
-        ("cities", "terms.html"),
-        ("countries", "terms.html"),
-        ("sdgs", "terms.html"),
-        ("cynefin", "cynefin.html"),
-    ):
+    for taxonomy in site.declarations:  # each declared taxonomy: its index page and a page per term
+        about = taxonomy_view(taxonomy)
         add(
-            f"{taxonomy}/",
-            template,
-            taxonomy=taxonomy,
-            terms=[term_view(site, t, lang) for t in terms[taxonomy]],
-            section=taxonomy,
+            taxonomy.url,
+            taxonomy.list_template,
+            taxonomy=about,
+            terms=[term_view(site, t, lang) for t in terms[taxonomy.key]],
+            section=taxonomy.key,
         )
-        for term in terms[taxonomy]:
+        for term in terms[taxonomy.key]:
             extra = {}
-            if taxonomy == "countries":
+            if "locator" in taxonomy.extras:
                 extra["locator"] = _country_locator(site, atlas, term)
-            elif taxonomy == "cities":
+            if "peers" in taxonomy.extras:
                 extra["peers"] = city_network_view(site, network, term.key, lang)
             add_list(
-                term.url, "term.html", _term_slugs(term), term=term_view(site, term, lang), section=taxonomy, **extra
+                term.url,
+                taxonomy.term_template,
+                _term_slugs(term),
+                term=term_view(site, term, lang),
+                taxonomy=about,
+                section=taxonomy.key,
+                **extra,
             )
 
     filters = map_filters(site)
     add("map/", "map.html", map=map_view(site, atlas, lang), filters=filters, current=None, section="map")
-    for f in filters["topics"]:
-        add(
-            f["url"],
-            "map.html",
-            map=map_view(site, atlas, lang, topic=f["key"]),
-            filters=filters,
-            current={"kind": "topics", **f},
-            section="map",
-        )
-    for f in filters["domains"]:
-        add(
-            f["url"],
-            "map.html",
-            map=map_view(site, atlas, lang, domain=f["key"]),
-            filters=filters,
-            current={"kind": "cynefin", **f},
-            section="map",
-        )
+    for group in filters["groups"]:
+        for f in group["filters"]:
+            add(
+                f["url"],
+                "map.html",
+                map=map_view(site, atlas, lang, only=(group["kind"], f["key"])),
+                filters=filters,
+                current={"kind": group["kind"], "kind_label": group["kind_label"], "style": group["style"], **f},
+                section="map",
+            )
 
     add("network/", "network.html", network=network_view(site, network, lang), section="network")
 
     for old, new, source in site.redirects:
         add(old, "redirect.html", source, target=new)
-    add("search/", "search.html", section="search")
+    add("search/", "search.html", section="search", filters=search_filter_names(site))
     return plans
 
 
@@ -466,7 +463,10 @@ def render_offline_search_index(site: Site, options: RenderOptions) -> RenderedF
     lang = site.lang
     slugs = sorted([*site.case_studies, *site.events])
     documents = [search_document(site, slug, lang, options.build_year) for slug in slugs]
-    data = json.dumps({"documents": documents}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    facets = [f["name"] for f in search_filter_names(site)]  # in declaration order: the facets shown
+    data = json.dumps(
+        {"documents": documents, "facets": facets}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     return RenderedFile(
         f"{language_tree(lang, site.languages)}search/offline-index.js",
         f"window.PRACTICE_SEARCH = {data};\n".encode(),

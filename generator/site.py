@@ -14,42 +14,16 @@ from generator.errors import Problem
 from generator.model import (
     CaseStudy,
     Content,
-    CynefinDomain,
     EventReport,
     FreePage,
     Method,
     Record,
 )
+from generator.taxonomies import DEFAULT_TAXONOMIES, Taxonomy, TermSource, reserved_paths
 from generator.translations import check_translations, localise_content, text_versions
-from generator.vocab import country_name, did_you_mean, slugify
+from generator.vocab import did_you_mean, slugify
 
-__all__ = ["RESERVED_SLUGS", "Term", "City", "Site", "assemble", "assemble_languages", "record_url", "language_tree"]
-
-# Top-level paths of the built site that a free page may not take.
-RESERVED_SLUGS = frozenset(
-    {
-        "case-studies",
-        "events",
-        "methods",
-        "topics",
-        "cynefin",
-        "cities",
-        "countries",
-        "sdgs",
-        "media",
-        "search",
-        "data",
-        "map",
-        "network",
-        "pagefind",
-        "download",
-        "static",
-        "page",
-        "feed",
-        "sitemap",
-        "404",
-    }
-)
+__all__ = ["Term", "City", "Site", "assemble_languages", "record_url", "language_tree"]
 
 
 def language_tree(lang: str, languages: tuple[str, ...]) -> str:
@@ -77,7 +51,7 @@ class City:
 
 @dataclass(frozen=True)
 class Term:
-    """One index page: a topic, a Cynefin domain, a city, a country or an SDG, and its records."""
+    """One term of a taxonomy (a topic, a Cynefin domain, a city...): its page and its records, newest first."""
 
     taxonomy: str
     key: str
@@ -85,6 +59,7 @@ class Term:
     url: str
     case_studies: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
+    description: str = ""
 
     @property
     def count(self) -> int:
@@ -112,6 +87,9 @@ class Site:
     versions: dict[str, tuple[str, ...]] = field(
         default_factory=dict
     )  # record url -> languages of its text, original first
+    declarations: tuple[Taxonomy, ...] = DEFAULT_TAXONOMIES  # what taxonomies holds, in this order
+    # practice slug -> taxonomy key -> its terms there, (key, label) in the practice's own order
+    terms_of: dict[str, dict[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
 
     @cached_property
     def card_memo(self) -> dict:
@@ -130,7 +108,7 @@ def _newest_first(records):
     return sorted(records, key=lambda r: (-r.date.toordinal(), r.slug))
 
 
-def _check_references(content: Content, drafts: bool) -> list[Problem]:
+def _check_references(content: Content, drafts: bool, taxonomies: tuple[Taxonomy, ...]) -> list[Problem]:
     problems: list[Problem] = []
     studies = {r.slug: r for r in content.case_studies}
     events = {r.slug: r for r in content.events}
@@ -192,8 +170,9 @@ def _check_references(content: Content, drafts: bool) -> list[Problem]:
             check(event, "practices", s, i, studies, "a case study")
     problems += _learning_cycles(studies)
     problems += _alias_clashes(content)
+    reserved = reserved_paths(taxonomies)
     for page in content.pages:
-        if page.slug in RESERVED_SLUGS:
+        if page.slug in reserved:
             problems.append(
                 Problem(page.origin.path, 1, "slug", f"'{page.slug}' is a section of the site; rename the page")
             )
@@ -254,23 +233,17 @@ def _alias_clashes(content: Content) -> list[Problem]:
     return problems
 
 
-def assemble(content: Content, *, drafts: bool = False, lang: str | None = None) -> tuple[Site | None, list[Problem]]:
-    """The site in one language (the default one unless ``lang`` is given), or the problems that prevent it."""
-    problems = _check_references(content, drafts) + check_translations(content)
-    if problems:
-        return None, problems
-    return _assemble(content, lang or content.config.language, drafts), []
-
-
-def assemble_languages(content: Content, *, drafts: bool = False) -> tuple[dict[str, Site] | None, list[Problem]]:
+def assemble_languages(
+    content: Content, *, drafts: bool = False, taxonomies: tuple[Taxonomy, ...] = DEFAULT_TAXONOMIES
+) -> tuple[dict[str, Site] | None, list[Problem]]:
     """One site per language of site.yml, the default first: the trees of the built site."""
-    problems = _check_references(content, drafts) + check_translations(content)
+    problems = _check_references(content, drafts, taxonomies) + check_translations(content)
     if problems:
         return None, problems
-    return {lang: _assemble(content, lang, drafts) for lang in content.config.languages}, []
+    return {lang: _assemble(content, lang, drafts, taxonomies) for lang in content.config.languages}, []
 
 
-def _assemble(original: Content, lang: str, drafts: bool) -> Site:
+def _assemble(original: Content, lang: str, drafts: bool, declarations: tuple[Taxonomy, ...]) -> Site:
     versions = text_versions(original, drafts=drafts)
     content = localise_content(original, lang, drafts=drafts)
     keep = (lambda r: True) if drafts else (lambda r: not r.draft)
@@ -310,13 +283,15 @@ def _assemble(original: Content, lang: str, drafts: bool) -> Site:
             (p.name if not p.country else f"{p.name}, {p.country}", _match_city(p, cities)) for p in event.participants
         )
 
+    taxonomies, terms_of = _taxonomies(declarations, content, studies, events, city_of, lang)
     site = Site(
         content=content,
         case_studies=studies,
         events=events,
         methods=methods,
         pages=pages,
-        taxonomies=_taxonomies(content, studies, events, city_of, lang),
+        taxonomies=taxonomies,
+        terms_of=terms_of,
         city_of=city_of,
         events_discussing=ordered(discussing),
         related=ordered(related),
@@ -332,6 +307,7 @@ def _assemble(original: Content, lang: str, drafts: bool) -> Site:
             )
         ),
         lang=lang,
+        declarations=declarations,
         languages=content.config.languages,
         versions={
             record_url(r): versions[(("pages" if r.kind == "page" else r.section), r.slug)]
@@ -361,47 +337,44 @@ def _match_city(participant, cities: dict[tuple[str, str], City]) -> City | None
 
 
 def _taxonomies(
-    content: Content, studies: dict, events: dict, city_of: dict[str, City], lang: str
-) -> dict[str, tuple[Term, ...]]:
+    declarations: tuple[Taxonomy, ...],
+    content: Content,
+    studies: dict[str, CaseStudy],
+    events: dict[str, EventReport],
+    city_of: dict[str, City],
+    lang: str,
+) -> tuple[dict[str, tuple[Term, ...]], dict[str, dict[str, tuple[tuple[str, str], ...]]]]:
+    """Every declared taxonomy's terms, each with its practices newest first; and each practice's terms."""
+    keys = {slug: f"{c.country.lower()}/{c.slug}" for slug, c in city_of.items()}
+    source = TermSource(content, lang, keys, {keys[slug]: c.name for slug, c in city_of.items()})
     records = [*studies.values(), *events.values()]
-
-    def term(taxonomy: str, key: str, label: str, url: str, members) -> Term:
-        members = _newest_first(members)
-        return Term(
-            taxonomy,
-            key,
-            label,
-            url,
-            tuple(r.slug for r in members if isinstance(r, CaseStudy)),
-            tuple(r.slug for r in members if isinstance(r, EventReport)),
-        )
-
-    topics = tuple(
-        term("topics", t.slug, t.label, f"topics/{t.slug}/", [r for r in records if t.slug in r.topics])
-        for t in content.topics
-    )
-    domains = tuple(
-        term("cynefin", d.value, d.value, f"cynefin/{d.value}/", [r for r in records if r.cynefin is d])
-        for d in CynefinDomain
-    )
-    by_city: dict[City, list] = defaultdict(list)
-    for r in records:
-        by_city[city_of[r.slug]].append(r)
-    cities = tuple(
-        term("cities", f"{c.country.lower()}/{c.slug}", c.name, c.url, by_city[c])
-        for c in sorted(by_city, key=lambda c: (c.name.casefold(), c.country))
-    )
-    countries = tuple(
-        term(
-            "countries",
-            cc.lower(),
-            country_name(cc, lang),
-            f"countries/{cc.lower()}/",
-            [r for r in records if r.country == cc],
-        )
-        for cc in sorted({r.country for r in records}, key=lambda cc: (country_name(cc, lang).casefold(), cc))
-    )
-    sdgs = tuple(
-        term("sdgs", str(n), str(n), f"sdgs/{n}/", [r for r in studies.values() if n in r.sdgs]) for n in range(1, 18)
-    )
-    return {"topics": topics, "cynefin": domains, "cities": cities, "countries": countries, "sdgs": sdgs}
+    result = {}
+    keys_of: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for taxonomy in declarations:
+        members: dict[str, list] = defaultdict(list)
+        for record in records:
+            if taxonomy.applies_to(record):
+                keys = keys_of[record.slug][taxonomy.key] = list(dict.fromkeys(taxonomy.values(record, source)))
+                for key in keys:
+                    members[key].append(record)
+        terms = []
+        for key, label in taxonomy.terms([r for r in records if taxonomy.applies_to(r)], source):
+            newest = _newest_first(members.get(key, ()))
+            terms.append(
+                Term(
+                    taxonomy.key,
+                    key,
+                    label,
+                    f"{taxonomy.key}/{key}/",
+                    tuple(r.slug for r in newest if isinstance(r, CaseStudy)),
+                    tuple(r.slug for r in newest if isinstance(r, EventReport)),
+                    taxonomy.description(key, source),
+                )
+            )
+        result[taxonomy.key] = tuple(terms)
+    labels = {(t.taxonomy, t.key): t.label for terms in result.values() for t in terms}
+    terms_of = {
+        slug: {name: tuple((key, labels[(name, key)]) for key in keys) for name, keys in by_taxonomy.items()}
+        for slug, by_taxonomy in keys_of.items()
+    }
+    return result, terms_of

@@ -18,6 +18,7 @@ from generator.i18n import language_name
 from generator.model import CaseStudy, CynefinDomain, EventReport, FreePage, Method
 from generator.network import LEARNED, MAX_DRAWN, MET, connected, drawing
 from generator.site import City, Site, Term, language_tree, record_url
+from generator.taxonomies import Taxonomy
 from generator.vocab import country_name
 
 __all__ = [
@@ -185,6 +186,7 @@ def case_study_view(site: Site, study: CaseStudy, lang: str, build_year: int) ->
             "dir": text_direction(study.lang),
             "years": _years(study),
             "search_years": _pagefind_years(study, build_year),
+            "search_filters": search_filters(site, study.slug),
             "status": study.status.value if study.status else None,
             "sdgs": [{"number": n, "url": f"sdgs/{n}/"} for n in study.sdgs],
             "partners": list(study.partners),
@@ -228,6 +230,7 @@ def event_view(site: Site, event: EventReport, lang: str) -> dict:
             "related": _cards(site, site.related.get(event.slug, ()), lang),
             "sources": _sources(event),
             "search_years": sorted({str(event.date.year), str((event.end_date or event.date).year)}),
+            "search_filters": search_filters(site, event.slug),
             "source_file": event.origin.content_path,
             "translation": translation_view(site, event, lang),
         }
@@ -277,15 +280,52 @@ def page_view(site: Site, page: FreePage, lang: str) -> dict:
 
 
 def term_view(site: Site, term: Term, lang: str) -> dict:
-    view = {"taxonomy": term.taxonomy, "key": term.key, "label": term.label, "url": term.url, "count": term.count}
-    if term.taxonomy == "topics":
-        view["description"] = next(t.description for t in site.content.topics if t.slug == term.key)
-    if term.taxonomy == "countries":
-        view["label"] = country_name(term.key, lang)
-        view["code"] = term.key.upper()
-    if term.taxonomy == "cities":
-        view["country"] = _country(term.key.split("/")[0].upper(), lang)
+    """A term for its own page and for lists of terms; a city's term also carries its country."""
+    view = {
+        "taxonomy": term.taxonomy,
+        "key": term.key,
+        "label": term.label,
+        "url": term.url,
+        "count": term.count,
+        "description": term.description,
+    }
+    if any(t.key == term.taxonomy and t.term_style == "city" for t in site.declarations):
+        view["country"] = _country(term.key.split("/")[0].upper(), lang)  # a city's key: <country code>/<slug>
     return view
+
+
+def search_filters(site: Site, slug: str) -> list[dict]:
+    """A practice's values of each taxonomy that is a search filter, in declaration order:
+    ``{"name": "topic", "style": "label", "values": [{"key", "label"}]}`` (templates name them by style)."""
+    found = site.terms_of.get(slug, {})
+    return [
+        {
+            "name": t.search_filter,
+            "style": t.term_style,
+            "values": [{"key": key, "label": label} for key, label in found.get(t.key, ())],
+        }
+        for t in site.declarations
+        if t.search_filter
+    ]
+
+
+def search_filter_names(site: Site) -> list[dict]:
+    """The search page's filters from the taxonomies: ``{"name", "label"}`` (label is a message id)."""
+    return [
+        {"name": t.search_filter, "label": t.search_label or t.heading} for t in site.declarations if t.search_filter
+    ]
+
+
+def taxonomy_view(taxonomy: Taxonomy) -> dict:
+    """What templates need of a taxonomy's declaration: plain data, its labels as message ids."""
+    return {
+        "key": taxonomy.key,
+        "url": taxonomy.url,
+        "heading": taxonomy.heading,
+        "lead": taxonomy.lead,
+        "style": taxonomy.term_style,
+        "feeds": taxonomy.feeds,
+    }
 
 
 class _TextOnly(HTMLParser):
@@ -331,6 +371,11 @@ def search_document(site: Site, slug: str, lang: str, build_year: int) -> dict:
         "years": years,
         "date": view["date"],
         "date_label": view["date_label"],
+        # the facets of the offline search, by Pagefind filter name: a domain by its key, others by label
+        "filters": {
+            f["name"]: [v["key"] if f["style"] == "domain" else v["label"] for v in f["values"]]
+            for f in search_filters(site, slug)
+        },
     }
 
 
@@ -338,33 +383,37 @@ def search_document(site: Site, slug: str, lang: str, build_year: int) -> dict:
 
 
 def map_filters(site: Site) -> dict:
-    """The map's filters: every topic and Cynefin domain with practices, each drawn as its own page."""
-
-    def url(kind: str, key: str) -> str:
-        return f"map/{kind}/{key}/"
-
+    """The map's filters: every term with practices of each taxonomy declared a map filter, each drawn as
+    its own page (``map/topics/mobility/``), grouped by taxonomy in declaration order."""
     return {
         "all": {"url": "map/", "count": len(site.case_studies) + len(site.events)},
-        "topics": [
-            {"key": t.key, "label": t.label, "url": url("topics", t.key), "count": t.count}
-            for t in site.taxonomies["topics"]
-            if t.count
-        ],
-        "domains": [
-            {"key": t.key, "url": url("cynefin", t.key), "count": t.count}
-            for t in site.taxonomies["cynefin"]
-            if t.count
+        "groups": [
+            {
+                "kind": t.key,
+                "heading": t.map_heading or t.heading,
+                "kind_label": t.map_kind_label or t.heading,
+                "style": t.term_style,
+                "filters": [
+                    {"key": term.key, "label": term.label, "url": f"map/{t.key}/{term.key}/", "count": term.count}
+                    for term in site.taxonomies[t.key]
+                    if term.count
+                ],
+            }
+            for t in site.declarations
+            if t.map_filter
         ],
     }
 
 
-def map_view(site: Site, atlas: Atlas, lang: str, *, topic: str | None = None, domain: str | None = None) -> dict:
-    """The world map of the practices (of one topic or domain when given): shapes, markers, legend and table."""
+def map_view(site: Site, atlas: Atlas, lang: str, *, only: tuple[str, str] | None = None) -> dict:
+    """The world map of the practices (of one term when ``only`` names it: ``("topics", "mobility")``):
+    shapes, markers, legend and table."""
 
     def keep(record) -> bool:
-        if topic is not None and topic not in record.topics:
-            return False
-        return domain is None or (record.cynefin is not None and record.cynefin.value == domain)
+        if only is None:
+            return True
+        taxonomy, key = only
+        return any(k == key for k, _ in site.terms_of.get(record.slug, {}).get(taxonomy, ()))
 
     studies = [r for r in site.case_studies.values() if keep(r)]
     events = [r for r in site.events.values() if keep(r)]

@@ -259,10 +259,10 @@ def test_locator_svg_of_the_fixture_matches_golden(request):
 
 def test_filtered_map_keeps_only_matching_practices():
     site, _ = check_content(FIXTURE)
-    complex_only = map_view(site, _mini_atlas(), "en", domain="complex")
+    complex_only = map_view(site, _mini_atlas(), "en", only=("cynefin", "complex"))
     assert [c["code"] for c in complex_only["svg"]["countries"]] == ["BR"]  # the event in CO has no domain
     assert [m["url"] for m in complex_only["markers"]] == ["case-studies/porto-alegre-budget/"]
-    mobility = map_view(site, _mini_atlas(), "en", topic="mobility")
+    mobility = map_view(site, _mini_atlas(), "en", only=("topics", "mobility"))
     assert [c["code"] for c in mobility["svg"]["countries"]] == ["EG"] and mobility["markers"] == []
 
 
