@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -79,7 +78,6 @@ def catalog_translations(theme_dirs: tuple[Path, ...], lang: str) -> NullTransla
     return result or NullTranslations()
 
 
-@lru_cache(maxsize=256)
 def language_name(lang: str, in_lang: str) -> str:
     """The name of a language in another (``pt`` in ``fr``: portugais), from CLDR; the tag itself if unknown."""
     try:
@@ -88,7 +86,6 @@ def language_name(lang: str, in_lang: str) -> str:
         return lang
 
 
-@lru_cache(maxsize=4096)
 def format_number(value: int, lang: str) -> str:
     """12345 as the reader writes it: 12,345 in English, 12 345 in French."""
     try:
@@ -97,11 +94,11 @@ def format_number(value: int, lang: str) -> str:
         return str(value)
 
 
-def format_variables(variables: dict, lang: str) -> dict:
-    """Numbers given to a translated string are shown in the page's language; text is left alone."""
-    return {
-        k: format_number(v, lang) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in variables.items()
-    }
+def format_variables(variables: dict, lang: str, number: Callable[[int], str] | None = None) -> dict:
+    """Numbers given to a translated string are shown in the page's language (by ``number`` when given, a
+    formatter that may remember its results); text is left alone."""
+    number = number or (lambda value: format_number(value, lang))
+    return {k: number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in variables.items()}
 
 
 def poster_section_names(theme_dirs: tuple[Path, ...], languages: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:

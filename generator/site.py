@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from generator.errors import Problem
 from generator.model import (
@@ -90,15 +89,6 @@ class Site:
     declarations: tuple[Taxonomy, ...] = DEFAULT_TAXONOMIES  # what taxonomies holds, in this order
     # practice slug -> taxonomy key -> its terms there, (key, label) in the practice's own order
     terms_of: dict[str, dict[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
-
-    @cached_property
-    def card_memo(self) -> dict:
-        """views.card's results for this site, built once each: a practice is on some six lists."""
-        return {}
-
-    @cached_property
-    def topic_labels(self) -> dict[str, str]:
-        return {t.slug: t.label for t in self.content.topics}
 
     def practice(self, slug: str) -> CaseStudy | EventReport:
         return self.case_studies.get(slug) or self.events[slug]

@@ -80,7 +80,6 @@ def country_suggestion(value: str) -> str:
     return f" (did you mean '{names[match[0]]}'?)" if match else ""
 
 
-@lru_cache(maxsize=2048)  # pure; Babel parses the locale on every call otherwise
 def country_name(code: str, locale: str = "en") -> str:
     """The country's name in a language, from CLDR (Babel): CO -> Colombia, Colombie."""
     from babel import Locale
