@@ -11,11 +11,11 @@ from functools import lru_cache
 from html.parser import HTMLParser
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
 from generator.geo import LEVELS, Atlas, Marker, locator_map, world_map
 from generator.i18n import language_name
-from generator.model import CaseStudy, CynefinDomain, EventReport, FreePage, Method
+from generator.model import CaseStudy, CynefinDomain, EventReport, FreePage, Method, MonthDate
 from generator.network import LEARNED, MAX_DRAWN, MET, connected, drawing
 from generator.site import City, Site, Term, language_tree, record_url
 from generator.vocab import country_name
@@ -50,7 +50,10 @@ def text_direction(lang: str) -> str:
 
 @lru_cache(maxsize=8192)  # pure, and asked for the same few thousand dates on every list page
 def long_date(value: dt.date, lang: str) -> str:
+    """The date in the page's language; a MonthDate as its month and year only ("October 2016")."""
     try:
+        if isinstance(value, MonthDate):
+            return format_skeleton("yMMMM", value, locale=lang.replace("-", "_"))
         return format_date(value, format="long", locale=lang.replace("-", "_"))
     except (ValueError, LookupError):
         return value.isoformat()
