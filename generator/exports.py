@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
-from generator.model import CaseStudy, EventReport, RenderedFile
+from generator.model import CaseStudy, EventReport, MonthDate, RenderedFile
 from generator.site import Site, language_tree, record_url
 from generator.vocab import slugify
 
@@ -73,7 +73,8 @@ def _entry_id(site: Site, record) -> str:
 
 
 def _timestamp(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
+    # Atom needs a full date-time; a month-only date (MonthDate) counts from its first day, as it sorts.
+    return f"{dt.date(day.year, day.month, day.day).isoformat()}T00:00:00Z"
 
 
 def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
@@ -114,7 +115,8 @@ def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
             type="text/html",
             href=_absolute(site, tree + record_url(record)) or relative + tree + record_url(record),
         )
-        ET.SubElement(entry, f"{{{_ATOM}}}published").text = _timestamp(record.date)
+        if not isinstance(record.date, MonthDate):  # optional in Atom: left out rather than given a made-up day
+            ET.SubElement(entry, f"{{{_ATOM}}}published").text = _timestamp(record.date)
         ET.SubElement(entry, f"{{{_ATOM}}}updated").text = _timestamp(getattr(record, "updated", None) or record.date)
         ET.SubElement(entry, f"{{{_ATOM}}}summary").text = record.summary
         category = gettext("Case study") if isinstance(record, CaseStudy) else gettext("Event")

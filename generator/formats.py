@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
 from generator.i18n import language_name
+from generator.model import MonthDate
 from generator.vocab import country_name
 
 __all__ = ["LocalFormats"]
@@ -21,20 +22,26 @@ __all__ = ["LocalFormats"]
 class LocalFormats:
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self._dates: dict[dt.date, str] = {}
+        self._dates: dict[tuple[type, dt.date], str] = {}
         self._countries: dict[str, str] = {}
         self._directions: dict[str, str] = {}
         self._languages: dict[str, str] = {}
 
     def date(self, value: dt.date) -> str:
-        """``1 October 2026``, ``1 octobre 2026``: the long form in the reader's language."""
-        found = self._dates.get(value)
+        """``1 October 2026``, ``1 octobre 2026``: the long form in the reader's language; a `MonthDate`
+        (an event the sources date to the month) as its month only: ``October 2016``, never a day."""
+        key = (type(value), value)  # a MonthDate equals the first day of its month: keep them apart
+        found = self._dates.get(key)
         if found is None:
+            locale = self.lang.replace("-", "_")
             try:
-                found = format_date(value, format="long", locale=self.lang.replace("-", "_"))
+                if isinstance(value, MonthDate):
+                    found = format_skeleton("yMMMM", value, locale=locale)
+                else:
+                    found = format_date(value, format="long", locale=locale)
             except (ValueError, LookupError):
                 found = value.isoformat()
-            self._dates[value] = found
+            self._dates[key] = found
         return found
 
     def country(self, code: str) -> str:

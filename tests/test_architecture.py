@@ -24,7 +24,7 @@ ALLOWED = {
     "taxonomies": {"i18n", "model", "vocab"},
     "geo": set(),
     "network": {"site", "vocab"},
-    "formats": {"i18n", "vocab"},
+    "formats": {"i18n", "model", "vocab"},
     "views": {"formats", "model", "site", "taxonomies"},
     "map_views": {"formats", "geo", "model", "site"},
     "network_views": {"formats", "model", "network", "site"},
