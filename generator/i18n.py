@@ -94,7 +94,9 @@ def format_number(value: int, lang: str) -> str:
         return str(value)
 
 
-def format_variables(variables: dict, lang: str, number: Callable[[int], str] | None = None) -> dict:
+def format_variables(
+    variables: dict[str, object], lang: str, number: Callable[[int], str] | None = None
+) -> dict[str, object]:
     """Numbers given to a translated string are shown in the page's language (by ``number`` when given, a
     formatter that may remember its results); text is left alone."""
     number = number or (lambda value: format_number(value, lang))

@@ -4,15 +4,20 @@ geo.py's `Cartographer`, one per build; names and links are added here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from generator.formats import LocalFormats
 from generator.geo import LEVELS, Cartographer, Marker
-from generator.model import CynefinDomain
+from generator.model import CaseStudy, CynefinDomain, EventReport
 from generator.site import Site, record_url
+
+View = dict[str, Any]  # as in views.py: plain data for templates
 
 __all__ = ["map_filters", "map_view", "locator_view"]
 
 
-def map_filters(site: Site) -> dict:
+def map_filters(site: Site) -> View:
     """The map's filters: every term with practices of each taxonomy declared a map filter, each drawn as
     its own page (``map/topics/mobility/``), grouped by taxonomy in declaration order."""
     return {
@@ -35,11 +40,11 @@ def map_filters(site: Site) -> dict:
     }
 
 
-def map_view(site: Site, maps: Cartographer, lang: str, *, only: tuple[str, str] | None = None) -> dict:
+def map_view(site: Site, maps: Cartographer, lang: str, *, only: tuple[str, str] | None = None) -> View:
     """The world map of the practices (of one term when ``only`` names it: ``("topics", "mobility")``):
     shapes, markers, legend and table."""
 
-    def keep(record) -> bool:
+    def keep(record: CaseStudy | EventReport) -> bool:
         if only is None:
             return True
         taxonomy, key = only
@@ -48,17 +53,18 @@ def map_view(site: Site, maps: Cartographer, lang: str, *, only: tuple[str, str]
     studies = [r for r in site.case_studies.values() if keep(r)]
     events = [r for r in site.events.values() if keep(r)]
     per_country: dict[str, list[int]] = {}
-    for record in studies:
-        per_country.setdefault(record.country, [0, 0])[0] += 1
-    for record in events:
-        per_country.setdefault(record.country, [0, 0])[1] += 1
+    for study in studies:
+        per_country.setdefault(study.country, [0, 0])[0] += 1
+    for event in events:
+        per_country.setdefault(event.country, [0, 0])[1] += 1
     located = sorted((r for r in studies if r.coordinates), key=lambda r: r.slug)
     geometry = maps.world_map(
-        {cc: sum(n) for cc, n in per_country.items()}, [Marker(r.slug, *r.coordinates) for r in located]
+        {cc: sum(n) for cc, n in per_country.items()},
+        [Marker(r.slug, *r.coordinates) for r in located if r.coordinates],
     )
     formats = LocalFormats(lang)
 
-    def country(code: str) -> dict:
+    def country(code: str) -> View:
         return {"code": code, "name": formats.country(code), "url": f"countries/{code.lower()}/"}
 
     drawn = set(geometry.pop("drawn"))
@@ -96,7 +102,9 @@ def map_view(site: Site, maps: Cartographer, lang: str, *, only: tuple[str, str]
     }
 
 
-def locator_view(maps: Cartographer, code: str, points=(), *, whole_country: bool = False) -> dict | None:
+def locator_view(
+    maps: Cartographer, code: str, points: Sequence[tuple[float, float]] = (), *, whole_country: bool = False
+) -> View | None:
     """A small regional map: the country highlighted and a dot at each (latitude, longitude)."""
     view = maps.locator_map(code, list(points), whole_country=whole_country)
     if view is None:

@@ -3,15 +3,19 @@ it learned or shared, the events it met other cities at). The graph and its geom
 
 from __future__ import annotations
 
+from typing import Any
+
 from generator.formats import LocalFormats
-from generator.model import EventReport
-from generator.network import LEARNED, MAX_DRAWN, MET, connected, drawing
+from generator.model import CaseStudy, EventReport
+from generator.network import LEARNED, MAX_DRAWN, MET, LearningGraph, connected, drawing
 from generator.site import Site, record_url
+
+View = dict[str, Any]  # as in views.py: plain data for templates
 
 __all__ = ["network_view", "city_network_view"]
 
 
-def _node(graph, key: str, formats: LocalFormats) -> dict:
+def _node(graph: LearningGraph, key: str, formats: LocalFormats) -> View:
     """A city of the network: its page (None for a participant outside the library) and country name."""
     data = graph.nodes[key]
     return {
@@ -21,14 +25,16 @@ def _node(graph, key: str, formats: LocalFormats) -> dict:
     }
 
 
-def _linked(record, formats: LocalFormats) -> dict:
+def _linked(record: CaseStudy | EventReport, formats: LocalFormats) -> View:
     view = {"title": record.title, "url": record_url(record), "lang": record.lang}
     if isinstance(record, EventReport):
         view.update({"date": record.date.isoformat(), "date_label": formats.date(record.date)})
     return view
 
 
-def _learned_item(site: Site, graph, u: str, v: str, data: dict, formats: LocalFormats) -> dict:
+def _learned_item(
+    site: Site, graph: LearningGraph, u: str, v: str, data: dict[str, Any], formats: LocalFormats
+) -> View:
     return {
         "number": data["number"],
         "city": _node(graph, u, formats),
@@ -38,7 +44,7 @@ def _learned_item(site: Site, graph, u: str, v: str, data: dict, formats: LocalF
     }
 
 
-def network_view(site: Site, graph, lang: str) -> dict:
+def network_view(site: Site, graph: LearningGraph, lang: str) -> View:
     """network/: the drawing (geometry from network.drawing, with names, links and labels) and its text:
     who learned from whom, which cities met at which event, and the cities with no connection yet."""
     formats = LocalFormats(lang)
@@ -46,7 +52,8 @@ def network_view(site: Site, graph, lang: str) -> dict:
     for node in svg["nodes"]:
         node.update(_node(graph, node["key"], formats))
         node.update({"practices": graph.nodes[node["key"]]["practices"], "connections": graph.degree(node["key"])})
-    learned, events = [], {}
+    learned: list[View] = []
+    events: dict[int, View] = {}
     for u, v, data in graph.edges(data=True):
         if data["kind"] == LEARNED:
             learned.append(_learned_item(site, graph, u, v, data, formats))
@@ -106,7 +113,7 @@ def network_view(site: Site, graph, lang: str) -> dict:
     }
 
 
-def city_network_view(site: Site, graph, key: str, lang: str) -> dict:
+def city_network_view(site: Site, graph: LearningGraph, key: str, lang: str) -> View:
     """A city page's peers: the practices it learned from other cities, those other cities learned from
     it, and the events it hosted or took part in, with their host and the other cities that took part."""
     formats = LocalFormats(lang)

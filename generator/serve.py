@@ -21,7 +21,7 @@ import socket
 import tempfile
 import threading
 import webbrowser
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -75,7 +75,7 @@ class _State:
             return str(self.version)
 
 
-def _handler(directory: Path, state: _State):
+def _handler(directory: Path, state: _State) -> Callable[..., http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
         def do_GET(self) -> None:
             if self.path.startswith("/__practice/version"):
@@ -102,7 +102,7 @@ def _handler(directory: Path, state: _State):
             self.end_headers()
             self.wfile.write(body)
 
-        def send_error(self, code, message=None, explain=None):
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
             page = directory / "404.html"
             if code == 404 and page.exists():
                 body = page.read_bytes()
@@ -114,7 +114,7 @@ def _handler(directory: Path, state: _State):
                 return
             super().send_error(code, message, explain)
 
-        def log_message(self, format, *args) -> None:  # quiet: rebuild messages matter more
+        def log_message(self, format: str, *args: object) -> None:  # quiet: rebuild messages matter more
             pass
 
     return functools.partial(Handler, directory=str(directory))
@@ -223,7 +223,9 @@ class _IPv6Server(http.server.ThreadingHTTPServer):
     address_family = socket.AF_INET6
 
 
-def _listen(serve: ServeOptions, handler) -> http.server.ThreadingHTTPServer:
+def _listen(
+    serve: ServeOptions, handler: Callable[..., http.server.SimpleHTTPRequestHandler]
+) -> http.server.ThreadingHTTPServer:
     """The server, bound before the first build so that a taken port fails at once, in one line (exit 3)."""
     server_class = _IPv6Server if ":" in serve.bind else http.server.ThreadingHTTPServer
     try:

@@ -7,6 +7,7 @@ knows which slugs exist.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from generator.errors import Problem
@@ -16,6 +17,7 @@ from generator.model import (
     EventReport,
     FreePage,
     Method,
+    Participant,
     Record,
 )
 from generator.taxonomies import DEFAULT_TAXONOMIES, Taxonomy, TermSource, reserved_paths
@@ -94,7 +96,10 @@ class Site:
         return self.case_studies.get(slug) or self.events[slug]
 
 
-def _newest_first(records):
+Practice = CaseStudy | EventReport
+
+
+def _newest_first(records: Iterable[Practice]) -> list[Practice]:
     return sorted(records, key=lambda r: (-r.date.toordinal(), r.slug))
 
 
@@ -103,9 +108,11 @@ def _check_references(content: Content, drafts: bool, taxonomies: tuple[Taxonomy
     studies = {r.slug: r for r in content.case_studies}
     events = {r.slug: r for r in content.events}
     methods = {r.slug: r for r in content.methods}
-    practices = {**studies, **events}
+    practices: dict[str, Practice] = {**studies, **events}
 
-    def check(record, field_name: str, slug: str, index: int, targets: dict, what: str) -> None:
+    def check(
+        record: Practice, field_name: str, slug: str, index: int, targets: Mapping[str, Record], what: str
+    ) -> None:
         path = f"{field_name}.{index}" if index >= 0 else field_name
         line = record.origin.line(path)
         if slug not in targets:
@@ -205,9 +212,10 @@ def _learning_cycles(studies: dict[str, CaseStudy]) -> list[Problem]:
 
 def _alias_clashes(content: Content) -> list[Problem]:
     problems = []
-    taken = {(r.section, r.slug) for r in (*content.case_studies, *content.events)}
+    practices: list[Practice] = [*content.case_studies, *content.events]
+    taken = {(r.section, r.slug) for r in practices}
     claimed: dict[tuple[str, str], str] = {}
-    for record in (*content.case_studies, *content.events):
+    for record in practices:
         for i, alias in enumerate(record.aliases):
             key = (record.section, alias)
             if key in taken or key in claimed:
@@ -236,14 +244,23 @@ def assemble_languages(
 def _assemble(original: Content, lang: str, drafts: bool, declarations: tuple[Taxonomy, ...]) -> Site:
     versions = text_versions(original, drafts=drafts)
     content = localise_content(original, lang, drafts=drafts)
-    keep = (lambda r: True) if drafts else (lambda r: not r.draft)
+
+    def keep(record: Practice | FreePage) -> bool:
+        return drafts or not record.draft
+
     studies = {r.slug: r for r in sorted(content.case_studies, key=lambda r: r.slug) if keep(r)}
     events = {r.slug: r for r in sorted(content.events, key=lambda r: r.slug) if keep(r)}
     methods = {r.slug: r for r in sorted(content.methods, key=lambda r: r.slug)}
     pages = {r.slug: r for r in sorted(content.pages, key=lambda r: r.slug) if keep(r)}
 
-    city_of, cities = _cities(list(studies.values()) + list(events.values()))
-    discussing, related, adapted, by_method, studies_by_method = (defaultdict(set) for _ in range(5))
+    practices: list[Practice] = [*studies.values(), *events.values()]
+    records: list[Record] = [*practices, *methods.values(), *pages.values()]
+    city_of, cities = _cities(practices)
+    discussing: defaultdict[str, set[str]] = defaultdict(set)
+    related: defaultdict[str, set[str]] = defaultdict(set)
+    adapted: defaultdict[str, set[str]] = defaultdict(set)
+    by_method: defaultdict[str, set[str]] = defaultdict(set)
+    studies_by_method: defaultdict[str, set[str]] = defaultdict(set)
     for event in events.values():
         by_method[event.method].add(event.slug)
         for s in event.practices:
@@ -260,14 +277,14 @@ def _assemble(original: Content, lang: str, drafts: bool, declarations: tuple[Ta
         for m in study.methods:
             studies_by_method[m].add(study.slug)
 
-    def ordered(mapping) -> dict[str, tuple[str, ...]]:
-        def key(slug):
-            record = studies.get(slug) or events.get(slug)
+    def ordered(mapping: Mapping[str, set[str]]) -> dict[str, tuple[str, ...]]:
+        def key(slug: str) -> tuple[int, str]:
+            record: Practice = studies.get(slug) or events[slug]
             return (-record.date.toordinal(), slug)
 
         return {k: tuple(sorted(v, key=key)) for k, v in sorted(mapping.items())}
 
-    participants = {}
+    participants: dict[str, tuple[tuple[str, City | None], ...]] = {}
     for event in events.values():
         participants[event.slug] = tuple(
             (p.name if not p.country else f"{p.name}, {p.country}", _match_city(p, cities)) for p in event.participants
@@ -290,24 +307,17 @@ def _assemble(original: Content, lang: str, drafts: bool, declarations: tuple[Ta
         case_studies_by_method=ordered(studies_by_method),
         participants=participants,
         redirects=tuple(
-            sorted(
-                (f"{r.section}/{alias}/", record_url(r), r.origin.path)
-                for r in (*studies.values(), *events.values())
-                for alias in r.aliases
-            )
+            sorted((f"{r.section}/{alias}/", record_url(r), r.origin.path) for r in practices for alias in r.aliases)
         ),
         lang=lang,
         declarations=declarations,
         languages=content.config.languages,
-        versions={
-            record_url(r): versions[(("pages" if r.kind == "page" else r.section), r.slug)]
-            for r in (*studies.values(), *events.values(), *methods.values(), *pages.values())
-        },
+        versions={record_url(r): versions[(("pages" if r.kind == "page" else r.section), r.slug)] for r in records},
     )
     return site
 
 
-def _cities(records) -> tuple[dict[str, City], dict[tuple[str, str], City]]:
+def _cities(records: Iterable[Practice]) -> tuple[dict[str, City], dict[tuple[str, str], City]]:
     """A city is its country plus its name's slug, so Córdoba AR and Córdoba ES stay apart."""
     names: dict[tuple[str, str], list[str]] = defaultdict(list)
     for r in records:
@@ -319,7 +329,7 @@ def _cities(records) -> tuple[dict[str, City], dict[tuple[str, str], City]]:
     return {r.slug: cities[(r.country, slugify(r.city))] for r in records}, cities
 
 
-def _match_city(participant, cities: dict[tuple[str, str], City]) -> City | None:
+def _match_city(participant: Participant, cities: dict[tuple[str, str], City]) -> City | None:
     """A participant links to a city page when exactly one city of the library matches it."""
     slug = slugify(participant.name)
     matches = [c for (cc, s), c in cities.items() if s == slug and (participant.country in (None, cc))]
@@ -337,15 +347,15 @@ def _taxonomies(
     """Every declared taxonomy's terms, each with its practices newest first; and each practice's terms."""
     keys = {slug: f"{c.country.lower()}/{c.slug}" for slug, c in city_of.items()}
     source = TermSource(content, lang, keys, {keys[slug]: c.name for slug, c in city_of.items()})
-    records = [*studies.values(), *events.values()]
+    records: list[Practice] = [*studies.values(), *events.values()]
     result = {}
     keys_of: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for taxonomy in declarations:
-        members: dict[str, list] = defaultdict(list)
+        members: dict[str, list[Practice]] = defaultdict(list)
         for record in records:
             if taxonomy.applies_to(record):
-                keys = keys_of[record.slug][taxonomy.key] = list(dict.fromkeys(taxonomy.values(record, source)))
-                for key in keys:
+                found = keys_of[record.slug][taxonomy.key] = list(dict.fromkeys(taxonomy.values(record, source)))
+                for key in found:
                     members[key].append(record)
         terms = []
         for key, label in taxonomy.terms([r for r in records if taxonomy.applies_to(r)], source):

@@ -107,7 +107,8 @@ def _domain(record: Record, source: TermSource) -> Iterable[str]:
 
 
 def _country(record: Record, source: TermSource) -> Iterable[str]:
-    return (record.country.lower(),)
+    country: str = getattr(record, "country", "")  # practices only: every one has a country
+    return (country.lower(),) if country else ()
 
 
 def _city(record: Record, source: TermSource) -> Iterable[str]:

@@ -11,14 +11,19 @@ city, country and topic dictionaries that every card holds) lives in it, not in 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html.parser import HTMLParser
+from typing import Any
 
 from generator.formats import LocalFormats
 from generator.model import CaseStudy, EventReport, FreePage, Method, Record
 from generator.site import City, Site, Term, language_tree, record_url
 from generator.taxonomies import Taxonomy
 
+View = dict[str, Any]  # what a template reads: plain data only (strings, numbers, lists and other views)
+
 __all__ = [
+    "View",
     "TreeViews",
     "site_view",
     "plain_text",
@@ -28,7 +33,7 @@ __all__ = [
 ]
 
 
-def site_view(site: Site) -> dict:
+def site_view(site: Site) -> View:
     config = site.content.config
     return {
         "title": config.title,
@@ -41,7 +46,7 @@ def site_view(site: Site) -> dict:
     }
 
 
-def method_summary(method: Method) -> dict:
+def method_summary(method: Method) -> View:
     return {
         "title": method.title,
         "summary": method.summary,
@@ -51,7 +56,7 @@ def method_summary(method: Method) -> dict:
     }
 
 
-def taxonomy_view(taxonomy: Taxonomy) -> dict:
+def taxonomy_view(taxonomy: Taxonomy) -> View:
     """What templates need of a taxonomy's declaration: plain data, its labels as message ids."""
     return {
         "key": taxonomy.key,
@@ -63,7 +68,7 @@ def taxonomy_view(taxonomy: Taxonomy) -> dict:
     }
 
 
-def search_filter_names(site: Site) -> list[dict]:
+def search_filter_names(site: Site) -> list[View]:
     """The search page's filters from the taxonomies: ``{"name", "label"}`` (label is a message id)."""
     return [
         {"name": t.search_filter, "label": t.search_label or t.heading} for t in site.declarations if t.search_filter
@@ -88,11 +93,11 @@ def plain_text(fragment: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
-def _sources(record) -> list[dict]:
+def _sources(record: CaseStudy | EventReport) -> list[View]:
     return [{"title": s.title, "url": s.url} for s in record.sources]
 
 
-def _years(study: CaseStudy) -> dict | None:
+def _years(study: CaseStudy) -> View | None:
     if not study.start and not study.end:
         return None
     return {"start": study.start.iso() if study.start else None, "end": study.end.iso() if study.end else None}
@@ -108,21 +113,21 @@ class TreeViews:
         self.formats = LocalFormats(site.lang)
         # Shared, never changed once made (a 10,000-practice site has some 100,000 cards): templates only
         # read them, and a view that extends one copies it first.
-        self._cards: dict[str, dict] = {}
-        self._cities: dict[City, dict] = {}
-        self._countries: dict[str, dict] = {}
-        self._topics: dict[str, dict] = {}
+        self._cards: dict[str, View] = {}
+        self._cities: dict[City, View] = {}
+        self._countries: dict[str, View] = {}
+        self._topics: dict[str, View] = {}
         self._topic_labels = {t.slug: t.label for t in site.content.topics}
 
     # --- the small shared parts ------------------------------------------------------------------------
 
-    def city(self, city: City) -> dict:
+    def city(self, city: City) -> View:
         found = self._cities.get(city)
         if found is None:
             found = self._cities[city] = {"name": city.name, "url": city.url}
         return found
 
-    def country(self, code: str) -> dict:
+    def country(self, code: str) -> View:
         found = self._countries.get(code)
         if found is None:
             found = self._countries[code] = {
@@ -132,13 +137,13 @@ class TreeViews:
             }
         return found
 
-    def topic(self, slug: str) -> dict:
+    def topic(self, slug: str) -> View:
         found = self._topics.get(slug)
         if found is None:
             found = self._topics[slug] = {"slug": slug, "label": self._topic_labels[slug], "url": f"topics/{slug}/"}
         return found
 
-    def card(self, slug: str) -> dict:
+    def card(self, slug: str) -> View:
         """A practice (case study or event) as it appears in a list: one shared dictionary per practice,
         which nothing may change (copy it to extend it)."""
         found = self._cards.get(slug)
@@ -160,13 +165,13 @@ class TreeViews:
             }
         return found
 
-    def cards(self, slugs) -> list[dict]:
+    def cards(self, slugs: Iterable[str]) -> list[View]:
         site = self.site
         return [self.card(s) for s in slugs if s in site.case_studies or s in site.events]
 
     # --- one record's page ------------------------------------------------------------------------------
 
-    def translation(self, record: Record) -> dict:
+    def translation(self, record: Record) -> View:
         """Whether the record's text on this tree's page is the original, a translation or the untranslated
         original, with the language names in the page's language and the tree that shows the original."""
         site, lang = self.site, self.lang
@@ -178,6 +183,7 @@ class TreeViews:
             status = "translated"
         else:
             status = "original"
+        original_tree: str | None
         if original in site.languages:
             original_tree = language_tree(original, site.languages)
         else:  # written in a language the site does not speak: the first tree without a translation shows it
@@ -201,7 +207,7 @@ class TreeViews:
         last = record.end.year if record.end else self.build_year
         return [str(y) for y in range(record.start.year, max(last, record.start.year) + 1)]
 
-    def search_filters(self, slug: str) -> list[dict]:
+    def search_filters(self, slug: str) -> list[View]:
         """A practice's values of each taxonomy that is a search filter, in declaration order:
         ``{"name": "topic", "style": "label", "values": [{"key", "label"}]}`` (templates name them by style)."""
         found = self.site.terms_of.get(slug, {})
@@ -215,7 +221,7 @@ class TreeViews:
             if t.search_filter
         ]
 
-    def case_study(self, study: CaseStudy) -> dict:
+    def case_study(self, study: CaseStudy) -> View:
         site, formats = self.site, self.formats
         view = dict(self.card(study.slug))
         view.update(
@@ -252,7 +258,7 @@ class TreeViews:
         )
         return view
 
-    def event(self, event: EventReport) -> dict:
+    def event(self, event: EventReport) -> View:
         site, formats = self.site, self.formats
         view = dict(self.card(event.slug))
         method = site.methods[event.method]
@@ -280,7 +286,7 @@ class TreeViews:
         )
         return view
 
-    def method(self, method: Method) -> dict:
+    def method(self, method: Method) -> View:
         site = self.site
         view = method_summary(method)
         view.update(
@@ -298,7 +304,7 @@ class TreeViews:
         )
         return view
 
-    def page(self, page: FreePage) -> dict:
+    def page(self, page: FreePage) -> View:
         return {
             "title": page.title,
             "summary": page.summary,
@@ -310,7 +316,7 @@ class TreeViews:
             "translation": self.translation(page),
         }
 
-    def term(self, term: Term) -> dict:
+    def term(self, term: Term) -> View:
         """A term for its own page and for lists of terms; a city's term also carries its country."""
         view = {
             "taxonomy": term.taxonomy,
@@ -324,7 +330,7 @@ class TreeViews:
             view["country"] = self.country(term.key.split("/")[0].upper())  # a city's key: <country code>/<slug>
         return view
 
-    def search_document(self, slug: str) -> dict:
+    def search_document(self, slug: str) -> View:
         """One practice as the offline search indexes it, with the same filters as the hosted search."""
         site = self.site
         record = site.practice(slug)
