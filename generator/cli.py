@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from generator.build import BuildOptions, build_bundle, build_site, check_content
-from generator.errors import BuildFailed, EnvironmentFailure, ExitCode
+from generator.build import BuildOptions, CacheRefused, build_bundle, build_site, check_content, resolve_cache_dir
+from generator.errors import BuildFailed, EnvironmentFailure, ExitCode, Terminated
 from generator.mirror import verify_mirror
 from generator.report import format_github, format_json, format_text
 
@@ -43,9 +44,9 @@ def _build_options(func):
         click.option(
             "--cache-dir",
             type=click.Path(path_type=Path),
-            default=Path(".practice-cache"),
-            show_default=True,
-            help="Cache folder; safe to delete.",
+            default=None,
+            help="Cache folder; safe to delete. Default: one per repository in the user's cache folder "
+            "(see README); refused if Git tracks files in it.",
         ),
     ]
     for option in reversed(options):
@@ -114,6 +115,14 @@ def _print_problems(problems) -> None:
         click.echo(format_text(problems), err=True, nl=False)
 
 
+def _cache_dir(cache_dir: Path | None, content_dir: Path) -> Path:
+    try:
+        return resolve_cache_dir(cache_dir, content_dir)
+    except CacheRefused as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(ExitCode.USAGE)
+
+
 def _fail(exc: Exception) -> None:
     if isinstance(exc, BuildFailed):
         _print_problems(exc.problems)
@@ -142,6 +151,7 @@ def cli() -> None:
 )
 def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_dir) -> None:
     """Build the site from the content folder."""
+    cache_dir = _cache_dir(cache_dir, content_dir)
     options = BuildOptions(
         content_dir, out_dir, theme_dir, base_url, drafts, offline, not no_search, jobs, cache_dir=cache_dir
     )
@@ -231,6 +241,7 @@ def new(kind, title, content_dir, **fields) -> None:
 )
 def bundle(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_file) -> None:
     """Zip the offline build, with the data exports and a README on how to open it."""
+    cache_dir = _cache_dir(cache_dir, content_dir)
     options = BuildOptions(
         content_dir, Path("unused"), theme_dir, base_url, drafts, True, not no_search, jobs, cache_dir=cache_dir
     )
@@ -269,6 +280,7 @@ def serve(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
     """Build into a temporary folder, serve it on 127.0.0.1, rebuild and reload on change."""
     from generator.serve import serve_site
 
+    cache_dir = _cache_dir(cache_dir, content_dir)
     options = BuildOptions(
         content_dir,
         Path("unused"),
@@ -288,10 +300,24 @@ def serve(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
 
 
 def main() -> None:
+    # SIGTERM (a CI runner cancelling, a service manager stopping serve) cleans up exactly as Ctrl-C does:
+    # it raises Terminated, a KeyboardInterrupt. Remembered here too, since click and watchfiles turn what
+    # they catch into Abort or a plain KeyboardInterrupt.
+    terminated: list[int] = []
+
+    def on_sigterm(signum, frame) -> None:
+        terminated.append(signum)
+        raise Terminated
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, on_sigterm)
     # click's standalone mode would turn Ctrl-C into "Aborted!" with exit code 1; the contract says 130.
     try:
         code = cli.main(standalone_mode=False)
     except (KeyboardInterrupt, click.exceptions.Abort):
+        if terminated:
+            click.echo("Terminated.", err=True)
+            sys.exit(ExitCode.TERMINATED)
         click.echo("Interrupted.", err=True)
         sys.exit(ExitCode.INTERRUPTED)
     except click.ClickException as exc:

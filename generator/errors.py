@@ -16,6 +16,7 @@ __all__ = [
     "Problem",
     "BuildFailed",
     "EnvironmentFailure",
+    "Terminated",
     "sorted_problems",
 ]
 
@@ -26,6 +27,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     ENVIRONMENT = 3
     INTERRUPTED = 130
+    TERMINATED = 143  # 128 + SIGTERM, as shells report it
 
 
 class Severity(StrEnum):
@@ -78,6 +80,11 @@ class BuildFailed(Exception):
 
     def __reduce__(self):  # crosses from worker processes intact
         return (BuildFailed, (self.problems,))
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread: a KeyboardInterrupt, so every cleanup that Ctrl-C runs (workers
+    ended, staging folder removed, lock released, output untouched) runs for it too; exit code 143."""
 
 
 class EnvironmentFailure(Exception):
