@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from generator.cache import code_fingerprint, default_cache_dir, load_snapshot, save_snapshot, tree_fingerprint
 from generator.errors import BuildFailed, Problem, Severity, sorted_problems
 from generator.i18n import DEFAULT_THEME
-from generator.mirror import MANIFEST_PATH, matches_manifest_quickly, write_bundle, write_manifest
+from generator.mirror import ADDED_AFTER_BUILD, MANIFEST_PATH, matches_manifest_quickly, write_bundle, write_manifest
 from generator.model import RenderedFile, SiteConfig
 from generator.output import (
     check_output_location,
@@ -25,6 +25,7 @@ from generator.output import (
     copy_files,
     link_files,
     output_lock,
+    output_stat_digest,
     staging_folder,
     swap_in,
     write_file,
@@ -205,13 +206,15 @@ def _builds_snapshot_name(options: BuildOptions) -> str:
 def _unchanged_since_last_build(options: BuildOptions, inputs: str) -> BuildResult | None:
     """The previous result, if the same inputs built this output folder and it is still intact. The record
     is signed (generator.cache) and kept outside the working tree; the output must still hold exactly the
-    files of the manifest the record names, with their sizes, or everything is built and written again."""
+    files of the manifest the record names, with their sizes and modification times, or everything is built
+    and written again."""
     record = load_snapshot(options.cache_dir, _builds_snapshot_name(options))
     if (
         not isinstance(record, dict)
         or record.get("inputs") != inputs
         or not isinstance(record.get("manifest"), str)
         or not matches_manifest_quickly(options.out_dir, record["manifest"])
+        or record.get("stat") != output_stat_digest(options.out_dir, ADDED_AFTER_BUILD)
     ):
         return None
     try:
@@ -228,6 +231,7 @@ def _remember_build(options: BuildOptions, inputs: str, result: BuildResult) -> 
     record = {
         "inputs": inputs,
         "manifest": hashlib.sha256(manifest).hexdigest(),
+        "stat": output_stat_digest(options.out_dir, ADDED_AFTER_BUILD),
         "files": result.files,
         "warnings": [{"file": w.file, "line": w.line, "field": w.field, "message": w.message} for w in result.warnings],
     }
@@ -397,9 +401,14 @@ def _previous_pages(options: BuildOptions, digests: list[str | None]) -> dict[st
     if options.cache_dir is None or not any(digests):
         return {}
     record = load_snapshot(options.cache_dir, _pages_snapshot_name(options))
-    if not isinstance(record, dict) or not matches_manifest_quickly(options.out_dir, record.get("manifest", "")):
-        return {}
-    return record.get("pages", {})
+    if (
+        not isinstance(record, dict)
+        or not isinstance(record.get("pages"), dict)
+        or not matches_manifest_quickly(options.out_dir, record.get("manifest", ""))
+        or record.get("stat") != output_stat_digest(options.out_dir, ADDED_AFTER_BUILD)
+    ):
+        return {}  # a page changed in place, even to the same size, is not linked into the new output
+    return record["pages"]
 
 
 def _remember_pages(options: BuildOptions, digests, plans, hashes: dict[str, tuple[int, str]], manifest: bytes) -> None:
@@ -409,7 +418,11 @@ def _remember_pages(options: BuildOptions, digests, plans, hashes: dict[str, tup
     save_snapshot(
         options.cache_dir,
         _pages_snapshot_name(options),
-        {"manifest": hashlib.sha256(manifest).hexdigest(), "pages": pages},
+        {
+            "manifest": hashlib.sha256(manifest).hexdigest(),
+            "stat": output_stat_digest(options.out_dir, ADDED_AFTER_BUILD),
+            "pages": pages,
+        },
     )
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "swap_in",
     "check_output_location",
     "WrittenFile",
+    "output_stat_digest",
 ]
 
 
@@ -60,6 +61,26 @@ def output_lock(out: Path) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def output_stat_digest(root: Path, skip: str = "") -> str:
+    """A hash of every file's name, size and modification time under ``root`` (except those under ``skip``):
+    recorded when a build is written, compared before trusting that the output is still what the build
+    wrote, since a file changed in place (same size or not) gets a new modification time."""
+    digest = hashlib.sha256()
+    try:
+        for folder, dirs, names in os.walk(root):
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(folder, name)
+                relative = path.relative_to(root).as_posix()
+                if skip and relative.startswith(skip):
+                    continue
+                stat = path.lstat()
+                digest.update(f"{relative}\x00{stat.st_size}\x00{stat.st_mtime_ns}\x00".encode())
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def _recover(out: Path) -> None:
