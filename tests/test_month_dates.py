@@ -124,3 +124,17 @@ def test_only_an_event_date_may_be_a_month(site_root):
     assert _errors(site_root) == [
         "content/events/forum-month.md:8: end_date: '2016-10' is not a valid date (write it as YYYY-MM-DD)"
     ]
+
+
+def test_practice_new_writes_a_month_date_that_checks(site_root):
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    args = ["new", "event", "Forum", "--summary", "S", "--city", "Bogotá", "--country", "CO", "--topic", "mobility"]
+    result = CliRunner().invoke(cli, [*args, "--method", "world-cafe", "--date", "2016-10"])
+    assert result.exit_code == 0, result.output
+    assert "\ndate: 2016-10\n" in (site_root / "content/events/forum.md").read_text(encoding="utf-8")
+    assert _errors(site_root) == []
+    refused = CliRunner().invoke(cli, [*args, "--slug", "forum-13", "--method", "world-cafe", "--date", "2016-13"])
+    assert refused.exit_code == 2 and not (site_root / "content/events/forum-13.md").exists()

@@ -6,6 +6,7 @@ Browser checks (keyboard, print, phone, accessibility) are in test_network_brows
 from __future__ import annotations
 
 import re
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -168,8 +169,8 @@ def test_drawing_is_deterministic_inside_its_frame_and_numbers_every_edge():
         and all(e["arrow"] for e in learned)
         and not any(e["arrow"] for e in first["edges"] if e["kind"] == "met")
     )
-    # parallel edges (Matola and Porto Alegre: a practice and a workshop) are bowed apart, each with its badge
-    pair = [e for e in first["edges"] if {e["source"], e["target"]} == {"mz/matola", "br/porto-alegre"}]
+    # parallel edges (Porto Alegre and Bogotá: a practice and a peer review) are bowed apart, each with its badge
+    pair = [e for e in first["edges"] if {e["source"], e["target"]} == {"co/bogota", "br/porto-alegre"}]
     assert len(pair) == 2 and all("Q" in e["d"] for e in pair)
     assert (
         pair[0]["badge"]["text_x"] != pair[1]["badge"]["text_x"]
@@ -306,13 +307,11 @@ def test_network_page_tells_the_story_in_text(sample):
         "Taiyuan learned Hangzhou public bicycle system from Hangzhou, and adapted it as Taiyuan public bicycle system."
         in text
     )
-    assert (
-        "Matola learned Participatory budgeting in Porto Alegre from Porto Alegre, and adapted it as Participatory budgeting in Matola."
-        in text
-    )
+    # the sources say Matola took participatory budgeting from Brazilian cities without naming one: no arrow
+    assert "Matola learned" not in text
     assert re.search(
-        r"Cities that met at Participatory budgeting workshop at the 16th IOPD Conference in Matola \(May 4, 2016\), hosted by Matola: "
-        r"Ampasy, Caruaru \(Brazil\), Maputo \(Mozambique\), Mbombela \(South Africa\), Porto Alegre\.",
+        r"Cities that met at Participatory budgeting workshop at the 16th ODP Conference in Matola \(May 2016\), hosted by Matola: "
+        r"Ampasy, Caruaru, Maputo, Mbombela, Porto Alegre\.",
         text,
     )
     assert "Cities with no connection yet" in text and ">London<" in html
@@ -352,8 +351,8 @@ def test_every_city_page_names_its_peers(sample):
         r"\s+", " ", re.sub(r"<[^>]+>", "", (out / "cities/br/porto-alegre/index.html").read_text(encoding="utf-8"))
     )
     assert (
-        "Participatory budgeting workshop at the 16th IOPD Conference in Matola (May 4, 2016), hosted by Matola, "
-        "with Ampasy, Caruaru (Brazil), Maputo (Mozambique), Mbombela (South Africa)"
+        "Participatory budgeting workshop at the 16th ODP Conference in Matola (May 2016), hosted by Matola, "
+        "with Ampasy, Caruaru, Maputo, Mbombela"
     ) in porto_alegre
 
 
@@ -361,8 +360,10 @@ def test_case_study_pages_keep_lineage_and_contact(sample):
     out, site = sample
     for slug, study in site.case_studies.items():
         html = (out / "case-studies" / slug / "index.html").read_text(encoding="utf-8")
-        if study.contact:
+        if study.contact and study.contact.url:
             assert f'<dt>Contact</dt><dd><a href="{study.contact.url}">' in html, slug
+        elif study.contact:  # the seeds give no address: the organisation is named, not linked
+            assert f"<dt>Contact</dt><dd>{escape(study.contact.organisation)}</dd>" in html, slug
         if study.learned_from or site.adapted_by.get(slug):
             assert '<h2 id="lineage-heading">Lineage</h2>' in html, slug
     taiyuan = (out / "case-studies/taiyuan-public-bicycles/index.html").read_text(encoding="utf-8")
