@@ -168,17 +168,17 @@ def _section_markdown(text: str) -> str:
     return "\n".join(out).strip()
 
 
-def to_proposal(values: dict[str, str | None], labels: dict[str, str], case_study_slugs: set[str]) -> Proposal:
+def to_proposal(values: dict[str, str | None], fields: list[FormField], case_study_slugs: set[str]) -> Proposal:
     """The fields of the case study, or ProposalError listing every problem found in the form."""
     problems: list[str] = []
     if any(value and _CONTROL.search(value) for value in values.values()):
         problems.append("the text holds control characters; remove them")
-    title = _one_line("Title", values.get("title"), problems)
-    city = _one_line("City", values.get("city"), problems)
-    country = _one_line("Country", values.get("country"), problems)
-    for field_id, label in labels.items():
-        if field_id not in ("summary", "partners", "sources", "anything_else", *POSTER_IDS):
-            _one_line(label, values.get(field_id), problems)
+    labels = {field.id: field.label for field in fields}
+    values = dict(values)
+    for field in fields:
+        if field.type == "input":  # a one-line answer: a line break in it would be another field's text
+            values[field.id] = _one_line(field.label, values.get(field.id), problems)
+    title, city, country = values.get("title"), values.get("city"), values.get("country")
     topics = tuple(t.strip() for t in (values.get("topics") or "").split(",") if t.strip())
     cynefin = (values.get("cynefin") or "").split(":", 1)[0].strip()
     summary = " ".join((values.get("summary") or "").split())  # plain text: one line
@@ -288,7 +288,7 @@ def prepare(event_path: Path, content_dir: Path, out_dir: Path) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         values = parse_form(issue.get("body") or "", fields)
-        proposal = to_proposal(values, {field.id: field.label for field in fields}, slugs)
+        proposal = to_proposal(values, fields, slugs)
         slug = make_slug(proposal.title, slugs, number)
         result = subprocess.run(new_command(proposal, slug, content_dir), capture_output=True, text=True, timeout=300)
         if result.returncode != 0:
