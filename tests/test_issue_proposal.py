@@ -467,3 +467,37 @@ def test_prepare_with_a_hostile_title_runs_nothing_and_keeps_the_title_as_text(t
     assert record["title"] == HOSTILE_TITLE
     assert (out / "title.txt").read_text(encoding="utf-8") == f"Practice: {HOSTILE_TITLE}"
     assert not list(tmp_path.rglob("pwned*"))
+
+
+def test_every_answer_the_script_reads_is_a_field_of_the_form():
+    types = {field.id: field.type for field in FIELDS}
+    one_line = [
+        "title",
+        "city",
+        "country",
+        "start",
+        "end",
+        "sdgs",
+        "learned_from",
+        "contact_organisation",
+        "contact_url",
+    ]
+    assert {key: types[key] for key in one_line} == dict.fromkeys(one_line, "input")
+    many_lines = ["summary", "partners", "sources", "anything_else", *proposal.POSTER_IDS]
+    assert {key: types[key] for key in many_lines} == dict.fromkeys(many_lines, "textarea")
+    assert (types["topics"], types["cynefin"], types["status"], types["consent"]) == (
+        "dropdown",
+        "dropdown",
+        "dropdown",
+        "checkboxes",
+    )
+
+
+@pytest.mark.parametrize("event", ["not json", "{}", '{"issue": {"body": "x"}}'])
+def test_an_unreadable_event_exits_3(tmp_path, event):
+    path = tmp_path / "event.json"
+    path.write_text(event, encoding="utf-8")
+    result = run_script("prepare", "--event", str(path), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 3
+    assert result.stderr.startswith("cannot read the issue: ")
+    assert "Traceback" not in result.stderr
