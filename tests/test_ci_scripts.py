@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -175,7 +176,7 @@ def decide(repo: Path, tmp_path: Path, base="HEAD^1", head="HEAD") -> tuple[int,
         cwd=repo,
         capture_output=True,
         text=True,
-        env={"GITHUB_OUTPUT": str(output), "PATH": subprocess.os.environ.get("PATH", "")},
+        env={**os.environ, "GITHUB_OUTPUT": str(output)},  # all of it: Python on Windows needs SYSTEMROOT
     )
     return result.returncode, output.read_text(), result.stderr
 
