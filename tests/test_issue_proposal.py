@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -381,7 +382,7 @@ def test_hostile_text_stays_text_in_the_file(content):
 
 
 def run_script(*args: str, cwd: Path, env_extra: dict | None = None) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in __import__("os").environ.items() if key != "GITHUB_OUTPUT"}
+    env = {key: value for key, value in os.environ.items() if key != "GITHUB_OUTPUT"}  # never the real one
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, str(REPO / "scripts" / "issue_proposal.py"), *args],
