@@ -32,6 +32,7 @@ from generator.output import (
     write_files,
 )
 from generator.search import run_pagefind
+from generator.taxonomies import DEFAULT_TAXONOMIES, Taxonomy
 
 if TYPE_CHECKING:
     from generator.site import Site
@@ -56,6 +57,7 @@ class BuildOptions:
     live_reload: bool = False
     cache_dir: Path | None = None
     index: bool = True  # run Pagefind after writing; serve indexes in the background instead (see serve.py)
+    taxonomies: tuple[Taxonomy, ...] = DEFAULT_TAXONOMIES  # what the site is indexed by (taxonomies.py)
 
 
 def build_year_from_environment(environ) -> int:
@@ -85,9 +87,12 @@ def check_content(
     base_url: str | None = None,
     jobs: int | None = None,
     cache_dir: Path | None = None,
+    theme_dirs: tuple[Path, ...] = (DEFAULT_THEME,),
 ) -> tuple[Site | None, list[Problem]]:
     """Load and assemble: every problem of the content, nothing written; the site in its default language."""
-    sites, problems = load_sites(content_dir, drafts=drafts, base_url=base_url, jobs=jobs, cache_dir=cache_dir)
+    sites, problems = load_sites(
+        content_dir, drafts=drafts, base_url=base_url, jobs=jobs, cache_dir=cache_dir, theme_dirs=theme_dirs
+    )
     return (next(iter(sites.values())) if sites else None), problems
 
 
@@ -98,17 +103,24 @@ def load_sites(
     base_url: str | None = None,
     jobs: int | None = None,
     cache_dir: Path | None = None,
+    theme_dirs: tuple[Path, ...] = (DEFAULT_THEME,),
+    taxonomies: tuple[Taxonomy, ...] = DEFAULT_TAXONOMIES,
 ) -> tuple[dict[str, Site] | None, list[Problem]]:
     """Load and assemble every language tree (the default language first), or None and the problems."""
     from generator.content import load_content
     from generator.site import assemble_languages
 
     content, problems = load_content(
-        content_dir, display_dir=_display(content_dir), base_url=base_url, jobs=jobs, cache_dir=cache_dir
+        content_dir,
+        display_dir=_display(content_dir),
+        base_url=base_url,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        theme_dirs=theme_dirs,
     )
     if content is None:
         return None, sorted_problems(problems)
-    sites, more = assemble_languages(content, drafts=drafts)
+    sites, more = assemble_languages(content, drafts=drafts, taxonomies=taxonomies)
     problems += more
     return (None if any(p.is_error for p in problems) else sites), sorted_problems(problems)
 
@@ -164,6 +176,7 @@ def _inputs(options: BuildOptions, build_year: int) -> str:
             options.index,
             options.live_reload,
             build_year,
+            tuple(t.fingerprint for t in options.taxonomies),
         )
     )
     return tree_fingerprint([options.content_dir, *_theme_dirs(options)], settings)
@@ -268,6 +281,8 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
         base_url=options.base_url,
         jobs=options.jobs,
         cache_dir=options.cache_dir,
+        theme_dirs=theme_dirs,
+        taxonomies=options.taxonomies,
     )
     if sites is None or any(p.is_error for p in problems):
         raise BuildFailed(problems)

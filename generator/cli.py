@@ -10,9 +10,10 @@ from pathlib import Path
 import click
 
 from generator.build import BuildOptions, build_bundle, build_site, check_content
+from generator.console import Console
 from generator.errors import BuildFailed, EnvironmentFailure, ExitCode
 from generator.mirror import verify_mirror
-from generator.report import format_github, format_json, format_text
+from generator.report import format_github, format_json
 
 __all__ = ["main", "cli"]
 
@@ -109,25 +110,74 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+def _console() -> Console:
+    """The run's console, made by the group from -q/-v and NO_COLOR (a plain one when a command is invoked alone)."""
+    context = click.get_current_context(silent=True)
+    found = context.find_object(Console) if context else None
+    return found or Console()
+
+
 def _print_problems(problems) -> None:
-    if problems:
-        click.echo(format_text(problems), err=True, nl=False)
+    _console().problems(problems)
 
 
 def _fail(exc: Exception) -> None:
+    console = _console()
     if isinstance(exc, BuildFailed):
-        _print_problems(exc.problems)
+        console.problems(exc.problems)
         errors = sum(p.is_error for p in exc.problems)
-        click.echo(f"Build failed: {errors} error{'s' if errors != 1 else ''}.", err=True)
+        console.info(f"Build failed: {_count(errors, 'error')}.")
         sys.exit(ExitCode.CONTENT)
-    click.echo(f"Error: {exc}", err=True)
+    console.error(str(exc))
     sys.exit(ExitCode.ENVIRONMENT)
+
+
+def _find_repository(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``content/site.yml``: the repository's root."""
+    for folder in (start, *start.parents):
+        if (folder / "content" / "site.yml").is_file():
+            return folder
+    return None
+
+
+def _located(content_dir: Path, *defaults: tuple[str, Path]) -> tuple[Path, ...]:
+    """The content folder, and the folders given by default, found from any folder inside the repository.
+
+    Only options left at their defaults move: run from ``content/case-studies/``, the default ``content``
+    becomes ``../../content`` and ``_site`` becomes ``../../_site``, so messages name files as the person
+    can open them and the site is written where it always is. A path the person typed is taken as typed.
+    """
+    context = click.get_current_context()
+    if context.get_parameter_source("content_dir") is not click.core.ParameterSource.DEFAULT or content_dir.exists():
+        return (content_dir, *(value for _, value in defaults))
+    cwd = Path.cwd()
+    root = _find_repository(cwd)
+    if root is None or root == cwd:
+        return (content_dir, *(value for _, value in defaults))
+
+    def moved(name: str, value: Path) -> Path:
+        if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT or value.is_absolute():
+            return value
+        return Path(os.path.relpath(root / value, cwd))
+
+    _console().detail(f"Repository found at {root}")
+    return (moved("content_dir", content_dir), *(moved(name, value) for name, value in defaults))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="city-practice-repository", prog_name="practice")
-def cli() -> None:
-    """Build, check and preview the city practice repository."""
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print where things are and what each step did.")
+@click.pass_context
+def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
+    """Build, check and preview the city practice repository.
+
+    Run it from anywhere inside the repository: it finds content/site.yml above the current folder.
+    Colour is used on a terminal only, never with NO_COLOR set.
+    """
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose cannot be used together.")
+    context.obj = Console.from_options(quiet=quiet, verbose=verbose, environ=os.environ)
 
 
 @cli.command()
@@ -142,11 +192,16 @@ def cli() -> None:
 )
 def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_dir) -> None:
     """Build the site from the content folder."""
+    console = _console()
+    content_dir, out_dir = _located(content_dir, ("out_dir", out_dir))
+    console.detail(f"Content: {content_dir}; output: {out_dir}; cache: {cache_dir}")
     options = BuildOptions(
         content_dir, out_dir, theme_dir, base_url, drafts, offline, not no_search, jobs, cache_dir=cache_dir
     )
     progress = (
-        _ProgressBar(sys.stderr, time.monotonic(), _PROGRESS_DELAY) if _wants_progress(sys.stderr, os.environ) else None
+        _ProgressBar(sys.stderr, time.monotonic(), _PROGRESS_DELAY)
+        if _wants_progress(sys.stderr, os.environ) and not console.quiet
+        else None
     )
     try:
         try:
@@ -156,14 +211,13 @@ def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
                 progress.clear()
     except (BuildFailed, EnvironmentFailure, OSError) as exc:
         _fail(exc)
-    _print_problems(result.warnings)
+    console.problems(result.warnings)
     if result.unchanged:
-        click.echo(f"Nothing changed since the last build of {out_dir} (checked in {result.seconds:.1f} s).", err=True)
+        console.info(f"Nothing changed since the last build of {out_dir} (checked in {result.seconds:.1f} s).")
     else:
-        click.echo(
+        console.info(
             f"Built {_count(result.files, 'file')} ({_count(result.pages, 'page')}, {result.reused} reused) into {out_dir} "
-            f"in {result.seconds:.1f} s with {_count(result.workers, 'worker')}.",
-            err=True,
+            f"in {result.seconds:.1f} s with {_count(result.workers, 'worker')}."
         )
 
 
@@ -176,6 +230,7 @@ def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
 @click.option("--drafts", is_flag=True, hidden=True)
 def check(content_dir, output_format, strict, drafts) -> None:
     """Check the content: every error as path:line: field: message."""
+    (content_dir,) = _located(content_dir)
     _, problems = check_content(content_dir, drafts=drafts)
     failed = any(p.is_error or strict for p in problems)
     if output_format == "json":
@@ -183,15 +238,11 @@ def check(content_dir, output_format, strict, drafts) -> None:
     elif output_format == "github":
         click.echo(format_github(problems), nl=False)
     else:
-        _print_problems(problems)
+        console = _console()
+        console.problems(problems)
         errors = sum(p.is_error for p in problems)
         warnings = len(problems) - errors
-        click.echo(
-            f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}."
-            if problems
-            else "No problems found.",
-            err=True,
-        )
+        console.info(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}." if problems else "No problems found.")
     sys.exit(ExitCode.CONTENT if failed else ExitCode.OK)
 
 
@@ -211,12 +262,13 @@ def new(kind, title, content_dir, **fields) -> None:
     """Write a new case study, event or method with every field of the contract."""
     from generator.scaffold import ScaffoldError, scaffold
 
+    (content_dir,) = _located(content_dir)
     try:
         path = scaffold(kind, title, content_dir, fields, interactive=_in_terminal())
     except ScaffoldError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        _console().error(str(exc))
         sys.exit(exc.exit_code)
-    click.echo(f"Wrote {path}. Fill in the sections, then run: practice check", err=True)
+    _console().info(f"Wrote {path}. Fill in the sections, then run: practice check")
 
 
 @cli.command()
@@ -231,6 +283,7 @@ def new(kind, title, content_dir, **fields) -> None:
 )
 def bundle(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_file) -> None:
     """Zip the offline build, with the data exports and a README on how to open it."""
+    content_dir, out_file = _located(content_dir, ("out_file", out_file))
     options = BuildOptions(
         content_dir, Path("unused"), theme_dir, base_url, drafts, True, not no_search, jobs, cache_dir=cache_dir
     )
@@ -239,7 +292,7 @@ def bundle(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, c
     except (BuildFailed, EnvironmentFailure, OSError) as exc:
         _fail(exc)
     _print_problems(result.warnings)
-    click.echo(f"Wrote {out_file}: the offline copy of {result.files} files.", err=True)
+    _console().info(f"Wrote {out_file}: the offline copy of {result.files} files.")
 
 
 @cli.command()
@@ -249,7 +302,7 @@ def verify(directory) -> None:
     try:
         report = verify_mirror(directory)
     except ValueError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        _console().error(str(exc))
         sys.exit(ExitCode.CONTENT)
     for line in report.lines():
         click.echo(line)
@@ -259,16 +312,34 @@ def verify(directory) -> None:
             err=True,
         )
         sys.exit(ExitCode.CONTENT)
-    click.echo(f"{directory} matches its manifest.", err=True)
+    _console().info(f"{directory} matches its manifest.")
 
 
 @cli.command()
 @_build_options
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def serve(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, port) -> None:
-    """Build into a temporary folder, serve it on 127.0.0.1, rebuild and reload on change."""
-    from generator.serve import serve_site
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port to serve on; 0 takes a free one (the address is printed).",
+)
+@click.option(
+    "--bind",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on: 0.0.0.0 (or ::) shows the site to other devices of the network.",
+)
+@click.option(
+    "--open", "open_browser", is_flag=True, help="Open the site in the default web browser once it is served."
+)
+def serve(
+    content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, port, bind, open_browser
+) -> None:
+    """Build into a temporary folder, serve it, rebuild and reload open pages on every change."""
+    from generator.serve import ServeOptions, serve_site
 
+    (content_dir,) = _located(content_dir)
     options = BuildOptions(
         content_dir,
         Path("unused"),
@@ -282,15 +353,15 @@ def serve(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
         cache_dir=cache_dir,
     )
     try:
-        serve_site(options, port)
-    except EnvironmentFailure as exc:
+        serve_site(options, ServeOptions(bind, port, open_browser), _console())
+    except (BuildFailed, EnvironmentFailure) as exc:
         _fail(exc)
 
 
 def main() -> None:
     # click's standalone mode would turn Ctrl-C into "Aborted!" with exit code 1; the contract says 130.
     try:
-        code = cli.main(standalone_mode=False)
+        code = cli.main(prog_name="practice", standalone_mode=False)
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("Interrupted.", err=True)
         sys.exit(ExitCode.INTERRUPTED)

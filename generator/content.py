@@ -232,8 +232,12 @@ def load_content(
     base_url: str | None = None,
     jobs: int | None = None,
     cache_dir: Path | None = None,
+    theme_dirs: tuple[Path, ...] = (DEFAULT_THEME,),
 ) -> tuple[Content | None, list[Problem]]:
     """Load and validate everything under a content folder.
+
+    ``theme_dirs`` are the build's themes, the first overriding: their catalogs name the poster
+    sections in each language, so a theme that renames a section is checked by its own names.
 
     Returns the valid records (None only when site.yml itself is unusable) and all problems,
     warnings included: a caller must not build when any problem is an error. Drafts are kept
@@ -252,7 +256,7 @@ def load_content(
         frozenset(t.slug for t in topics),
         config.language if config else "en",
         content_dir,
-        poster_section_names((DEFAULT_THEME,), languages),
+        poster_section_names(theme_dirs, languages),
     )
 
     results, tasks, cache_problems = _load_all(tasks, vocabulary, jobs, Cache(cache_dir, "records"), media)

@@ -7,6 +7,7 @@ request shows every broken file in one run.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
@@ -64,7 +65,7 @@ class Problem:
         return self.severity is Severity.ERROR
 
 
-def sorted_problems(problems) -> list[Problem]:
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Problems in the order a reader works through them: by file, then line (stable otherwise)."""
     return sorted(dict.fromkeys(problems), key=lambda p: (p.file, p.line))
 
@@ -72,11 +73,11 @@ def sorted_problems(problems) -> list[Problem]:
 class BuildFailed(Exception):
     """Content or theme errors: exit code 1."""
 
-    def __init__(self, problems) -> None:
+    def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted_problems(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self):  # crosses from worker processes intact
+    def __reduce__(self) -> tuple[type[BuildFailed], tuple[list[Problem]]]:  # crosses from workers intact
         return (BuildFailed, (self.problems,))
 
 

@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
-from generator.model import CaseStudy, EventReport, RenderedFile
+from generator.model import CaseStudy, EventReport, MonthDate, RenderedFile
 from generator.site import Site, language_tree, record_url
 from generator.vocab import slugify
 
@@ -73,7 +73,8 @@ def _entry_id(site: Site, record) -> str:
 
 
 def _timestamp(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
+    # Atom needs a full date-time; a month-only date (MonthDate) counts from its first day, as it sorts.
+    return f"{dt.date(day.year, day.month, day.day).isoformat()}T00:00:00Z"
 
 
 def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
@@ -114,7 +115,8 @@ def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
             type="text/html",
             href=_absolute(site, tree + record_url(record)) or relative + tree + record_url(record),
         )
-        ET.SubElement(entry, f"{{{_ATOM}}}published").text = _timestamp(record.date)
+        if not isinstance(record.date, MonthDate):  # optional in Atom: left out rather than given a made-up day
+            ET.SubElement(entry, f"{{{_ATOM}}}published").text = _timestamp(record.date)
         ET.SubElement(entry, f"{{{_ATOM}}}updated").text = _timestamp(getattr(record, "updated", None) or record.date)
         ET.SubElement(entry, f"{{{_ATOM}}}summary").text = record.summary
         category = gettext("Case study") if isinstance(record, CaseStudy) else gettext("Event")
@@ -125,31 +127,27 @@ def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
 
 
 def render_feeds(site: Site, gettext=lambda message: message) -> list[RenderedFile]:
-    """feed.xml and one feed per topic and Cynefin domain, in the site's language tree."""
+    """feed.xml and one feed per term of each taxonomy declared with feeds (topics, Cynefin domains), in the
+    site's language tree."""
     practices = [*site.case_studies.values(), *site.events.values()]
     title = site.content.config.title
     tree = _tree(site)
     feeds = [_feed(site, f"{tree}feed.xml", title, practices, gettext)]
-    for term in site.taxonomies["topics"]:
-        feeds.append(
-            _feed(
-                site,
-                f"{tree}{term.url}feed.xml",
-                f"{title}: {term.label}",
-                [site.practice(s) for s in (*term.case_studies, *term.events)],
-                gettext,
+    for taxonomy in site.declarations:
+        if not taxonomy.feeds:
+            continue
+        for term in site.taxonomies[taxonomy.key]:
+            # a domain's name is the theme's (its key, translated); other terms have their own labels
+            name = gettext(term.key.capitalize()) if taxonomy.term_style == "domain" else term.label
+            feeds.append(
+                _feed(
+                    site,
+                    f"{tree}{term.url}feed.xml",
+                    f"{title}: {name}",
+                    [site.practice(s) for s in (*term.case_studies, *term.events)],
+                    gettext,
+                )
             )
-        )
-    for term in site.taxonomies["cynefin"]:
-        feeds.append(
-            _feed(
-                site,
-                f"{tree}{term.url}feed.xml",
-                f"{title}: {gettext(term.key.capitalize())}",
-                [site.practice(s) for s in (*term.case_studies, *term.events)],
-                gettext,
-            )
-        )
     return feeds
 
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 __all__ = [
     "WIDTH",
     "HEIGHT",
     "LEVELS",
     "Atlas",
+    "Cartographer",
     "Shape",
     "Marker",
     "equal_earth",
@@ -95,7 +96,7 @@ class Shape:
         return max(self.rings, key=lambda r: (abs(_area(r)), r))
 
 
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: it is loaded once and memoised on
+@dataclass(frozen=True, eq=False)  # compared by identity: comparing every ring would be costly
 class Atlas:
     shapes: tuple[Shape, ...]
     attribution: str = ""
@@ -246,32 +247,100 @@ def _place(markers: Sequence[Marker], radius: float) -> list[dict]:
 MARKER_RADIUS = 4.5
 
 
+class Cartographer:
+    """Draws one build's maps from one atlas. It remembers the parts that pages share (a country's outline on
+    every world map that shades it, a country's frame and the land cut to it on every locator of the country),
+    and is made by the planner and dropped after the build: nothing is remembered by the process."""
+
+    def __init__(self, atlas: Atlas) -> None:
+        self.atlas = atlas
+        self._paths: dict[str, str] = {}
+        self._frames: dict[tuple[str, tuple[float, float]], tuple[float, float, float, float]] = {}
+        self._layers: dict[tuple[str, tuple[float, float, float, float]], tuple[str, str, str]] = {}
+
+    def world_map(self, counts: Mapping[str, int], markers: Sequence[Marker]) -> dict:
+        """The whole world: every country with practices as its own shape (with its count and shading step),
+        the others merged into one path of plain land, and the markers. Sorted by code; no text in it."""
+        atlas = self.atlas
+        countries = []
+        land = []
+        for shape in atlas.shapes:
+            count = counts.get(shape.code, 0) if shape.code else 0
+            if count:
+                countries.append(
+                    {"code": shape.code, "count": count, "level": level(count), "d": self._country_path(shape.code)}
+                )
+            else:
+                land.extend(shape.rings)
+        countries.sort(key=lambda c: c["code"])
+        placed = _place(markers, MARKER_RADIUS)
+        return {
+            "view_box": _view_box((0, 0, WIDTH, HEIGHT)),
+            "width": WIDTH,
+            "height": _num(HEIGHT),
+            "outline": outline_path(),
+            "land": path_data(land),
+            "countries": countries,
+            "markers": placed,
+            "marker_radius": _num(MARKER_RADIUS),
+            "drawn": sorted(s.code for s in atlas.shapes if s.code),
+        }
+
+    def locator_map(
+        self,
+        code: str,
+        points: Sequence[tuple[float, float]] = (),
+        *,
+        whole_country: bool = False,
+        size: tuple[float, float] = (280, 175),
+    ) -> dict | None:
+        """A small regional map: the country ``code`` highlighted and a dot at each (lat, lon) point.
+
+        Framed on the whole country when every point lies in that frame (the common case, and the cut
+        shapes are then shared by every page of the country), else around the points; at least ``size``
+        map units are shown. None when there is nothing to frame (a country the 1:110m atlas leaves
+        out, and no points).
+        """
+        shape = self.atlas.shape(code)
+        dots = [project(lat, lon) for lat, lon in points]
+        box = self._country_frame(code, size) if shape is not None else None
+        if box is None or not all(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in dots):
+            if not dots:
+                return None
+            box = _frame(_bbox(dots + (list(shape.main_ring) if shape is not None and whole_country else [])), size)
+        view_box, land, country = self._locator_layers(code, box)
+        return {
+            "view_box": view_box,
+            "land": land,
+            "country": country,
+            "dots": [{"x": _num(x), "y": _num(y)} for x, y in sorted(set(dots))],
+            "dot_radius": _num((box[2] - box[0]) / 60),
+        }
+
+    def _country_path(self, code: str) -> str:
+        """A country's outline as path data: the same on every map page that shades it."""
+        found = self._paths.get(code)
+        if found is None:
+            found = self._paths[code] = path_data(self.atlas.shape(code).rings)
+        return found
+
+    def _country_frame(self, code: str, size: tuple[float, float]) -> tuple[float, float, float, float]:
+        found = self._frames.get((code, size))
+        if found is None:
+            found = self._frames[(code, size)] = _frame(_bbox(self.atlas.shape(code).main_ring), size)
+        return found
+
+    def _locator_layers(self, code: str, box: tuple[float, float, float, float]) -> tuple[str, str, str]:
+        """The land and the highlighted country cut to a frame: the costly part, shared by pages with one frame."""
+        found = self._layers.get((code, box))
+        if found is None:
+            found = self._layers[(code, box)] = _cut_layers(self.atlas, code, box)
+        return found
+
+
 def world_map(atlas: Atlas, counts: Mapping[str, int], markers: Sequence[Marker]) -> dict:
-    """The whole world: every country with practices as its own shape (with its count and shading step),
-    the others merged into one path of plain land, and the markers. Sorted by code; no text in it."""
-    countries = []
-    land = []
-    for shape in atlas.shapes:
-        count = counts.get(shape.code, 0) if shape.code else 0
-        if count:
-            countries.append(
-                {"code": shape.code, "count": count, "level": level(count), "d": _country_path(atlas, shape.code)}
-            )
-        else:
-            land.extend(shape.rings)
-    countries.sort(key=lambda c: c["code"])
-    placed = _place(markers, MARKER_RADIUS)
-    return {
-        "view_box": _view_box((0, 0, WIDTH, HEIGHT)),
-        "width": WIDTH,
-        "height": _num(HEIGHT),
-        "outline": outline_path(),
-        "land": path_data(land),
-        "countries": countries,
-        "markers": placed,
-        "marker_radius": _num(MARKER_RADIUS),
-        "drawn": sorted(s.code for s in atlas.shapes if s.code),
-    }
+    """One world map (a build draws many with one `Cartographer`)."""
+    return Cartographer(atlas).world_map(counts, markers)
 
 
 def locator_map(
@@ -282,44 +351,11 @@ def locator_map(
     whole_country: bool = False,
     size: tuple[float, float] = (280, 175),
 ) -> dict | None:
-    """A small regional map: the country ``code`` highlighted and a dot at each (lat, lon) point.
-
-    Framed on the whole country when every point lies in that frame (the common case, and the cut
-    shapes are then shared by every page of the country), else around the points; at least ``size``
-    map units are shown. None when there is nothing to frame (a country the 1:110m atlas leaves
-    out, and no points).
-    """
-    shape = atlas.shape(code)
-    dots = [project(lat, lon) for lat, lon in points]
-    box = _country_frame(atlas, code, size) if shape is not None else None
-    if box is None or not all(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in dots):
-        if not dots:
-            return None
-        box = _frame(_bbox(dots + (list(shape.main_ring) if shape is not None and whole_country else [])), size)
-    view_box, land, country = _locator_layers(atlas, code, box)
-    return {
-        "view_box": view_box,
-        "land": land,
-        "country": country,
-        "dots": [{"x": _num(x), "y": _num(y)} for x, y in sorted(set(dots))],
-        "dot_radius": _num((box[2] - box[0]) / 60),
-    }
+    """One locator map (a build draws many with one `Cartographer`)."""
+    return Cartographer(atlas).locator_map(code, points, whole_country=whole_country, size=size)
 
 
-@lru_cache(maxsize=512)
-def _country_path(atlas: Atlas, code: str) -> str:
-    """A country's outline as path data: the same on every map page that shades it."""
-    return path_data(atlas.shape(code).rings)
-
-
-@lru_cache(maxsize=512)
-def _country_frame(atlas: Atlas, code: str, size: tuple[float, float]) -> tuple[float, float, float, float]:
-    return _frame(_bbox(atlas.shape(code).main_ring), size)
-
-
-@lru_cache(maxsize=256)
-def _locator_layers(atlas: Atlas, code: str, box: tuple[float, float, float, float]) -> tuple[str, str, str]:
-    """The land and the highlighted country cut to a frame: the costly part, shared by pages with one frame."""
+def _cut_layers(atlas: Atlas, code: str, box: tuple[float, float, float, float]) -> tuple[str, str, str]:
     shape = atlas.shape(code)
     # shapes are cut a little outside the frame, so that the cut edges never show
     margin = (box[2] - box[0]) / 50

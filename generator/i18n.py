@@ -3,13 +3,14 @@
 Catalogs are the theme's ``locale/<lang>/LC_MESSAGES/messages.po`` files, read with Babel and compiled
 in memory, so a theme ships text files only and an edited catalog takes effect on the next build.
 A custom theme's catalog comes first; the default theme's fills in what it does not translate.
+Nothing here is remembered between calls: a build reads the catalogs it needs and passes them on, so
+`practice serve`, which builds again and again in one process, sees every edit to a catalog.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -55,9 +56,8 @@ def _base(lang: str) -> str:
     return lang.replace("-", "_")
 
 
-@lru_cache(maxsize=64)
 def catalog_translations(theme_dirs: tuple[Path, ...], lang: str) -> NullTranslations:
-    """The interface translations for ``lang`` (``pt-BR`` falls back to ``pt``), read once per process."""
+    """The interface translations for ``lang`` (``pt-BR`` falls back to ``pt``), as the files are now."""
     result: NullTranslations | None = None
     candidates = [lang] + ([lang.split("-", maxsplit=1)[0]] if "-" in lang else [])
     for theme in theme_dirs:
@@ -78,7 +78,6 @@ def catalog_translations(theme_dirs: tuple[Path, ...], lang: str) -> NullTransla
     return result or NullTranslations()
 
 
-@lru_cache(maxsize=256)
 def language_name(lang: str, in_lang: str) -> str:
     """The name of a language in another (``pt`` in ``fr``: portugais), from CLDR; the tag itself if unknown."""
     try:
@@ -87,7 +86,6 @@ def language_name(lang: str, in_lang: str) -> str:
         return lang
 
 
-@lru_cache(maxsize=4096)
 def format_number(value: int, lang: str) -> str:
     """12345 as the reader writes it: 12,345 in English, 12 345 in French."""
     try:
@@ -96,14 +94,15 @@ def format_number(value: int, lang: str) -> str:
         return str(value)
 
 
-def format_variables(variables: dict, lang: str) -> dict:
-    """Numbers given to a translated string are shown in the page's language; text is left alone."""
-    return {
-        k: format_number(v, lang) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in variables.items()
-    }
+def format_variables(
+    variables: dict[str, object], lang: str, number: Callable[[int], str] | None = None
+) -> dict[str, object]:
+    """Numbers given to a translated string are shown in the page's language (by ``number`` when given, a
+    formatter that may remember its results); text is left alone."""
+    number = number or (lambda value: format_number(value, lang))
+    return {k: number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in variables.items()}
 
 
-@lru_cache(maxsize=16)
 def poster_section_names(theme_dirs: tuple[Path, ...], languages: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """Each poster section's accepted headings, in English and in every language of the site."""
     gettexts: list[Callable[[str], str]] = [catalog_translations(theme_dirs, lang).gettext for lang in languages]

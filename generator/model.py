@@ -12,6 +12,7 @@ __all__ = [
     "Stage",
     "Origin",
     "YearOrDate",
+    "MonthDate",
     "Source",
     "Contact",
     "Participant",
@@ -65,6 +66,24 @@ class Origin:
                 return found[key]
             key = key.rpartition(".")[0]
         return 1
+
+
+class MonthDate(dt.date):
+    """An event date the sources give only to the month (``date: 2016-10``).
+
+    It is the month's first day wherever dates are compared or sorted, and ``isoformat()`` gives
+    ``YYYY-MM``, so that no page, export or feed prints a day the sources do not give.
+    """
+
+    __slots__ = ()
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    __str__ = isoformat
+
+    def __repr__(self) -> str:
+        return f"MonthDate({self.year}, {self.month})"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -202,7 +221,7 @@ class EventReport:
     lang: str
     title: str
     summary: str
-    date: dt.date
+    date: dt.date  # a MonthDate when the sources give only the month
     city: str
     country: str
     method: str

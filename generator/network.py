@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import TYPE_CHECKING, TypeAlias
 
 import networkx as nx
 
@@ -31,6 +32,7 @@ from generator.site import City, Site
 from generator.vocab import slugify
 
 __all__ = [
+    "LearningGraph",
     "LEARNED",
     "MET",
     "SEED",
@@ -43,6 +45,12 @@ __all__ = [
     "connected",
     "drawing",
 ]
+
+# Cities keyed like the city taxonomy (``cn/hangzhou``); edges keyed by number.
+if TYPE_CHECKING:
+    LearningGraph: TypeAlias = nx.MultiDiGraph[str]
+else:  # networkx's classes take no type arguments at run time
+    LearningGraph = nx.MultiDiGraph
 
 LEARNED, MET = "learned", "met"
 SEED = 2016  # the year of the Third UCLG Learning Forum; any fixed number keeps builds reproducible
@@ -64,7 +72,7 @@ def _outside_key(name: str, country: str | None) -> str:
     return f"{(country or '-').lower()}/{slugify(name) or name.casefold()}"
 
 
-def learning_graph(site: Site) -> nx.MultiDiGraph:
+def learning_graph(site: Site) -> LearningGraph:
     """Cities linked by adapted practices and by the events they met at (see the module's docstring)."""
     nodes: dict[str, dict] = {}
     for city in site.city_of.values():  # one entry per practice: count them
@@ -136,12 +144,12 @@ def learning_graph(site: Site) -> nx.MultiDiGraph:
     return graph
 
 
-def activity(graph: nx.MultiDiGraph, key: str) -> int:
+def activity(graph: LearningGraph, key: str) -> int:
     """How active a city is in the network: its practices in the library plus its connections."""
     return graph.nodes[key]["practices"] + graph.degree(key)
 
 
-def connected(graph: nx.MultiDiGraph) -> list[str]:
+def connected(graph: LearningGraph) -> list[str]:
     """The cities with at least one connection, the most active first (at most MAX_DRAWN are drawn)."""
     keys = [key for key in graph if graph.degree(key)]
     return sorted(keys, key=lambda key: (-activity(graph, key), key))
@@ -156,7 +164,7 @@ def _num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _layout(graph: nx.MultiDiGraph, keys: list[str]) -> dict[str, tuple[float, float]]:
+def _layout(graph: LearningGraph, keys: list[str]) -> dict[str, tuple[float, float]]:
     """Spring layout of the drawn cities, scaled into the frame and rounded to one decimal.
 
     Each connected group of cities is laid out on its own (a layout of the whole would push small groups
@@ -239,7 +247,7 @@ def _edge(p0, p2, r0: float, r2: float, offset: float, arrow_at_start: bool, at:
     return {"d": d, "arrow": arrow, "badge": (a * x0 + b * cx + c * x2, a * y0 + b * cy + c * y2)}
 
 
-def drawing(graph: nx.MultiDiGraph, limit: int = MAX_DRAWN) -> dict:
+def drawing(graph: LearningGraph, limit: int = MAX_DRAWN) -> dict:
     """The SVG geometry of the network: the ``limit`` most active connected cities and the edges between them.
 
     Nodes (sorted by key) have ``key``, ``x``, ``y``, ``r`` and ``label_y``; edges (in the order of their

@@ -24,6 +24,7 @@ from generator.model import (
     EventReport,
     FreePage,
     Method,
+    MonthDate,
     Origin,
     Participant,
     Source,
@@ -166,6 +167,24 @@ def date(value: Any, path: str, ctx: Context) -> dt.date:
         except ValueError:
             pass
     raise Invalid(f"'{raw}' is not a valid date (write it as YYYY-MM-DD)")
+
+
+_MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
+
+
+def date_or_month(value: Any, path: str, ctx: Context) -> dt.date:
+    """An event's date: an ISO date, or ``YYYY-MM`` when the sources give only the month (a MonthDate)."""
+    if isinstance(value, str) and not isinstance(value, InvalidDate):
+        month = _MONTH_RE.fullmatch(value.strip())
+        if month and 1 <= int(month.group(2)) <= 12 and int(month.group(1)) >= 1:
+            return MonthDate(int(month.group(1)), int(month.group(2)), 1)
+    try:
+        return date(value, path, ctx)
+    except Invalid:
+        raw = ctx.doc.raw.get(path, value)
+        raise Invalid(
+            f"'{raw}' is not a valid date (write it as YYYY-MM-DD, or YYYY-MM when only the month is known)"
+        ) from None
 
 
 def year_or_date(value: Any, path: str, ctx: Context) -> YearOrDate:
@@ -416,7 +435,7 @@ FIELDS: dict[str, dict[str, _Field]] = {
     "event": {
         "title": _F(text, True),
         "summary": _F(summary, True),
-        "date": _F(date, True),
+        "date": _F(date_or_month, True),
         "end_date": _F(date),
         "city": _F(text, True),
         "country": _F(country, True),

@@ -17,7 +17,6 @@ import pickle
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -25,28 +24,16 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from generator.errors import BuildFailed, Problem
-from generator.geo import Atlas, parse_atlas
+from generator.formats import text_direction
+from generator.geo import Atlas, Cartographer, parse_atlas
 from generator.i18n import DEFAULT_THEME, catalog_translations, format_number, format_variables, language_name
+from generator.map_views import locator_view, map_filters, map_view
 from generator.model import RenderedFile
 from generator.network import learning_graph
+from generator.network_views import city_network_view, network_view
 from generator.site import Site, Term, language_tree, record_url
-from generator.views import (
-    card,
-    case_study_view,
-    city_network_view,
-    event_view,
-    locator_view,
-    map_filters,
-    map_view,
-    method_summary,
-    method_view,
-    network_view,
-    page_view,
-    search_document,
-    site_view,
-    term_view,
-    text_direction,
-)
+from generator.taxonomies import navigation
+from generator.views import TreeViews, method_summary, search_filter_names, site_view, taxonomy_view
 
 __all__ = [
     "DEFAULT_THEME",
@@ -112,8 +99,16 @@ def make_environment(
         auto_reload=False,  # templates do not change during a build: no stat() on every get_template
         bytecode_cache=_bytecode_cache(bytecode_dir) if bytecode_dir is not None else None,
     )
-    _install_translations(env, catalog_translations(theme_dirs, lang), lang)
-    env.filters["number"] = lambda value: format_number(value, lang)
+    numbers: dict[int, str] = {}  # this environment's: a list page shows the same counts again and again
+
+    def number(value: int) -> str:
+        found = numbers.get(value)
+        if found is None:
+            found = numbers[value] = format_number(value, lang)
+        return found
+
+    _install_translations(env, catalog_translations(theme_dirs, lang), lang, number)
+    env.filters["number"] = number
     env.globals["link"] = _link
     env.globals["asset"] = _asset
     env.globals["render_card"] = _render_card
@@ -129,7 +124,7 @@ def _bytecode_cache(directory: Path) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(directory))
 
 
-def _install_translations(env: jinja2.Environment, translations, lang: str) -> None:
+def _install_translations(env: jinja2.Environment, translations, lang: str, number: Callable[[int], str]) -> None:
     """Jinja's new-style gettext (``_("%(n)s cities", n=3)``), with numbers written the reader's way.
 
     Autoescaping is always on in this environment, so translations are Markup and their variables are
@@ -144,11 +139,11 @@ def _install_translations(env: jinja2.Environment, translations, lang: str) -> N
             if text is None:
                 text = plain[message] = Markup(translations.gettext(message)) % {}
             return text
-        return Markup(translations.gettext(message)) % format_variables(variables, lang)
+        return Markup(translations.gettext(message)) % format_variables(variables, lang, number)
 
     def ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
         variables.setdefault("num", num)
-        return Markup(translations.ngettext(singular, plural, num)) % format_variables(variables, lang)
+        return Markup(translations.ngettext(singular, plural, num)) % format_variables(variables, lang, number)
 
     env.newstyle_gettext = True  # the i18n extension is installed by make_environment
     env.globals.update(gettext=gettext, ngettext=ngettext, _=gettext)
@@ -169,9 +164,8 @@ def _asset(context, url: str) -> str:
     return context["root"] + url
 
 
-@lru_cache(maxsize=1)
 def world_atlas() -> Atlas:
-    """The country shapes of the maps, read once per process."""
+    """The country shapes of the maps (a build reads them once, when it plans its pages)."""
     return parse_atlas(json.loads(WORLD_ASSET.read_text(encoding="utf-8")))
 
 
@@ -185,12 +179,10 @@ def _render_card(context, item: dict, heading: str = "h3") -> Markup:
     The card is rendered with a placeholder for the path to the site root, which each page fills in.
     """
     env = context.environment
-    cache = env.globals["_card_cache"]
-    # Cards are shared dictionaries (views.card), so the same card is the same object: key by identity,
-    # keeping the object in the entry so that its id cannot be reused while the entry lives.
-    key = (heading, context.get("offline", False), context.get("lang"), context.get("tree", ""), id(item))
-    entry = cache.get(key)
-    html = entry[1] if entry is not None and entry[0] is item else None
+    cache = env.globals["_card_cache"]  # this environment's: one language, one build, one process
+    # a practice's card is the same wherever it is listed within one build: its URL names it
+    key = (heading, context.get("offline", False), context.get("lang"), context.get("tree", ""), item["url"])
+    html = cache.get(key)
     if html is None:
         html = (
             env.get_template("card.html")
@@ -205,7 +197,7 @@ def _render_card(context, item: dict, heading: str = "h3") -> Markup:
             )
             .strip()
         )
-        cache[key] = (item, html)
+        cache[key] = html
     return Markup(html.replace(_ROOT_TOKEN, context["root"]))
 
 
@@ -234,9 +226,10 @@ def plan_pages(sites: dict[str, Site] | Site, options: RenderOptions) -> list[Pa
     """Every page of every language tree: the default language's at the root, the others under <lang>/."""
     if isinstance(sites, Site):
         sites = {sites.lang: sites}
+    maps = Cartographer(options.atlas or world_atlas())  # this build's: shared by every tree's maps
     plans: list[PagePlan] = []
     for site in sites.values():
-        plans += _plan_tree(site, options)
+        plans += _plan_tree(site, options, maps)
     default = next(iter(sites.values()))
     plans.append(
         PagePlan(
@@ -259,6 +252,7 @@ def plan_pages(sites: dict[str, Site] | Site, options: RenderOptions) -> list[Pa
 def _common(site: Site, options: RenderOptions) -> dict:
     return {
         "site": site_view(site),
+        "nav": navigation(site.declarations),
         "lang": site.lang,
         "dir": text_direction(site.lang),
         "tree": language_tree(site.lang, site.languages),
@@ -269,7 +263,9 @@ def _common(site: Site, options: RenderOptions) -> dict:
     }
 
 
-def _language_links(site: Site, versions: tuple[str, ...] | None) -> tuple[list[dict], list[dict]]:
+def _language_links(
+    site: Site, versions: tuple[str, ...] | None, autonyms: dict[str, str]
+) -> tuple[list[dict], list[dict]]:
     """The language switcher of a page (every language of the site, each marked when the page's text
     is not in it) and its hreflang alternates (the languages its text exists in)."""
     if len(site.languages) < 2:
@@ -277,7 +273,7 @@ def _language_links(site: Site, versions: tuple[str, ...] | None) -> tuple[list[
     switcher = [
         {
             "lang": lang,
-            "name": _autonym(lang),
+            "name": autonyms[lang],
             "tree": language_tree(lang, site.languages),
             "current": lang == site.lang,
             "translated": versions is None or lang in versions,
@@ -287,22 +283,26 @@ def _language_links(site: Site, versions: tuple[str, ...] | None) -> tuple[list[
     return switcher, [{"lang": s["lang"], "tree": s["tree"]} for s in switcher if s["translated"]]
 
 
-@lru_cache(maxsize=64)
 def _autonym(lang: str) -> str:
+    """A language's name in itself, capitalised for the switcher: Português, Français."""
     name = language_name(lang, lang)
     return name[:1].upper() + name[1:]
 
 
-def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
+def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[PagePlan]:
     lang = site.lang
     tree = language_tree(lang, site.languages)
     common = _common(site, options)
+    views = TreeViews(site, options.build_year)  # this tree's, for this build: cards are made once each
     plans: list[PagePlan] = []
-    shared_links = _language_links(site, None)
+    autonyms = {other: _autonym(other) for other in site.languages}
+    shared_links = _language_links(site, None, autonyms)
 
     def add(url: str, template: str, source: str = "", **context) -> None:
         path = f"{tree}{url}index.html"
-        languages, alternates = _language_links(site, site.versions[url]) if url in site.versions else shared_links
+        languages, alternates = (
+            _language_links(site, site.versions[url], autonyms) if url in site.versions else shared_links
+        )
         plans.append(
             PagePlan(
                 path,
@@ -321,20 +321,19 @@ def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
         )
 
     def add_list(url: str, template: str, slugs, **context) -> None:
-        cards = [card(site, s, lang) for s in slugs]
+        cards = [views.card(s) for s in slugs]
         for page_url, chunk, pager in _paginated(url, cards):
             add(page_url, template, items=chunk, pager=pager, list_url=url, **context)
 
-    atlas = options.atlas or world_atlas()
     terms = site.taxonomies
     newest = sorted([*site.case_studies.values(), *site.events.values()], key=lambda r: (-r.date.toordinal(), r.slug))
     add(
         "",
         "home.html",
-        newest=[card(site, r.slug, lang) for r in newest[:8]],
-        topics=[term_view(site, t, lang) for t in terms["topics"]],
-        domains=[term_view(site, t, lang) for t in terms["cynefin"]],
-        cities=[term_view(site, t, lang) for t in terms["cities"]],
+        newest=[views.card(r.slug) for r in newest[:8]],
+        topics=[views.term(t) for t in terms["topics"]],
+        domains=[views.term(t) for t in terms["cynefin"]],
+        cities=[views.term(t) for t in terms["cities"]],
         methods=[method_summary(m) for m in site.methods.values()],
         counts={
             "case_studies": len(site.case_studies),
@@ -359,81 +358,74 @@ def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
             record_url(study),
             "case_study.html",
             study.origin.path,
-            page=case_study_view(site, study, lang, options.build_year),
+            page=views.case_study(study),
             section="case-studies",
-            locator=locator_view(atlas, study.country, [study.coordinates] if study.coordinates else []),
+            locator=locator_view(maps, study.country, [study.coordinates] if study.coordinates else []),
         )
     for event in site.events.values():
-        add(record_url(event), "event.html", event.origin.path, page=event_view(site, event, lang), section="events")
+        add(record_url(event), "event.html", event.origin.path, page=views.event(event), section="events")
     for method in site.methods.values():
         add(
             record_url(method),
             "method.html",
             method.origin.path,
-            page=method_view(site, method, lang),
+            page=views.method(method),
             section="methods",
         )
     for page in site.pages.values():
-        add(record_url(page), "page.html", page.origin.path, page=page_view(site, page, lang), section=page.slug)
+        add(record_url(page), "page.html", page.origin.path, page=views.page(page), section=page.slug)
 
     network = learning_graph(site)
-    for taxonomy, template in (
-        ("topics", "terms.html"),
-        ("cities", "terms.html"),
-        ("countries", "terms.html"),
-        ("sdgs", "terms.html"),
-        ("cynefin", "cynefin.html"),
-    ):
+    for taxonomy in site.declarations:  # each declared taxonomy: its index page and a page per term
+        about = taxonomy_view(taxonomy)
         add(
-            f"{taxonomy}/",
-            template,
-            taxonomy=taxonomy,
-            terms=[term_view(site, t, lang) for t in terms[taxonomy]],
-            section=taxonomy,
+            taxonomy.url,
+            taxonomy.list_template,
+            taxonomy=about,
+            terms=[views.term(t) for t in terms[taxonomy.key]],
+            section=taxonomy.key,
         )
-        for term in terms[taxonomy]:
+        for term in terms[taxonomy.key]:
             extra = {}
-            if taxonomy == "countries":
-                extra["locator"] = _country_locator(site, atlas, term)
-            elif taxonomy == "cities":
+            if "locator" in taxonomy.extras:
+                extra["locator"] = _country_locator(site, maps, term)
+            if "peers" in taxonomy.extras:
                 extra["peers"] = city_network_view(site, network, term.key, lang)
             add_list(
-                term.url, "term.html", _term_slugs(term), term=term_view(site, term, lang), section=taxonomy, **extra
+                term.url,
+                taxonomy.term_template,
+                _term_slugs(term),
+                term=views.term(term),
+                taxonomy=about,
+                section=taxonomy.key,
+                **extra,
             )
 
     filters = map_filters(site)
-    add("map/", "map.html", map=map_view(site, atlas, lang), filters=filters, current=None, section="map")
-    for f in filters["topics"]:
-        add(
-            f["url"],
-            "map.html",
-            map=map_view(site, atlas, lang, topic=f["key"]),
-            filters=filters,
-            current={"kind": "topics", **f},
-            section="map",
-        )
-    for f in filters["domains"]:
-        add(
-            f["url"],
-            "map.html",
-            map=map_view(site, atlas, lang, domain=f["key"]),
-            filters=filters,
-            current={"kind": "cynefin", **f},
-            section="map",
-        )
+    add("map/", "map.html", map=map_view(site, maps, lang), filters=filters, current=None, section="map")
+    for group in filters["groups"]:
+        for f in group["filters"]:
+            add(
+                f["url"],
+                "map.html",
+                map=map_view(site, maps, lang, only=(group["kind"], f["key"])),
+                filters=filters,
+                current={"kind": group["kind"], "kind_label": group["kind_label"], "style": group["style"], **f},
+                section="map",
+            )
 
     add("network/", "network.html", network=network_view(site, network, lang), section="network")
 
     for old, new, source in site.redirects:
         add(old, "redirect.html", source, target=new)
-    add("search/", "search.html", section="search")
+    add("search/", "search.html", section="search", filters=search_filter_names(site))
     return plans
 
 
-def _country_locator(site: Site, atlas: Atlas, term: Term) -> dict | None:
+def _country_locator(site: Site, maps: Cartographer, term: Term) -> dict | None:
     code = term.key.upper()
     points = sorted({site.case_studies[s].coordinates for s in term.case_studies if site.case_studies[s].coordinates})
-    return locator_view(atlas, code, points, whole_country=True)
+    return locator_view(maps, code, points, whole_country=True)
 
 
 def _term_slugs(term: Term) -> list[str]:
@@ -464,9 +456,12 @@ def _template_problem(exc: Exception, plan: PagePlan) -> Problem:
 def render_offline_search_index(site: Site, options: RenderOptions) -> RenderedFile:
     """A language tree's offline search index as a plain script: file:// pages cannot fetch JSON."""
     lang = site.lang
-    slugs = sorted([*site.case_studies, *site.events])
-    documents = [search_document(site, slug, lang, options.build_year) for slug in slugs]
-    data = json.dumps({"documents": documents}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    views = TreeViews(site, options.build_year)
+    documents = [views.search_document(slug) for slug in sorted([*site.case_studies, *site.events])]
+    facets = [f["name"] for f in search_filter_names(site)]  # in declaration order: the facets shown
+    data = json.dumps(
+        {"documents": documents, "facets": facets}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     return RenderedFile(
         f"{language_tree(lang, site.languages)}search/offline-index.js",
         f"window.PRACTICE_SEARCH = {data};\n".encode(),

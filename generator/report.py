@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
-from generator.errors import sorted_problems
+from generator.errors import Problem, sorted_problems
 
 __all__ = ["format_text", "format_github", "format_json"]
 
 
-def format_text(problems) -> str:
+def format_text(problems: Iterable[Problem]) -> str:
     return "".join(f"{p}\n" for p in sorted_problems(problems))
 
 
@@ -21,7 +22,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problems) -> str:
+def format_github(problems: Iterable[Problem]) -> str:
     """GitHub workflow commands, escaped so that no front-matter text can inject another command."""
     lines = []
     for p in sorted_problems(problems):
@@ -34,7 +35,7 @@ def format_github(problems) -> str:
     return "".join(lines)
 
 
-def format_json(problems) -> str:
+def format_json(problems: Iterable[Problem]) -> str:
     records = [
         {"file": p.file, "line": p.line, "field": p.field, "severity": p.severity.value, "message": p.message}
         for p in sorted_problems(problems)

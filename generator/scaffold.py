@@ -51,8 +51,8 @@ def _validate(name: str, value, topics: list[str], methods: list[str]):
         raise click.BadParameter(f"'{value}' is not a method; choose one of {', '.join(methods)}")
     if name == "stages" and any(s not in [x.value for x in Stage] for s in value):
         raise click.BadParameter("stages are seek, sense and share")
-    if name == "date":
-        dt.date.fromisoformat(value)
+    if name == "date":  # an ISO date, or YYYY-MM when only the month is known
+        dt.date.fromisoformat(value + "-01" if len(value.strip()) == 7 else value)
     return value
 
 
@@ -114,7 +114,7 @@ def _prompt(name: str, topics: list[str], methods: list[str]):
         elif name == "method":
             value = click.prompt("Method", type=click.Choice(methods))
         elif name == "date":
-            value = click.prompt("Date (YYYY-MM-DD)")
+            value = click.prompt("Date (YYYY-MM-DD, or YYYY-MM if only the month is known)")
         elif name == "summary":
             value = click.prompt("Summary (plain text, at most 300 characters)")
         else:

@@ -1,7 +1,9 @@
-"""``practice serve``: build into a temporary folder, serve it on 127.0.0.1, rebuild and reload on change.
+"""``practice serve``: build into a temporary folder, serve it, rebuild and reload on change.
 
 The served folder is never ``--out``. Open pages wait on the server (a long poll) and reload as soon
-as a rebuild has finished; a failed rebuild keeps the last good site and prints the errors.
+as a rebuild has finished; a failed rebuild keeps the last good site and prints the errors. Each
+rebuild names the files that changed and prints only the problems that are new since the last one, so
+an edit's effect is not buried under warnings that were already there.
 
 Rebuilds write the pages only. The search index (Pagefind, which cannot index incrementally and takes
 seconds on a large site) lives in a folder of its own, served at /pagefind/, and is refreshed by a
@@ -10,24 +12,36 @@ background thread after the pages: an edit shows at once, and search catches up 
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
+import os
 import shutil
+import socket
 import tempfile
 import threading
-from dataclasses import replace
+import webbrowser
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-import click
 import watchfiles
 
 from generator.build import BuildOptions, build_site
-from generator.errors import BuildFailed, EnvironmentFailure
+from generator.console import Console
+from generator.errors import BuildFailed, EnvironmentFailure, Problem
 from generator.render import DEFAULT_THEME
-from generator.report import format_text
 from generator.search import run_pagefind
 
-__all__ = ["serve_site"]
+__all__ = ["ServeOptions", "serve_site"]
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    bind: str = "127.0.0.1"
+    port: int = 8000  # 0: a free port, chosen by the system
+    open_browser: bool = False
+
 
 _RELOAD_JS = b"""(function () {
   var seen = null;
@@ -61,7 +75,7 @@ class _State:
             return str(self.version)
 
 
-def _handler(directory: Path, state: _State):
+def _handler(directory: Path, state: _State) -> Callable[..., http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
         def do_GET(self) -> None:
             if self.path.startswith("/__practice/version"):
@@ -88,7 +102,7 @@ def _handler(directory: Path, state: _State):
             self.end_headers()
             self.wfile.write(body)
 
-        def send_error(self, code, message=None, explain=None):
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
             page = directory / "404.html"
             if code == 404 and page.exists():
                 body = page.read_bytes()
@@ -100,41 +114,78 @@ def _handler(directory: Path, state: _State):
                 return
             super().send_error(code, message, explain)
 
-        def log_message(self, format, *args) -> None:  # quiet: rebuild messages matter more
+        def log_message(self, format: str, *args: object) -> None:  # quiet: rebuild messages matter more
             pass
 
     return functools.partial(Handler, directory=str(directory))
 
 
-def _rebuild(options: BuildOptions, state: _State, indexer: _Indexer | None = None) -> bool:
+class _Reporter:
+    """Prints each rebuild's outcome, and of its problems only those not printed after the previous one."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.shown: frozenset[Problem] = frozenset()
+
+    def problems(self, problems: Iterable[Problem]) -> None:
+        current = frozenset(problems)
+        self.console.problems(current - self.shown)
+        unchanged = len(current & self.shown)
+        if unchanged:
+            self.console.info(f"({unchanged} problem{'s' if unchanged != 1 else ''} as before, not repeated)")
+        self.shown = current
+
+
+def _rebuild(
+    options: BuildOptions, state: _State, reporter: _Reporter, indexer: _Indexer | None = None, first: bool = False
+) -> bool:
+    console = reporter.console
     try:
         with state.lock:
             result = build_site(options)
     except BuildFailed as exc:
-        click.echo(format_text(exc.problems), err=True, nl=False)
-        click.echo("Build failed; still serving the last good site.", err=True)
+        if first:  # nothing to serve yet: the command fails as build does (exit 1)
+            raise
+        reporter.problems(exc.problems)
+        errors = sum(p.is_error for p in exc.problems)
+        console.info(f"Build failed ({errors} error{'s' if errors != 1 else ''}); still serving the last good site.")
         return False
     except EnvironmentFailure as exc:
-        click.echo(f"Error: {exc}", err=True)
+        if first:
+            raise
+        console.error(str(exc))
         return False
-    if result.warnings:
-        click.echo(format_text(result.warnings), err=True, nl=False)
+    reporter.problems(result.warnings)
     state.bump()
-    click.echo(
-        f"Built {result.files} files ({result.pages} pages, {result.reused} reused) in {result.seconds:.1f} s.",
-        err=True,
+    console.info(
+        f"Built {result.files} files ({result.pages} pages, {result.reused} reused) in {result.seconds:.1f} s."
     )
     if indexer is not None:
         indexer.request()
     return True
 
 
+def _shown_path(path: str) -> str:
+    """A changed file as the person would type it: relative to the working folder when inside it."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if not os.path.relpath(path).startswith("..") else path
+    except ValueError:  # another drive (Windows)
+        return path
+
+
+def changed_files(changes: Iterable[tuple[object, str]], limit: int = 5) -> str:
+    """``content/a.md, content/b.md and 3 more``: what a rebuild is about, on one line."""
+    paths = sorted({_shown_path(path) for _, path in changes})
+    shown = ", ".join(paths[:limit])
+    return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
+
+
 class _Indexer:
     """Runs Pagefind over the served site after each rebuild, one run at a time, into a fresh folder that
     replaces the served index when it is complete (requests during a run cause one more run after it)."""
 
-    def __init__(self, site_dir: Path, work: Path, state: _State) -> None:
-        self.site_dir, self.work, self.state = site_dir, work, state
+    def __init__(self, site_dir: Path, work: Path, state: _State, console: Console) -> None:
+        self.site_dir, self.work, self.state, self.console = site_dir, work, state, console
         self.wanted = threading.Event()
         self.runs = 0
         self.thread = threading.Thread(target=self._loop, daemon=True)
@@ -156,7 +207,7 @@ class _Indexer:
             try:
                 self._index()
             except EnvironmentFailure as exc:
-                click.echo(f"Search index not refreshed: {exc}", err=True)
+                self.console.error(f"search index not refreshed: {exc}")
 
     def _index(self) -> None:
         self.runs += 1
@@ -165,28 +216,63 @@ class _Indexer:
         previous, self.state.index = self.state.index, target
         if previous is not None:
             shutil.rmtree(previous, ignore_errors=True)
-        click.echo("Search index refreshed.", err=True)
+        self.console.info("Search index refreshed.")
 
 
-def serve_site(options: BuildOptions, port: int) -> None:
+class _IPv6Server(http.server.ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
+def _listen(
+    serve: ServeOptions, handler: Callable[..., http.server.SimpleHTTPRequestHandler]
+) -> http.server.ThreadingHTTPServer:
+    """The server, bound before the first build so that a taken port fails at once, in one line (exit 3)."""
+    server_class = _IPv6Server if ":" in serve.bind else http.server.ThreadingHTTPServer
+    try:
+        server = server_class((serve.bind, serve.port), handler)
+    except OSError as exc:
+        in_use = exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE))
+        reason = "the port is in use" if in_use else (exc.strerror or str(exc))
+        raise EnvironmentFailure(
+            f"cannot serve on {serve.bind}:{serve.port}: {reason} (choose another with --port, or --port 0 for a free one)"
+        ) from None
+    server.daemon_threads = True  # long polls must not keep Ctrl-C waiting
+    return server
+
+
+def site_url(bind: str, port: int) -> str:
+    """The address to open: a wildcard bind is opened on this machine's loopback."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(bind, bind)
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def serve_site(options: BuildOptions, serve: ServeOptions, console: Console) -> None:
+    """Serve until interrupted. The first build's errors end the command (BuildFailed: exit 1), like build."""
     with tempfile.TemporaryDirectory(prefix="practice-serve-") as temp:
         site_dir = Path(temp) / "site"
         options = replace(options, out_dir=site_dir, live_reload=True, index=False)
         state = _State()
-        if not _rebuild(options, state):
-            raise EnvironmentFailure("the first build failed; fix the errors above and run serve again")
-        indexer = _Indexer(site_dir, Path(temp), state) if options.search and not options.offline else None
-        if indexer is not None:
-            indexer.index_now()
-            indexer.start()
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(site_dir, state))
-        server.daemon_threads = True  # long polls must not keep Ctrl-C waiting
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        click.echo(f"Serving on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", err=True)
-        watched = [options.content_dir] + [d for d in (options.theme_dir, DEFAULT_THEME) if d]
+        server = _listen(serve, _handler(site_dir, state))
+        serving: threading.Thread | None = None
         try:
-            for _changes in watchfiles.watch(*watched, debounce=50, step=25, raise_interrupt=True):
-                _rebuild(options, state, indexer)
+            reporter = _Reporter(console)
+            _rebuild(options, state, reporter, first=True)
+            indexer = _Indexer(site_dir, Path(temp), state, console) if options.search and not options.offline else None
+            if indexer is not None:
+                indexer.index_now()
+                indexer.start()
+            serving = threading.Thread(target=server.serve_forever, daemon=True)
+            serving.start()
+            url = site_url(serve.bind, server.server_address[1])
+            where = "" if serve.bind in ("127.0.0.1", "localhost", "::1") else f" (bind address {serve.bind})"
+            console.notice(f"Serving on {url}{where} (Ctrl-C to stop)")  # even with -q: it is the point
+            if serve.open_browser:
+                threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+            watched = [options.content_dir] + [d for d in (options.theme_dir, DEFAULT_THEME) if d]
+            for changes in watchfiles.watch(*watched, debounce=50, step=25, raise_interrupt=True):
+                console.info(f"Changed: {changed_files(changes)}")
+                _rebuild(options, state, reporter, indexer)
         finally:
-            server.shutdown()
+            if serving is not None:
+                server.shutdown()  # waits for serve_forever to return: never call it before it started
+            server.server_close()

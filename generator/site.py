@@ -7,49 +7,24 @@ knows which slugs exist.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from generator.errors import Problem
 from generator.model import (
     CaseStudy,
     Content,
-    CynefinDomain,
     EventReport,
     FreePage,
     Method,
+    Participant,
     Record,
 )
+from generator.taxonomies import DEFAULT_TAXONOMIES, Taxonomy, TermSource, reserved_paths
 from generator.translations import check_translations, localise_content, text_versions
-from generator.vocab import country_name, did_you_mean, slugify
+from generator.vocab import did_you_mean, slugify
 
-__all__ = ["RESERVED_SLUGS", "Term", "City", "Site", "assemble", "assemble_languages", "record_url", "language_tree"]
-
-# Top-level paths of the built site that a free page may not take.
-RESERVED_SLUGS = frozenset(
-    {
-        "case-studies",
-        "events",
-        "methods",
-        "topics",
-        "cynefin",
-        "cities",
-        "countries",
-        "sdgs",
-        "media",
-        "search",
-        "data",
-        "map",
-        "network",
-        "pagefind",
-        "download",
-        "static",
-        "page",
-        "feed",
-        "sitemap",
-        "404",
-    }
-)
+__all__ = ["Term", "City", "Site", "assemble_languages", "record_url", "language_tree"]
 
 
 def language_tree(lang: str, languages: tuple[str, ...]) -> str:
@@ -77,7 +52,7 @@ class City:
 
 @dataclass(frozen=True)
 class Term:
-    """One index page: a topic, a Cynefin domain, a city, a country or an SDG, and its records."""
+    """One term of a taxonomy (a topic, a Cynefin domain, a city...): its page and its records, newest first."""
 
     taxonomy: str
     key: str
@@ -85,6 +60,7 @@ class Term:
     url: str
     case_studies: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
+    description: str = ""
 
     @property
     def count(self) -> int:
@@ -112,32 +88,31 @@ class Site:
     versions: dict[str, tuple[str, ...]] = field(
         default_factory=dict
     )  # record url -> languages of its text, original first
-
-    @cached_property
-    def card_memo(self) -> dict:
-        """views.card's results for this site, built once each: a practice is on some six lists."""
-        return {}
-
-    @cached_property
-    def topic_labels(self) -> dict[str, str]:
-        return {t.slug: t.label for t in self.content.topics}
+    declarations: tuple[Taxonomy, ...] = DEFAULT_TAXONOMIES  # what taxonomies holds, in this order
+    # practice slug -> taxonomy key -> its terms there, (key, label) in the practice's own order
+    terms_of: dict[str, dict[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
 
     def practice(self, slug: str) -> CaseStudy | EventReport:
         return self.case_studies.get(slug) or self.events[slug]
 
 
-def _newest_first(records):
+Practice = CaseStudy | EventReport
+
+
+def _newest_first(records: Iterable[Practice]) -> list[Practice]:
     return sorted(records, key=lambda r: (-r.date.toordinal(), r.slug))
 
 
-def _check_references(content: Content, drafts: bool) -> list[Problem]:
+def _check_references(content: Content, drafts: bool, taxonomies: tuple[Taxonomy, ...]) -> list[Problem]:
     problems: list[Problem] = []
     studies = {r.slug: r for r in content.case_studies}
     events = {r.slug: r for r in content.events}
     methods = {r.slug: r for r in content.methods}
-    practices = {**studies, **events}
+    practices: dict[str, Practice] = {**studies, **events}
 
-    def check(record, field_name: str, slug: str, index: int, targets: dict, what: str) -> None:
+    def check(
+        record: Practice, field_name: str, slug: str, index: int, targets: Mapping[str, Record], what: str
+    ) -> None:
         path = f"{field_name}.{index}" if index >= 0 else field_name
         line = record.origin.line(path)
         if slug not in targets:
@@ -192,8 +167,9 @@ def _check_references(content: Content, drafts: bool) -> list[Problem]:
             check(event, "practices", s, i, studies, "a case study")
     problems += _learning_cycles(studies)
     problems += _alias_clashes(content)
+    reserved = reserved_paths(taxonomies)
     for page in content.pages:
-        if page.slug in RESERVED_SLUGS:
+        if page.slug in reserved:
             problems.append(
                 Problem(page.origin.path, 1, "slug", f"'{page.slug}' is a section of the site; rename the page")
             )
@@ -236,9 +212,10 @@ def _learning_cycles(studies: dict[str, CaseStudy]) -> list[Problem]:
 
 def _alias_clashes(content: Content) -> list[Problem]:
     problems = []
-    taken = {(r.section, r.slug) for r in (*content.case_studies, *content.events)}
+    practices: list[Practice] = [*content.case_studies, *content.events]
+    taken = {(r.section, r.slug) for r in practices}
     claimed: dict[tuple[str, str], str] = {}
-    for record in (*content.case_studies, *content.events):
+    for record in practices:
         for i, alias in enumerate(record.aliases):
             key = (record.section, alias)
             if key in taken or key in claimed:
@@ -254,33 +231,36 @@ def _alias_clashes(content: Content) -> list[Problem]:
     return problems
 
 
-def assemble(content: Content, *, drafts: bool = False, lang: str | None = None) -> tuple[Site | None, list[Problem]]:
-    """The site in one language (the default one unless ``lang`` is given), or the problems that prevent it."""
-    problems = _check_references(content, drafts) + check_translations(content)
-    if problems:
-        return None, problems
-    return _assemble(content, lang or content.config.language, drafts), []
-
-
-def assemble_languages(content: Content, *, drafts: bool = False) -> tuple[dict[str, Site] | None, list[Problem]]:
+def assemble_languages(
+    content: Content, *, drafts: bool = False, taxonomies: tuple[Taxonomy, ...] = DEFAULT_TAXONOMIES
+) -> tuple[dict[str, Site] | None, list[Problem]]:
     """One site per language of site.yml, the default first: the trees of the built site."""
-    problems = _check_references(content, drafts) + check_translations(content)
+    problems = _check_references(content, drafts, taxonomies) + check_translations(content)
     if problems:
         return None, problems
-    return {lang: _assemble(content, lang, drafts) for lang in content.config.languages}, []
+    return {lang: _assemble(content, lang, drafts, taxonomies) for lang in content.config.languages}, []
 
 
-def _assemble(original: Content, lang: str, drafts: bool) -> Site:
+def _assemble(original: Content, lang: str, drafts: bool, declarations: tuple[Taxonomy, ...]) -> Site:
     versions = text_versions(original, drafts=drafts)
     content = localise_content(original, lang, drafts=drafts)
-    keep = (lambda r: True) if drafts else (lambda r: not r.draft)
+
+    def keep(record: Practice | FreePage) -> bool:
+        return drafts or not record.draft
+
     studies = {r.slug: r for r in sorted(content.case_studies, key=lambda r: r.slug) if keep(r)}
     events = {r.slug: r for r in sorted(content.events, key=lambda r: r.slug) if keep(r)}
     methods = {r.slug: r for r in sorted(content.methods, key=lambda r: r.slug)}
     pages = {r.slug: r for r in sorted(content.pages, key=lambda r: r.slug) if keep(r)}
 
-    city_of, cities = _cities(list(studies.values()) + list(events.values()))
-    discussing, related, adapted, by_method, studies_by_method = (defaultdict(set) for _ in range(5))
+    practices: list[Practice] = [*studies.values(), *events.values()]
+    records: list[Record] = [*practices, *methods.values(), *pages.values()]
+    city_of, cities = _cities(practices)
+    discussing: defaultdict[str, set[str]] = defaultdict(set)
+    related: defaultdict[str, set[str]] = defaultdict(set)
+    adapted: defaultdict[str, set[str]] = defaultdict(set)
+    by_method: defaultdict[str, set[str]] = defaultdict(set)
+    studies_by_method: defaultdict[str, set[str]] = defaultdict(set)
     for event in events.values():
         by_method[event.method].add(event.slug)
         for s in event.practices:
@@ -297,26 +277,28 @@ def _assemble(original: Content, lang: str, drafts: bool) -> Site:
         for m in study.methods:
             studies_by_method[m].add(study.slug)
 
-    def ordered(mapping) -> dict[str, tuple[str, ...]]:
-        def key(slug):
-            record = studies.get(slug) or events.get(slug)
+    def ordered(mapping: Mapping[str, set[str]]) -> dict[str, tuple[str, ...]]:
+        def key(slug: str) -> tuple[int, str]:
+            record: Practice = studies.get(slug) or events[slug]
             return (-record.date.toordinal(), slug)
 
         return {k: tuple(sorted(v, key=key)) for k, v in sorted(mapping.items())}
 
-    participants = {}
+    participants: dict[str, tuple[tuple[str, City | None], ...]] = {}
     for event in events.values():
         participants[event.slug] = tuple(
             (p.name if not p.country else f"{p.name}, {p.country}", _match_city(p, cities)) for p in event.participants
         )
 
+    taxonomies, terms_of = _taxonomies(declarations, content, studies, events, city_of, lang)
     site = Site(
         content=content,
         case_studies=studies,
         events=events,
         methods=methods,
         pages=pages,
-        taxonomies=_taxonomies(content, studies, events, city_of, lang),
+        taxonomies=taxonomies,
+        terms_of=terms_of,
         city_of=city_of,
         events_discussing=ordered(discussing),
         related=ordered(related),
@@ -325,23 +307,17 @@ def _assemble(original: Content, lang: str, drafts: bool) -> Site:
         case_studies_by_method=ordered(studies_by_method),
         participants=participants,
         redirects=tuple(
-            sorted(
-                (f"{r.section}/{alias}/", record_url(r), r.origin.path)
-                for r in (*studies.values(), *events.values())
-                for alias in r.aliases
-            )
+            sorted((f"{r.section}/{alias}/", record_url(r), r.origin.path) for r in practices for alias in r.aliases)
         ),
         lang=lang,
+        declarations=declarations,
         languages=content.config.languages,
-        versions={
-            record_url(r): versions[(("pages" if r.kind == "page" else r.section), r.slug)]
-            for r in (*studies.values(), *events.values(), *methods.values(), *pages.values())
-        },
+        versions={record_url(r): versions[(("pages" if r.kind == "page" else r.section), r.slug)] for r in records},
     )
     return site
 
 
-def _cities(records) -> tuple[dict[str, City], dict[tuple[str, str], City]]:
+def _cities(records: Iterable[Practice]) -> tuple[dict[str, City], dict[tuple[str, str], City]]:
     """A city is its country plus its name's slug, so Córdoba AR and Córdoba ES stay apart."""
     names: dict[tuple[str, str], list[str]] = defaultdict(list)
     for r in records:
@@ -353,7 +329,7 @@ def _cities(records) -> tuple[dict[str, City], dict[tuple[str, str], City]]:
     return {r.slug: cities[(r.country, slugify(r.city))] for r in records}, cities
 
 
-def _match_city(participant, cities: dict[tuple[str, str], City]) -> City | None:
+def _match_city(participant: Participant, cities: dict[tuple[str, str], City]) -> City | None:
     """A participant links to a city page when exactly one city of the library matches it."""
     slug = slugify(participant.name)
     matches = [c for (cc, s), c in cities.items() if s == slug and (participant.country in (None, cc))]
@@ -361,47 +337,44 @@ def _match_city(participant, cities: dict[tuple[str, str], City]) -> City | None
 
 
 def _taxonomies(
-    content: Content, studies: dict, events: dict, city_of: dict[str, City], lang: str
-) -> dict[str, tuple[Term, ...]]:
-    records = [*studies.values(), *events.values()]
-
-    def term(taxonomy: str, key: str, label: str, url: str, members) -> Term:
-        members = _newest_first(members)
-        return Term(
-            taxonomy,
-            key,
-            label,
-            url,
-            tuple(r.slug for r in members if isinstance(r, CaseStudy)),
-            tuple(r.slug for r in members if isinstance(r, EventReport)),
-        )
-
-    topics = tuple(
-        term("topics", t.slug, t.label, f"topics/{t.slug}/", [r for r in records if t.slug in r.topics])
-        for t in content.topics
-    )
-    domains = tuple(
-        term("cynefin", d.value, d.value, f"cynefin/{d.value}/", [r for r in records if r.cynefin is d])
-        for d in CynefinDomain
-    )
-    by_city: dict[City, list] = defaultdict(list)
-    for r in records:
-        by_city[city_of[r.slug]].append(r)
-    cities = tuple(
-        term("cities", f"{c.country.lower()}/{c.slug}", c.name, c.url, by_city[c])
-        for c in sorted(by_city, key=lambda c: (c.name.casefold(), c.country))
-    )
-    countries = tuple(
-        term(
-            "countries",
-            cc.lower(),
-            country_name(cc, lang),
-            f"countries/{cc.lower()}/",
-            [r for r in records if r.country == cc],
-        )
-        for cc in sorted({r.country for r in records}, key=lambda cc: (country_name(cc, lang).casefold(), cc))
-    )
-    sdgs = tuple(
-        term("sdgs", str(n), str(n), f"sdgs/{n}/", [r for r in studies.values() if n in r.sdgs]) for n in range(1, 18)
-    )
-    return {"topics": topics, "cynefin": domains, "cities": cities, "countries": countries, "sdgs": sdgs}
+    declarations: tuple[Taxonomy, ...],
+    content: Content,
+    studies: dict[str, CaseStudy],
+    events: dict[str, EventReport],
+    city_of: dict[str, City],
+    lang: str,
+) -> tuple[dict[str, tuple[Term, ...]], dict[str, dict[str, tuple[tuple[str, str], ...]]]]:
+    """Every declared taxonomy's terms, each with its practices newest first; and each practice's terms."""
+    keys = {slug: f"{c.country.lower()}/{c.slug}" for slug, c in city_of.items()}
+    source = TermSource(content, lang, keys, {keys[slug]: c.name for slug, c in city_of.items()})
+    records: list[Practice] = [*studies.values(), *events.values()]
+    result = {}
+    keys_of: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for taxonomy in declarations:
+        members: dict[str, list[Practice]] = defaultdict(list)
+        for record in records:
+            if taxonomy.applies_to(record):
+                found = keys_of[record.slug][taxonomy.key] = list(dict.fromkeys(taxonomy.values(record, source)))
+                for key in found:
+                    members[key].append(record)
+        terms = []
+        for key, label in taxonomy.terms([r for r in records if taxonomy.applies_to(r)], source):
+            newest = _newest_first(members.get(key, ()))
+            terms.append(
+                Term(
+                    taxonomy.key,
+                    key,
+                    label,
+                    f"{taxonomy.key}/{key}/",
+                    tuple(r.slug for r in newest if isinstance(r, CaseStudy)),
+                    tuple(r.slug for r in newest if isinstance(r, EventReport)),
+                    taxonomy.description(key, source),
+                )
+            )
+        result[taxonomy.key] = tuple(terms)
+    labels = {(t.taxonomy, t.key): t.label for terms in result.values() for t in terms}
+    terms_of = {
+        slug: {name: tuple((key, labels[(name, key)]) for key in keys) for name, keys in by_taxonomy.items()}
+        for slug, by_taxonomy in keys_of.items()
+    }
+    return result, terms_of

@@ -1,9 +1,11 @@
 """Read content files: front matter split from body, YAML with the line of every value.
 
-python-frontmatter is not used for the split because it hides the errors our
-contributors make (an unclosed ``---``, list front matter, duplicate keys) and
-keeps no line numbers; we parse YAML into nodes ourselves and build plain values
-from them, keeping each value's line and raw text.
+python-frontmatter is not used (nor installed), although it was the stack's first choice for the split:
+it hides the errors our contributors make (a file without front matter loads as empty metadata, an
+unclosed ``---`` is a bare ValueError, duplicate keys silently keep the last), keeps no line numbers, and
+loads YAML with PyYAML's SafeLoader, which expands anchors and aliases (a 500-byte alias bomb takes
+gigabytes). We split on ``---`` lines ourselves, compose YAML into nodes and build plain values from
+them, keeping each value's line and raw text.
 """
 
 from __future__ import annotations

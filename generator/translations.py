@@ -8,14 +8,18 @@ normalised (the converters in records.py already turn ``simple`` into ``clear`` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import replace
 from enum import Enum
+from typing import Any, TypeVar, cast
 
 from generator.errors import Problem
-from generator.model import Contact, Content, Participant, Source, Translation, YearOrDate
+from generator.model import Contact, Content, Participant, Record, Source, Translation, YearOrDate
 from generator.records import TEXT_FIELDS
 
 __all__ = ["check_translations", "localise_content", "text_versions"]
+
+R = TypeVar("R", bound=Record)  # a record kind: localising keeps it
 
 
 def _text_changes(kind: str) -> str:
@@ -25,16 +29,17 @@ def _text_changes(kind: str) -> str:
     return f"a translation may change only text ({', '.join(names)})"
 
 
-def _key(record) -> tuple[str, str]:
+def _key(record: Record | Translation) -> tuple[str, str]:
     """(content folder, slug): how a translation names its original."""
     return ("pages" if record.kind == "page" else record.section), record.slug
 
 
-def _records_by_key(content: Content) -> dict[tuple[str, str], object]:
-    return {_key(r): r for r in (*content.case_studies, *content.events, *content.methods, *content.pages)}
+def _records_by_key(content: Content) -> dict[tuple[str, str], Record]:
+    records: list[Record] = [*content.case_studies, *content.events, *content.methods, *content.pages]
+    return {_key(r): r for r in records}
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if isinstance(value, tuple):
         return ", ".join(_show(v) for v in value)
     if isinstance(value, Enum):
@@ -93,15 +98,15 @@ def check_translations(content: Content) -> list[Problem]:
     return problems
 
 
-def _contradictions(t: Translation, original) -> list[Problem]:
-    problems = []
+def _contradictions(t: Translation, original: Record) -> list[Problem]:
+    problems: list[Problem] = []
     text_fields = set(TEXT_FIELDS[t.kind]) - {"sources"}
     for key, value in t.values:
         if key in text_fields or key == "lang":
             continue
         line = t.origin.line(key)
         if key == "sources":
-            problems += _source_contradictions(t, value, original.sources)
+            problems += _source_contradictions(t, cast(tuple[Source, ...], value), getattr(original, "sources", ()))
             continue
         theirs = getattr(original, key, None)
         if value != theirs:
@@ -152,15 +157,16 @@ def text_versions(content: Content, *, drafts: bool = False) -> dict[tuple[str, 
     return {key: tuple(langs) for key, langs in versions.items()}
 
 
-def _localise(record, t: Translation):
+def _localise(record: R, t: Translation) -> R:
     values = dict(t.values)
-    changes = {"lang": t.lang, "title": values["title"], "body": t.body, "origin": t.origin}
+    changes: dict[str, Any] = {"lang": t.lang, "title": values["title"], "body": t.body, "origin": t.origin}
     for key in TEXT_FIELDS[t.kind]:
         if key in values and key not in ("title", "sources"):
             changes[key] = values[key]
     if "sources" in values:
         changes["sources"] = tuple(
-            Source(mine.title, theirs.url) for mine, theirs in zip(values["sources"], record.sources)
+            Source(mine.title, theirs.url)
+            for mine, theirs in zip(cast(tuple[Source, ...], values["sources"]), getattr(record, "sources", ()))
         )
     return replace(record, **changes)
 
@@ -170,7 +176,7 @@ def localise_content(content: Content, lang: str, *, drafts: bool = False) -> Co
     (else as written), topic labels and the site's title and description in ``lang``."""
     by_key = {(t.section, t.slug): t for t in _applied(content, drafts) if t.lang == lang}
 
-    def localised(records):
+    def localised(records: Iterable[R]) -> tuple[R, ...]:
         return tuple(_localise(r, by_key[_key(r)]) if _key(r) in by_key else r for r in records)
 
     return replace(

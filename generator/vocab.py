@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import pycountry
@@ -36,7 +37,7 @@ def slugify(text: str) -> str:
     return _slugify(text) or "x"
 
 
-def did_you_mean(word: str, choices) -> str:
+def did_you_mean(word: object, choices: Iterable[object]) -> str:
     """`` (did you mean 'x'?)`` when one choice is close to ``word``, else ''."""
     matches = difflib.get_close_matches(str(word).lower(), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
@@ -80,7 +81,6 @@ def country_suggestion(value: str) -> str:
     return f" (did you mean '{names[match[0]]}'?)" if match else ""
 
 
-@lru_cache(maxsize=2048)  # pure; Babel parses the locale on every call otherwise
 def country_name(code: str, locale: str = "en") -> str:
     """The country's name in a language, from CLDR (Babel): CO -> Colombia, Colombie."""
     from babel import Locale
@@ -88,4 +88,5 @@ def country_name(code: str, locale: str = "en") -> str:
     try:
         return Locale.parse(locale.replace("-", "_")).territories.get(code.upper()) or code
     except (ValueError, LookupError):
-        return pycountry.countries.get(alpha_2=code.upper()).name
+        found = pycountry.countries.get(alpha_2=code.upper())
+        return found.name if found is not None else code

@@ -20,11 +20,27 @@ ALLOWED = {
     "i18n": set(),
     "content": {"cache", "config", "errors", "i18n", "markup", "model", "records", "source", "vocab"},
     "translations": {"errors", "model", "records"},
-    "site": {"errors", "model", "translations", "vocab"},
+    "site": {"errors", "model", "taxonomies", "translations", "vocab"},
+    "taxonomies": {"i18n", "model", "vocab"},
     "geo": set(),
     "network": {"site", "vocab"},
-    "views": {"geo", "i18n", "model", "network", "site", "vocab"},
-    "render": {"errors", "geo", "i18n", "model", "network", "site", "views"},
+    "formats": {"i18n", "model", "vocab"},
+    "views": {"formats", "model", "site", "taxonomies"},
+    "map_views": {"formats", "geo", "model", "site"},
+    "network_views": {"formats", "model", "network", "site"},
+    "render": {
+        "errors",
+        "formats",
+        "geo",
+        "i18n",
+        "map_views",
+        "model",
+        "network",
+        "network_views",
+        "site",
+        "taxonomies",
+        "views",
+    },
     "exports": {"model", "site", "vocab"},
     "output": {"errors", "model"},
     "search": {"errors"},
@@ -44,11 +60,13 @@ ALLOWED = {
         "render",
         "search",
         "site",
+        "taxonomies",
         "vocab",
     },
     "scaffold": {"config", "content", "errors", "model", "vocab"},
-    "serve": {"build", "errors", "render", "report", "search"},
-    "cli": {"build", "errors", "mirror", "report", "scaffold", "serve"},
+    "serve": {"build", "console", "errors", "render", "search"},
+    "console": {"errors"},
+    "cli": {"build", "console", "errors", "mirror", "report", "scaffold", "serve"},
     "__main__": {"cli"},
     "__init__": set(),
 }
@@ -59,7 +77,7 @@ OWNED = {
     "markdown": {"markup"},
     "nh3": {"markup"},
     "jinja2": {"render"},
-    "click": {"cli", "scaffold", "serve"},
+    "click": {"cli", "console", "scaffold", "serve"},
     "networkx": {"network"},
     "numpy": {"network"},
 }
@@ -89,3 +107,45 @@ def test_modules_import_only_earlier_stages():
             elif name.split(".")[0] in OWNED and path.stem not in OWNED[name.split(".")[0]]:
                 wrong.append(f"{path.stem} imports {name}, which belongs to {sorted(OWNED[name.split('.')[0]])}")
     assert wrong == []
+
+
+# What a process may remember between builds: tables of fixed data, never anything a build reads from disk.
+PROCESS_MEMOS = {
+    ("vocab", "_countries_by_name"): "pycountry's and CLDR's country names, fixed for the life of the process",
+    ("cache", "code_fingerprint"): "a hash of the generator's own source, fixed for the life of the process",
+}
+
+
+def _memoised_functions(path: Path) -> list[str]:
+    """Functions decorated with functools' lru_cache or cache: memory that outlives a build."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+                if name in ("lru_cache", "cache"):
+                    found.append(node.name)
+    return found
+
+
+def test_the_core_keeps_nothing_between_builds():
+    """No module-level caches: what one build shares is an object it makes and passes down (TreeViews,
+    Cartographer, a Jinja environment's own tables), so `serve`'s next build sees every edited file."""
+    kept = sorted(
+        f"{path.stem}.{name}"
+        for path in PACKAGE.glob("*.py")
+        for name in _memoised_functions(path)
+        if (path.stem, name) not in PROCESS_MEMOS
+    )
+    assert kept == []
+    identity_keys = sorted(  # id() of an object as a key: meaningless once the object is gone or pickled
+        path.stem
+        for path in PACKAGE.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "id"
+    )
+    assert identity_keys == []
+    # lazily derived attributes only on the atlas's parsed shapes (geo.py), never memos on the Site
+    lazy = sorted(path.stem for path in PACKAGE.glob("*.py") if "cached_property" in path.read_text())
+    assert lazy == ["geo"]

@@ -124,3 +124,57 @@ def test_poster_sections_are_accepted_in_every_language_of_the_site():
     names = poster_section_names((DEFAULT_THEME,), ("en", "pt"))
     assert names[0] == ("Starting point", "Ponto de partida")
     assert names[4] == ("Lessons learnt", "Lessons learned", "Lições aprendidas")
+
+
+def _french_site(root):
+    site_yml = root / "content/site.yml"
+    site_yml.write_text(site_yml.read_text(encoding="utf-8").rstrip("\n") + "\nlanguages: [en, fr]\n", encoding="utf-8")
+
+
+def test_an_edited_catalog_shows_in_the_next_build_of_the_same_process(site_root):
+    """`practice serve` builds again and again in one process: a catalog edited between two builds must
+    show in the second (a catalog remembered per process never did)."""
+    from pathlib import Path
+
+    from generator.build import BuildOptions, build_site
+
+    _french_site(site_root)
+    theme = site_root / "theme"
+    catalog = theme / "locale/fr/LC_MESSAGES/messages.po"
+    catalog.parent.mkdir(parents=True)
+    (theme / "templates").mkdir()
+    header = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    catalog.write_text(header + 'msgid "Case studies"\nmsgstr "Pratiques"\n', encoding="utf-8")
+    options = BuildOptions(Path("content"), Path("out"), theme_dir=theme, search=False)
+    build_site(options)
+    assert "Pratiques" in (site_root / "out/fr/case-studies/index.html").read_text(encoding="utf-8")
+    catalog.write_text(header + 'msgid "Case studies"\nmsgstr "Expériences"\n', encoding="utf-8")
+    build_site(options)
+    page = (site_root / "out/fr/case-studies/index.html").read_text(encoding="utf-8")
+    assert "Expériences" in page and "Pratiques" not in page
+
+
+def test_the_checker_reads_poster_sections_from_the_builds_theme(site_root):
+    """A theme that names a section its own way in a language is checked by its own names."""
+    from pathlib import Path
+
+    from generator.build import check_content
+
+    _french_site(site_root)
+    theme = site_root / "theme"
+    catalog = theme / "locale/fr/LC_MESSAGES/messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Approach"\nmsgstr "Méthode suivie"\n',
+        encoding="utf-8",
+    )
+    study = site_root / "content/case-studies/hangzhou-bikes.md"
+    study.write_text(study.read_text(encoding="utf-8").replace("## Approach", "## Méthode suivie"), encoding="utf-8")
+    assert "## Méthode suivie" in study.read_text(encoding="utf-8")
+
+    def approach_warnings(theme_dirs):
+        _, problems = check_content(Path("content"), theme_dirs=theme_dirs)
+        return [p for p in problems if "Approach" in p.message]
+
+    assert approach_warnings((DEFAULT_THEME,))  # the default theme does not know the heading
+    assert not approach_warnings((theme, DEFAULT_THEME))

@@ -16,8 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import frontmatter
 import pytest
+import yaml
 
 from generator.vocab import slugify
 
@@ -309,6 +309,22 @@ def test_slugs_are_short_and_never_overwrite():
         proposal.make_slug("Participatory budgeting in Matola", taken | {"participatory-budgeting-in-matola-42"}, 42)
 
 
+class Record:
+    """A written file's front matter (as a mapping) and its Markdown body, split at the closing '---'."""
+
+    def __init__(self, text: str) -> None:
+        assert text.startswith("---\n")
+        head, self.content = text[4:].split("\n---\n", 1)
+        self.metadata = yaml.safe_load(head)
+
+    def __getitem__(self, key: str):
+        return self.metadata[key]
+
+
+def read_record(text: str) -> Record:
+    return Record(text)
+
+
 @pytest.fixture
 def content(tmp_path):
     copy = tmp_path / "content"
@@ -346,7 +362,7 @@ def errors_in(content_dir: Path, path: Path) -> list[str]:
 def test_the_written_file_passes_the_checker(content):
     path = write_with_practice_new(parsed(CAPTURED), content)
     assert errors_in(content, path) == []
-    record = frontmatter.loads(path.read_text(encoding="utf-8"))
+    record = read_record(path.read_text(encoding="utf-8"))
     assert record["title"] == "Participatory budgeting in Matola"
     assert isinstance(record["published"], dt.date)  # today, as practice new writes it
     assert record["sources"][0] == {"title": "Seek, sense, share (UCLG Learning, 2016)", "url": "https://www.uclg.org/"}
@@ -362,7 +378,7 @@ def test_hostile_text_stays_text_in_the_file(content):
     result = parsed(body_of(changed))
     path = write_with_practice_new(result, content)
     text = path.read_text(encoding="utf-8")
-    record = frontmatter.loads(text)
+    record = read_record(text)
     assert record["title"] == "Participatory budgeting in Matola"
     assert "draft" not in record.metadata
     assert record["summary"] == "Harmless. --- title: hacked draft: true --- `$(touch pwned)` ::error::x"
@@ -476,7 +492,7 @@ def test_prepare_with_a_hostile_title_runs_nothing_and_keeps_the_title_as_text(t
     result = run_script("prepare", "--event", str(event), "--content", str(content), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     slug = "content-etc-touch-pwned-touch-pwned2-error-x"
-    record = frontmatter.loads((content / "case-studies" / f"{slug}.md").read_text(encoding="utf-8"))
+    record = read_record((content / "case-studies" / f"{slug}.md").read_text(encoding="utf-8"))
     assert record["title"] == HOSTILE_TITLE
     assert (out / "title.txt").read_text(encoding="utf-8") == f"Practice: {HOSTILE_TITLE}"
     assert not list(tmp_path.rglob("pwned*"))

@@ -21,8 +21,9 @@ from conftest import REPO, check_golden, render_fragment
 
 from generator import geo
 from generator.build import BuildOptions, build_site, check_content
+from generator.geo import Cartographer
+from generator.map_views import locator_view, map_view
 from generator.render import WORLD_ASSET, world_atlas
-from generator.views import locator_view, map_view
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "content"
 GOLDEN_MAP = Path(__file__).parent / "golden-map"
@@ -235,7 +236,7 @@ def _mini_atlas() -> geo.Atlas:
 
 def test_world_map_svg_of_the_fixture_matches_golden(request):
     site, _ = check_content(FIXTURE)
-    view = map_view(site, _mini_atlas(), "en")
+    view = map_view(site, Cartographer(_mini_atlas()), "en")
     svg = render_fragment(
         '{% import "map_macros.html" as maps with context %}{{ maps.world(map) }}\n{{ maps.legend(map) }}\n', map=view
     )
@@ -248,7 +249,7 @@ def test_world_map_svg_of_the_fixture_matches_golden(request):
 
 
 def test_locator_svg_of_the_fixture_matches_golden(request):
-    view = locator_view(_mini_atlas(), "BR", [(-30.0346, -51.2177)])
+    view = locator_view(Cartographer(_mini_atlas()), "BR", [(-30.0346, -51.2177)])
     svg = render_fragment(
         '{% import "map_macros.html" as maps with context %}{{ maps.locator(view, "Porto Alegre, Brazil on a map") }}\n',
         view=view,
@@ -259,10 +260,10 @@ def test_locator_svg_of_the_fixture_matches_golden(request):
 
 def test_filtered_map_keeps_only_matching_practices():
     site, _ = check_content(FIXTURE)
-    complex_only = map_view(site, _mini_atlas(), "en", domain="complex")
+    complex_only = map_view(site, Cartographer(_mini_atlas()), "en", only=("cynefin", "complex"))
     assert [c["code"] for c in complex_only["svg"]["countries"]] == ["BR"]  # the event in CO has no domain
     assert [m["url"] for m in complex_only["markers"]] == ["case-studies/porto-alegre-budget/"]
-    mobility = map_view(site, _mini_atlas(), "en", topic="mobility")
+    mobility = map_view(site, Cartographer(_mini_atlas()), "en", only=("topics", "mobility"))
     assert [c["code"] for c in mobility["svg"]["countries"]] == ["EG"] and mobility["markers"] == []
 
 

@@ -16,7 +16,7 @@ from conftest import REPO, check_golden, make_site, render_fragment
 
 from generator import network
 from generator.build import BuildOptions, build_site, check_content
-from generator.views import city_network_view, network_view
+from generator.network_views import city_network_view, network_view
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "content"
 GOLDEN_NETWORK = Path(__file__).parent / "golden-network"

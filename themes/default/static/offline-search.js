@@ -3,15 +3,15 @@
 // so the index is a plain script (search/offline-index.js) searched with MiniSearch.
 (function () {
   "use strict";
-  var FACETS = [
-    ["type", function (d) { return [d.type]; }],
-    ["topic", function (d) { return d.topics; }],
-    ["cynefin", function (d) { return d.cynefin ? [d.cynefin] : []; }],
-    ["country", function (d) { return [d.country]; }],
-    ["city", function (d) { return [d.city]; }],
-    ["method", function (d) { return d.methods; }],
-    ["year", function (d) { return d.years; }]
-  ];
+  // The type, then a facet per taxonomy the index names (taxonomies.py declares them), then method and year.
+  var declared = (window.PRACTICE_SEARCH && window.PRACTICE_SEARCH.facets) || [];
+  var FACETS = [["type", function (d) { return [d.type]; }]].concat(
+    declared.map(function (name) { return [name, function (d) { return (d.filters && d.filters[name]) || []; }]; }),
+    [
+      ["method", function (d) { return d.methods; }],
+      ["year", function (d) { return d.years; }]
+    ]
+  );
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
