@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -15,10 +14,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cache import code_fingerprint, load_snapshot, save_snapshot, tree_fingerprint
+from generator.cache import code_fingerprint, default_cache_dir, load_snapshot, save_snapshot, tree_fingerprint
 from generator.errors import BuildFailed, Problem, Severity, sorted_problems
 from generator.i18n import DEFAULT_THEME
-from generator.mirror import MANIFEST_PATH, matches_manifest_quickly, write_bundle, write_manifest
+from generator.mirror import ADDED_AFTER_BUILD, MANIFEST_PATH, matches_manifest_quickly, write_bundle, write_manifest
 from generator.model import RenderedFile, SiteConfig
 from generator.output import (
     check_output_location,
@@ -26,6 +25,7 @@ from generator.output import (
     copy_files,
     link_files,
     output_lock,
+    output_stat_digest,
     staging_folder,
     swap_in,
     write_file,
@@ -33,6 +33,7 @@ from generator.output import (
 )
 from generator.search import run_pagefind
 from generator.taxonomies import DEFAULT_TAXONOMIES, Taxonomy
+from generator.tracked import tracked_files, tracked_generated_problems
 
 if TYPE_CHECKING:
     from generator.site import Site
@@ -41,7 +42,16 @@ if TYPE_CHECKING:
 # second of imports) are imported where they are used, so that a build that finds nothing changed, which
 # needs none of them, answers at once.
 
-__all__ = ["BuildOptions", "BuildResult", "check_content", "load_sites", "build_site", "build_bundle"]
+__all__ = [
+    "BuildOptions",
+    "BuildResult",
+    "CacheRefused",
+    "check_content",
+    "load_sites",
+    "build_site",
+    "build_bundle",
+    "resolve_cache_dir",
+]
 
 
 @dataclass(frozen=True)
@@ -89,11 +99,31 @@ def check_content(
     cache_dir: Path | None = None,
     theme_dirs: tuple[Path, ...] = (DEFAULT_THEME,),
 ) -> tuple[Site | None, list[Problem]]:
-    """Load and assemble: every problem of the content, nothing written; the site in its default language."""
+    """Load and assemble: every problem of the content, nothing written; the site in its default language.
+    Also a problem: build output, caches or locks that Git tracks in the repository (a planted cache)."""
     sites, problems = load_sites(
         content_dir, drafts=drafts, base_url=base_url, jobs=jobs, cache_dir=cache_dir, theme_dirs=theme_dirs
     )
+    problems = sorted_problems([*tracked_generated_problems(content_dir.resolve().parent), *problems])
     return (next(iter(sites.values())) if sites else None), problems
+
+
+class CacheRefused(Exception):
+    """An explicit --cache-dir that Git tracks files in: a usage error (exit 2)."""
+
+
+def resolve_cache_dir(cache_dir: Path | None, content_dir: Path) -> Path:
+    """The cache folder to use: by default one in the user's cache folder for this repository (the folder
+    holding the content); an explicit one is refused when Git tracks anything in it, since a pull request
+    could then plant its entries."""
+    if cache_dir is None:
+        return default_cache_dir(content_dir.resolve().parent)
+    if cache_dir.is_dir() and tracked_files(cache_dir, ["."]):
+        raise CacheRefused(
+            f"--cache-dir {cache_dir}: Git tracks files in it, so a pull request could plant cache entries; "
+            "use a folder outside the repository (the default) or an untracked one"
+        )
+    return cache_dir
 
 
 def load_sites(
@@ -182,46 +212,43 @@ def _inputs(options: BuildOptions, build_year: int) -> str:
     return tree_fingerprint([options.content_dir, *_theme_dirs(options)], settings)
 
 
+def _builds_snapshot_name(options: BuildOptions) -> str:
+    return "builds-" + hashlib.sha256(str(options.out_dir.resolve()).encode()).hexdigest()[:16]
+
+
 def _unchanged_since_last_build(options: BuildOptions, inputs: str) -> BuildResult | None:
-    """The previous result, if the same inputs built this output folder and it is still intact."""
-    record_path = options.cache_dir / "builds.json"
-    try:
-        record = json.loads(record_path.read_text(encoding="utf-8")).get(str(options.out_dir.resolve()))
-    except (OSError, ValueError, AttributeError):
-        return None
+    """The previous result, if the same inputs built this output folder and it is still intact. The record
+    is signed (generator.cache) and kept outside the working tree; the output must still hold exactly the
+    files of the manifest the record names, with their sizes and modification times, or everything is built
+    and written again."""
+    record = load_snapshot(options.cache_dir, _builds_snapshot_name(options))
     if (
-        not record
+        not isinstance(record, dict)
         or record.get("inputs") != inputs
-        or not matches_manifest_quickly(options.out_dir, record.get("manifest", ""))
+        or not isinstance(record.get("manifest"), str)
+        or not matches_manifest_quickly(options.out_dir, record["manifest"])
+        or record.get("stat") != output_stat_digest(options.out_dir, ADDED_AFTER_BUILD)
     ):
         return None
-    warnings = tuple(
-        Problem(w["file"], w["line"], w["field"], w["message"], Severity.WARNING) for w in record.get("warnings", ())
-    )
-    return BuildResult(warnings, record.get("files", 0), 0.0, None, unchanged=True)
+    try:
+        warnings = tuple(
+            Problem(w["file"], w["line"], w["field"], w["message"], Severity.WARNING) for w in record["warnings"]
+        )
+        return BuildResult(warnings, int(record["files"]), 0.0, None, unchanged=True)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _remember_build(options: BuildOptions, inputs: str, result: BuildResult) -> None:
-    record_path = options.cache_dir / "builds.json"
-    try:
-        records = json.loads(record_path.read_text(encoding="utf-8"))
-        records = records if isinstance(records, dict) else {}
-    except (OSError, ValueError):
-        records = {}
     manifest = (options.out_dir / MANIFEST_PATH).read_bytes()
-    records[str(options.out_dir.resolve())] = {
+    record = {
         "inputs": inputs,
         "manifest": hashlib.sha256(manifest).hexdigest(),
+        "stat": output_stat_digest(options.out_dir, ADDED_AFTER_BUILD),
         "files": result.files,
         "warnings": [{"file": w.file, "line": w.line, "field": w.field, "message": w.message} for w in result.warnings],
     }
-    try:
-        options.cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary = record_path.with_name(f".builds.json.{os.getpid()}")
-        temporary.write_text(json.dumps(records, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, record_path)
-    except OSError:
-        pass  # a cache that cannot be written costs speed, never correctness
+    save_snapshot(options.cache_dir, _builds_snapshot_name(options), record)
 
 
 def build_site(
@@ -338,7 +365,7 @@ def _build(
         hashes = {w.path: (w.size, w.sha256) for w in written}
         hashes.update((plans[i].path, previous[plans[i].path][1:]) for i in kept)
         manifest = write_manifest(staging, hashes)
-        swap_in(staging, options.out_dir, options.cache_dir / "trash" if options.cache_dir is not None else None)
+        swap_in(staging, options.out_dir)
         _remember_pages(options, digests, plans, hashes, manifest)
     return BuildResult(
         prepared.warnings,
@@ -389,9 +416,14 @@ def _previous_pages(options: BuildOptions, digests: list[str | None]) -> dict[st
     if options.cache_dir is None or not any(digests):
         return {}
     record = load_snapshot(options.cache_dir, _pages_snapshot_name(options))
-    if not isinstance(record, dict) or not matches_manifest_quickly(options.out_dir, record.get("manifest", "")):
-        return {}
-    return record.get("pages", {})
+    if (
+        not isinstance(record, dict)
+        or not isinstance(record.get("pages"), dict)
+        or not matches_manifest_quickly(options.out_dir, record.get("manifest", ""))
+        or record.get("stat") != output_stat_digest(options.out_dir, ADDED_AFTER_BUILD)
+    ):
+        return {}  # a page changed in place, even to the same size, is not linked into the new output
+    return record["pages"]
 
 
 def _remember_pages(options: BuildOptions, digests, plans, hashes: dict[str, tuple[int, str]], manifest: bytes) -> None:
@@ -401,7 +433,11 @@ def _remember_pages(options: BuildOptions, digests, plans, hashes: dict[str, tup
     save_snapshot(
         options.cache_dir,
         _pages_snapshot_name(options),
-        {"manifest": hashlib.sha256(manifest).hexdigest(), "pages": pages},
+        {
+            "manifest": hashlib.sha256(manifest).hexdigest(),
+            "stat": output_stat_digest(options.out_dir, ADDED_AFTER_BUILD),
+            "pages": pages,
+        },
     )
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from generator.build import BuildOptions, build_bundle, build_site, check_content
+from generator.build import BuildOptions, CacheRefused, build_bundle, build_site, check_content, resolve_cache_dir
 from generator.console import Console
-from generator.errors import BuildFailed, EnvironmentFailure, ExitCode
+from generator.errors import BuildFailed, EnvironmentFailure, ExitCode, Terminated
 from generator.mirror import verify_mirror
 from generator.report import format_github, format_json
 
@@ -44,9 +45,9 @@ def _build_options(func):
         click.option(
             "--cache-dir",
             type=click.Path(path_type=Path),
-            default=Path(".practice-cache"),
-            show_default=True,
-            help="Cache folder; safe to delete.",
+            default=None,
+            help="Cache folder; safe to delete. Default: one per repository in the user's cache folder "
+            "(see README); refused if Git tracks files in it.",
         ),
     ]
     for option in reversed(options):
@@ -119,6 +120,14 @@ def _console() -> Console:
 
 def _print_problems(problems) -> None:
     _console().problems(problems)
+
+
+def _cache_dir(cache_dir: Path | None, content_dir: Path) -> Path:
+    try:
+        return resolve_cache_dir(cache_dir, content_dir)
+    except CacheRefused as exc:
+        _console().error(str(exc))
+        sys.exit(ExitCode.USAGE)
 
 
 def _fail(exc: Exception) -> None:
@@ -194,6 +203,7 @@ def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
     """Build the site from the content folder."""
     console = _console()
     content_dir, out_dir = _located(content_dir, ("out_dir", out_dir))
+    cache_dir = _cache_dir(cache_dir, content_dir)
     console.detail(f"Content: {content_dir}; output: {out_dir}; cache: {cache_dir}")
     options = BuildOptions(
         content_dir, out_dir, theme_dir, base_url, drafts, offline, not no_search, jobs, cache_dir=cache_dir
@@ -284,6 +294,7 @@ def new(kind, title, content_dir, **fields) -> None:
 def bundle(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_file) -> None:
     """Zip the offline build, with the data exports and a README on how to open it."""
     content_dir, out_file = _located(content_dir, ("out_file", out_file))
+    cache_dir = _cache_dir(cache_dir, content_dir)
     options = BuildOptions(
         content_dir, Path("unused"), theme_dir, base_url, drafts, True, not no_search, jobs, cache_dir=cache_dir
     )
@@ -340,6 +351,7 @@ def serve(
     from generator.serve import ServeOptions, serve_site
 
     (content_dir,) = _located(content_dir)
+    cache_dir = _cache_dir(cache_dir, content_dir)
     options = BuildOptions(
         content_dir,
         Path("unused"),
@@ -359,10 +371,24 @@ def serve(
 
 
 def main() -> None:
+    # SIGTERM (a CI runner cancelling, a service manager stopping serve) cleans up exactly as Ctrl-C does:
+    # it raises Terminated, a KeyboardInterrupt. Remembered here too, since click and watchfiles turn what
+    # they catch into Abort or a plain KeyboardInterrupt.
+    terminated: list[int] = []
+
+    def on_sigterm(signum, frame) -> None:
+        terminated.append(signum)
+        raise Terminated
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, on_sigterm)
     # click's standalone mode would turn Ctrl-C into "Aborted!" with exit code 1; the contract says 130.
     try:
         code = cli.main(prog_name="practice", standalone_mode=False)
     except (KeyboardInterrupt, click.exceptions.Abort):
+        if terminated:
+            click.echo("Terminated.", err=True)
+            sys.exit(ExitCode.TERMINATED)
         click.echo("Interrupted.", err=True)
         sys.exit(ExitCode.INTERRUPTED)
     except click.ClickException as exc:

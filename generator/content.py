@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import threading
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +15,9 @@ from generator.markup import MarkdownRenderer
 from generator.model import CaseStudy, Content, EventReport, FreePage, Method, Translation
 from generator.records import IMAGE_LIMIT_BYTES, LANG_PATTERN, Vocabulary, build_record, build_translation
 from generator.source import read_bytes, read_source
+from generator.timelimit import TooSlow, time_limit
 from generator.vocab import SLUG_RE, slugify
+from generator.workers import quiet_worker, worker_context
 
 __all__ = ["KIND_FOLDERS", "NO_CONTACT", "POSTER_SECTIONS", "load_content"]
 
@@ -33,29 +31,6 @@ NO_CONTACT = "practice names no contact; add contact: {organisation, url} so rea
 _FILES_PER_WORKER = 200
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 RENDER_SECONDS = 5  # Python-Markdown is quadratic on some inputs (8 KB of '[' took 5 s)
-
-
-class _TooSlow(Exception):
-    pass
-
-
-@contextmanager
-def _time_limit(seconds: float):
-    """Raise _TooSlow if the block runs longer than ``seconds`` (main thread only, as signals are)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise _TooSlow
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -73,11 +48,11 @@ def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
     if source is None:
         return None, problems
     try:
-        with _time_limit(RENDER_SECONDS):
+        with time_limit(RENDER_SECONDS):
             body = renderer.render(source.body)
     except RecursionError:
         return None, problems + [Problem(task.display, source.body_line, "body", "is nested too deeply to render")]
-    except _TooSlow:
+    except TooSlow:
         renderer.discard()
         return None, problems + [
             Problem(
@@ -213,8 +188,9 @@ def _load_all(tasks: list[_Task], vocabulary: Vocabulary, jobs: int | None, cach
     if workers > 1 and len(todo) > 1:
         size = max(1, len(todo) // (workers * 4))
         batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-        with ProcessPoolExecutor(workers) as pool:
-            fresh = [r for batch in pool.map(_load_batch, batches, [vocabulary] * len(batches)) for r in batch]
+        # the pool's exit ends its workers, also on Ctrl-C or SIGTERM (a ProcessPoolExecutor would wait for them)
+        with worker_context().Pool(workers, initializer=quiet_worker) as pool:
+            fresh = [r for batch in pool.starmap(_load_batch, [(b, vocabulary) for b in batches]) for r in batch]
     else:
         fresh = _load_batch(todo, vocabulary)
     for i, result in zip(missing, fresh, strict=True):

@@ -17,6 +17,7 @@ __all__ = [
     "Problem",
     "BuildFailed",
     "EnvironmentFailure",
+    "Terminated",
     "sorted_problems",
 ]
 
@@ -27,6 +28,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     ENVIRONMENT = 3
     INTERRUPTED = 130
+    TERMINATED = 143  # 128 + SIGTERM, as shells report it
 
 
 class Severity(StrEnum):
@@ -79,6 +81,11 @@ class BuildFailed(Exception):
 
     def __reduce__(self) -> tuple[type[BuildFailed], tuple[list[Problem]]]:  # crosses from workers intact
         return (BuildFailed, (self.problems,))
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread: a KeyboardInterrupt, so every cleanup that Ctrl-C runs (workers
+    ended, staging folder removed, lock released, output untouched) runs for it too; exit code 143."""
 
 
 class EnvironmentFailure(Exception):

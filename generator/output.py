@@ -6,8 +6,6 @@ successful one replaces it whole, so no stale file survives.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import hashlib
 import os
 import shutil
@@ -18,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
+
+import filelock
 
 from generator.errors import BuildFailed, EnvironmentFailure, Problem
 from generator.model import RenderedFile
@@ -33,6 +33,7 @@ __all__ = [
     "swap_in",
     "check_output_location",
     "WrittenFile",
+    "output_stat_digest",
 ]
 
 
@@ -47,34 +48,55 @@ def check_output_location(out: Path, protected: Iterable[Path]) -> None:
 
 @contextmanager
 def output_lock(out: Path) -> Iterator[None]:
-    """Only one build may write a given output folder at a time."""
+    """Only one build may write a given output folder at a time (filelock: flock on Linux and macOS,
+    LockFileEx on Windows; the lock is released when the process ends, however it ends)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = out.parent / f".{out.name}.lock"
-    with open(lock_path, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
-                raise EnvironmentFailure(f"another build is writing {out}; wait for it to finish") from None
-            raise
-        try:
-            _recover(out)
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    lock = filelock.FileLock(str(out.parent / f".{out.name}.lock"), timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise EnvironmentFailure(f"another build is writing {out}; wait for it to finish") from None
+    try:
+        _recover(out)
+        yield
+    finally:
+        lock.release()
+
+
+def output_stat_digest(root: Path, skip: str = "") -> str:
+    """A hash of every file's name, size and modification time under ``root`` (except those under ``skip``):
+    recorded when a build is written, compared before trusting that the output is still what the build
+    wrote, since a file changed in place (same size or not) gets a new modification time."""
+    digest = hashlib.sha256()
+    try:
+        for folder, dirs, names in os.walk(root):
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(folder, name)
+                relative = path.relative_to(root).as_posix()
+                if skip and relative.startswith(skip):
+                    continue
+                stat = path.lstat()
+                digest.update(f"{relative}\x00{stat.st_size}\x00{stat.st_mtime_ns}\x00".encode())
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def _recover(out: Path) -> None:
     """Clean up after a build that was killed (SIGKILL, power loss) while holding the lock.
 
-    Holding the lock now, any staging folder is stale; and if the kill fell between the two
-    renames of swap_in, the previous output is still in its ``.old`` folder: put it back.
+    Holding the lock now, any staging or ``.old`` folder beside the output is stale, and is deleted,
+    never renamed into the output: such a folder may have been planted (committed to the repository),
+    so nothing in it is trusted. If a kill fell between the two renames of swap_in, the output is
+    missing until this build writes it again.
     """
-    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
-    if olds and not out.exists():
-        os.rename(olds.pop(), out)
-    for leftover in [*olds, *out.parent.glob(f".{out.name}.staging-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
+    for pattern in (f".{out.name}.old-*", f".{out.name}.staging-*"):
+        for leftover in out.parent.glob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -165,12 +187,12 @@ def copy_files(root: Path, copies: Iterable[tuple[Path, str]]) -> None:
         shutil.copyfile(source, target, follow_symlinks=False)
 
 
-def swap_in(staging: Path, out: Path, trash: Path | None = None) -> None:
+def swap_in(staging: Path, out: Path, background: bool = True) -> None:
     """Replace ``out`` by ``staging``; os.replace cannot replace a non-empty folder, so rename twice.
 
-    The previous output is then deleted; given a ``trash`` folder (on the same file system: the cache
-    folder), it is moved there instead and deleted by a background process, since deleting a tree of
-    10,000 pages takes over a second that the reader need not wait for.
+    The previous output is then moved to a trash folder beside ``out`` (same file system; never the
+    cache folder) and deleted by a background process, since deleting a tree of 10,000 pages takes over
+    a second that the reader need not wait for; whatever that process leaves, the next one deletes.
     """
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise EnvironmentFailure(f"{out} exists and is not a folder")
@@ -183,17 +205,21 @@ def swap_in(staging: Path, out: Path, trash: Path | None = None) -> None:
     os.rename(out, old)
     try:
         os.rename(staging, out)
-    except OSError:
-        os.rename(old, out)
+    except BaseException:  # an error, or Ctrl-C / SIGTERM between the renames: the previous output goes back
+        if not out.exists():
+            os.rename(old, out)
         raise
-    if trash is not None:
+    if background:
+        trash = out.parent / f".{out.name}.trash"
         try:
-            trash.mkdir(parents=True, exist_ok=True)
-            os.rename(old, trash / f"{out.name}-{os.getpid()}-{time.monotonic_ns()}")
+            if trash.is_symlink() or (trash.exists() and not trash.is_dir()):
+                trash.unlink()
+            trash.mkdir(exist_ok=True)
+            os.rename(old, trash / f"{os.getpid()}-{time.monotonic_ns()}")
             _empty_in_background(trash)
             return
         except OSError:
-            pass  # another file system, or no process to spare: delete it here
+            pass  # no process to spare: delete it here
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -203,12 +229,16 @@ _EMPTY_TRASH = (
 
 
 def _empty_in_background(trash: Path) -> None:
-    """Delete everything in ``trash`` from a detached process (what an earlier one left is deleted too)."""
+    """Delete everything in ``trash`` from a detached process, which outlives this one if need be."""
+    detached = {"start_new_session": True} if os.name == "posix" else {"creationflags": _DETACHED_PROCESS}
     subprocess.Popen(
         [sys.executable, "-c", _EMPTY_TRASH, str(trash)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,
         close_fds=True,
+        **detached,
     )
+
+
+_DETACHED_PROCESS = 0x00000008 | 0x00000200  # Windows: DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP

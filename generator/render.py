@@ -11,7 +11,6 @@ import gc
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import pickle
 import traceback
@@ -34,6 +33,7 @@ from generator.network_views import city_network_view, network_view
 from generator.site import Site, Term, language_tree, record_url
 from generator.taxonomies import navigation
 from generator.views import TreeViews, method_summary, search_filter_names, site_view, taxonomy_view
+from generator.workers import quiet_worker, worker_context
 
 __all__ = [
     "DEFAULT_THEME",
@@ -117,11 +117,15 @@ def make_environment(
 
 
 def _bytecode_cache(directory: Path) -> jinja2.BytecodeCache | None:
+    """Signed with the key in the user's cache folder: marshal must only load what this program wrote."""
+    from generator.cache import authentication_key
+    from generator.template_cache import SignedBytecodeCache
+
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # no cache folder to write: templates are compiled, as without one
-    return jinja2.FileSystemBytecodeCache(str(directory))
+    return SignedBytecodeCache(directory, authentication_key())
 
 
 def _install_translations(env: jinja2.Environment, translations, lang: str, number: Callable[[int], str]) -> None:
@@ -504,6 +508,7 @@ def _render_child(
     def rendered(done: int) -> None:
         counts[slot] = done
 
+    quiet_worker()
     try:
         connection.send(
             (
@@ -536,7 +541,7 @@ def _render_forked(
     shared array (no lock: one writer per slot); this process adds them up between its own pages and
     while it waits for the children's results.
     """
-    context = multiprocessing.get_context("fork")
+    context = worker_context()  # fork on Linux, spawn on macOS and Windows (generator/workers.py)
     ranges = _balanced_ranges(plans, workers)
     # The children share this process's memory until they write to it; the garbage collector writes to
     # every object it scans, so move what exists now out of its sight (the children need none of it freed).
@@ -561,7 +566,8 @@ def _render_forked(
             receiver, sender = context.Pipe(duplex=False)
             child = context.Process(
                 target=_render_child,
-                args=(theme_dirs, plans, start, stop, sender, counts, slot, sink, bytecode_dir),
+                # its own range only: a spawned worker receives what it is given pickled
+                args=(theme_dirs, plans[start:stop], 0, stop - start, sender, counts, slot, sink, bytecode_dir),
                 daemon=True,
             )
             child.start()
@@ -629,7 +635,7 @@ def render_plans(
     build writes pages from the workers and gets back only their size and hash.
     """
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(plans) // _PAGES_PER_WORKER)
-    if workers > 1 and len(plans) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1 and len(plans) > 1:
         results = _render_forked(theme_dirs, plans, workers, progress, sink, bytecode_dir)
         return results, len(_balanced_ranges(plans, workers))
     results = _render_range(

@@ -156,3 +156,16 @@ def check_golden(request, path: Path, text: str) -> None:
     assert text == path.read_text(encoding="utf-8"), (
         f"{path.name} differs; run pytest --update-golden and review {path.parent.name}/"
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache_folder(tmp_path_factory):
+    """Builds without --cache-dir use the user's cache folder (and its signing key): a temporary one here,
+    for this process and the `practice` processes that tests start (XDG_CACHE_HOME is read on Linux)."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous

@@ -1,0 +1,34 @@
+"""Worker processes, started the way each system allows: fork on Linux, spawn on macOS and Windows.
+
+Fork is kept on Linux because a forked worker inherits the planned pages instead of receiving them
+pickled; macOS deems fork unsafe once threads or system frameworks are in use, and Windows has none.
+A process that chose its start method itself (``multiprocessing.set_start_method``) keeps it, so tests
+can force spawn here. Everything handed to a worker is picklable, so either method works.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.context
+import signal
+import sys
+
+__all__ = ["quiet_worker", "worker_context"]
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    chosen = multiprocessing.get_start_method(allow_none=True)
+    if chosen is not None:
+        return multiprocessing.get_context(chosen)
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def quiet_worker() -> None:
+    """At a worker's start: SIGTERM ends it at once (not the parent's handler, inherited through fork),
+    and Ctrl-C, which the terminal sends to every process of the group, is left to the parent, which ends
+    its workers."""
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
