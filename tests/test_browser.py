@@ -8,6 +8,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+# Needs Chromium: `pytest -m "not browser"` leaves these out (Windows and macOS in CI).
+pytestmark = pytest.mark.browser
+
 
 def test_header_search_runs_the_query_and_finds_the_practice(page, site_url):
     page.goto(site_url)

@@ -9,6 +9,9 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import A4_PRINTABLE
 from playwright.sync_api import expect
 
+# Needs Chromium: `pytest -m "not browser"` leaves these out (Windows and macOS in CI).
+pytestmark = pytest.mark.browser
+
 
 def _marker(page, title: str):
     return page.locator("svg.map-svg").get_by_role("link", name=title, exact=True)

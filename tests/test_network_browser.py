@@ -7,6 +7,9 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import A4_PRINTABLE
 from playwright.sync_api import expect
 
+# Needs Chromium: `pytest -m "not browser"` leaves these out (Windows and macOS in CI).
+pytestmark = pytest.mark.browser
+
 
 def test_a_line_of_the_drawing_is_a_link_to_the_practice_behind_it(page, site_url):
     page.goto(f"{site_url}network/")
