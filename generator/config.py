@@ -12,6 +12,8 @@ from generator.vocab import SLUG_RE, did_you_mean
 
 __all__ = ["load_site_config", "load_topics"]
 
+# A site in more languages than this is a mistake or an attack: every record gets a page in each.
+LANGUAGES_LIMIT = 20
 _SITE_KEYS = ("title", "description", "base_url", "language", "languages", "license", "repository")
 
 
@@ -62,7 +64,7 @@ def load_site_config(
             )
     converters = {
         "language": language,
-        "languages": list_of(language, non_empty=True),
+        "languages": list_of(language, non_empty=True, most=LANGUAGES_LIMIT),
         "base_url": url,
         "license": text,
         "repository": url,

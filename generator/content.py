@@ -158,19 +158,40 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
                 )
                 continue
             tasks.append(_Task(kind, path, display, stem))
+    media, media_problems = _discover_media(content_dir, display_dir)
+    return tasks, media, problems + media_problems
+
+
+def _discover_media(content_dir: Path, display_dir: str) -> tuple[list[str], list[Problem]]:
+    """The images under media/ that may be published; links, unportable names and oversized images refused."""
+    from generator.media import image_header_problem, media_name_problem
+
     media: list[str] = []
+    problems: list[Problem] = []
     media_dir = content_dir / "media"
+    if media_dir.is_symlink():  # media -> / would walk the whole disk
+        return media, [Problem(f"{display_dir}/media", 0, "", "is a symbolic link; links are refused")]
     if media_dir.is_dir():
         for root, dirs, files in os.walk(media_dir):
             dirs.sort()
+            for name in list(dirs):
+                path = Path(root, name)
+                shown = f"{display_dir}/{path.relative_to(content_dir).as_posix()}"
+                refused = "is a symbolic link; links are refused" if path.is_symlink() else media_name_problem(name)
+                if refused and not name.startswith("."):
+                    problems.append(Problem(_printable(shown), 0, "", refused))
+                if refused or name.startswith("."):
+                    dirs.remove(name)
             for name in sorted(files):
                 path = Path(root, name)
                 rel = path.relative_to(content_dir).as_posix()
                 shown = f"{display_dir}/{rel}"
                 if path.is_symlink():
-                    problems.append(Problem(shown, 0, "", "is a symbolic link; links are refused"))
+                    problems.append(Problem(_printable(shown), 0, "", "is a symbolic link; links are refused"))
                 elif name.startswith("."):
                     continue
+                elif bad_name := media_name_problem(name):
+                    problems.append(Problem(_printable(shown), 0, "", bad_name))
                 elif path.suffix.lower() not in _IMAGE_SUFFIXES:
                     problems.append(
                         Problem(shown, 0, "", "is not a PNG, JPEG, WebP or GIF image; media/ holds only images")
@@ -184,9 +205,16 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
                             f"is {path.stat().st_size:,} bytes; images may be at most {IMAGE_LIMIT_BYTES:,} bytes",
                         )
                     )
+                elif bad_image := image_header_problem(path):
+                    problems.append(Problem(shown, 0, "", bad_image))
                 else:
                     media.append(rel)
-    return tasks, media, problems
+    return media, problems
+
+
+def _printable(shown: str) -> str:
+    """A path as one line of a report, whatever characters its name holds."""
+    return shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
 
 
 def _load_all(tasks: list[_Task], vocabulary: Vocabulary, jobs: int | None, cache: Cache, media: list[str]):
