@@ -74,7 +74,7 @@ def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
         return None, problems
     try:
         with _time_limit(RENDER_SECONDS):
-            body = renderer.render(source.body)
+            body, outside = renderer.render_checked(source.body)
     except RecursionError:
         return None, problems + [Problem(task.display, source.body_line, "body", "is nested too deeply to render")]
     except _TooSlow:
@@ -87,6 +87,7 @@ def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
                 f"took more than {RENDER_SECONDS} s to render; simplify its Markdown (long runs of brackets or deep nesting)",
             )
         ]
+    problems += [_outside_url_problem(task.display, source.body, source.body_line, *found) for found in outside]
     if task.lang:
         translation, more = build_translation(task.kind, task.slug, task.lang, source, body, vocabulary)
         if translation is not None and task.kind == "case-study":
@@ -99,6 +100,25 @@ def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
         if record.contact is None:
             problems.append(Problem(record.origin.path, 1, "contact", NO_CONTACT, Severity.WARNING))
     return record, problems
+
+
+def _outside_url_problem(display: str, body: str, body_line: int, url: str, why: str) -> Problem:
+    """A body URL that reaches outside the site, at the line where it is written (found as written, else
+    the body's first line)."""
+    bare = url.strip(" \t\n\x00\x01")
+    host = re.split(r"[/\\]", bare.lstrip("/\\\t "))[0]  # Markdown may have unescaped what was written
+    at = next((i for i in (body.find(t) for t in (url, bare, host) if t) if i >= 0), -1)
+    line = body_line + (body[:at].count("\n") if at >= 0 else 0)
+    shown = url if len(url) <= 80 else url[:77] + "..."
+    shown = shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
+    if why == "another host":
+        message = (
+            f"'{shown}' starts with two slashes (or backslashes), so it names another host (from an offline copy, file://host/...);"
+            " write https:// for another site, or a path inside the site"
+        )
+    else:
+        message = f"the image '{shown}' is not inside the site; put it in content/media/ and link it from there"
+    return Problem(display, line, "body", message)
 
 
 def _load_batch(tasks: list[_Task], vocabulary: Vocabulary):

@@ -359,9 +359,8 @@ def test_hand_written_yaml_is_built_or_reported(folder, raw, before):
 @given(folder=st.sampled_from(sorted(VALID)), body=bodies)
 def test_random_markdown_is_built_or_reported(folder, body):
     problems = run(folder, _dump(VALID[folder], False, True), body)
-    assert not any(
-        p.is_error for p in problems if p.field == "body" and "render" not in p.message and "nested" not in p.message
-    )
+    expected = ("render", "nested", "names another host", "is not inside the site")  # URLs refused on purpose
+    assert not any(p.is_error for p in problems if p.field == "body" and not any(e in p.message for e in expected))
 
 
 # ---------------------------------------------------------------- one problem, one line
