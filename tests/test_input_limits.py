@@ -474,3 +474,34 @@ def test_the_body_never_publishes_c0_controls_or_non_characters(site_root):
     assert "Bell escape[31m red end." in page
     for char in "\x07\x1b\ufffe\uffff\x7f":
         assert char not in page
+
+
+# ---------------------------------------------------------------- 10. the content security policy, page by page
+
+
+def _policies(out: Path) -> dict[str, str]:
+    import html
+    import re
+
+    found = {}
+    for page in sorted(out.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<[^>]+\sstyle=|<style", text), f"{page}: an inline style needs 'unsafe-inline'"
+        policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', text)
+        found[page.relative_to(out).as_posix()] = html.unescape(policy[1]) if policy else ""
+    return found
+
+
+@pytest.mark.parametrize("offline", [False, True])
+def test_only_the_pagefind_search_page_may_compile_webassembly(site_root, offline):
+    build_site(
+        BuildOptions(content_dir=Path("content"), out_dir=Path("out"), offline=offline),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
+    policies = _policies(site_root / "out")
+    assert "case-studies/hangzhou-bikes/index.html" in policies and "search/index.html" in policies
+    assert [page for page, policy in policies.items() if "'unsafe-inline'" in policy] == []
+    assert [page for page, policy in policies.items() if "'wasm-unsafe-eval'" in policy] == (
+        [] if offline else ["search/index.html"]
+    )
+    assert all("script-src 'self'" in policy and "style-src 'self';" in policy for policy in policies.values())
