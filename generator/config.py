@@ -6,12 +6,15 @@ from pathlib import Path
 
 from generator.errors import Problem, Severity
 from generator.model import Origin, SiteConfig, Topic
-from generator.records import Context, Invalid, Vocabulary, language, list_of, text, url
+from generator.records import TEXT_LIMIT, Context, Invalid, Vocabulary, language, list_of, text, url
 from generator.source import read_yaml_file
 from generator.vocab import SLUG_RE, did_you_mean
 
 __all__ = ["load_site_config", "load_topics"]
 
+# A site in more languages than this is a mistake or an attack: every record gets a page in each.
+LANGUAGES_LIMIT = 20
+DESCRIPTION_LIMIT = 1000
 _SITE_KEYS = ("title", "description", "base_url", "language", "languages", "license", "repository")
 
 
@@ -24,12 +27,17 @@ def _localised(value, path: str, ctx: Context, languages: tuple[str, ...]) -> tu
             language(lang, f"{path}.{lang}", ctx)
             if lang not in languages:
                 raise Invalid(f"'{lang}' is not one of the site's languages ({', '.join(languages)})", f"{path}.{lang}")
-            texts.append((lang, text(value[lang], f"{path}.{lang}", ctx)))
+            texts.append((lang, text(value[lang], f"{path}.{lang}", ctx, _limit(path))))
         if default_lang not in value:
             raise Invalid(f"has no text for the default language '{default_lang}'")
         return dict(texts)[default_lang], tuple(sorted(texts))
-    result = text(value, path, ctx)
+    result = text(value, path, ctx, _limit(path))
     return result, ()
+
+
+def _limit(path: str) -> int:
+    """Descriptions (of the site, of a topic) may run to a paragraph; titles and labels are short."""
+    return DESCRIPTION_LIMIT if path.endswith("description") else TEXT_LIMIT
 
 
 def load_site_config(
@@ -62,7 +70,7 @@ def load_site_config(
             )
     converters = {
         "language": language,
-        "languages": list_of(language, non_empty=True),
+        "languages": list_of(language, non_empty=True, most=LANGUAGES_LIMIT),
         "base_url": url,
         "license": text,
         "repository": url,

@@ -49,7 +49,7 @@ def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
         return None, problems
     try:
         with time_limit(RENDER_SECONDS):
-            body = renderer.render(source.body)
+            body, outside = renderer.render_checked(source.body)
     except RecursionError:
         return None, problems + [Problem(task.display, source.body_line, "body", "is nested too deeply to render")]
     except TooSlow:
@@ -62,6 +62,7 @@ def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
                 f"took more than {RENDER_SECONDS} s to render; simplify its Markdown (long runs of brackets or deep nesting)",
             )
         ]
+    problems += [_outside_url_problem(task.display, source.body, source.body_line, *found) for found in outside]
     if task.lang:
         translation, more = build_translation(task.kind, task.slug, task.lang, source, body, vocabulary)
         if translation is not None and task.kind == "case-study":
@@ -74,6 +75,25 @@ def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
         if record.contact is None:
             problems.append(Problem(record.origin.path, 1, "contact", NO_CONTACT, Severity.WARNING))
     return record, problems
+
+
+def _outside_url_problem(display: str, body: str, body_line: int, url: str, why: str) -> Problem:
+    """A body URL that reaches outside the site, at the line where it is written (found as written, else
+    the body's first line)."""
+    bare = url.strip(" \t\n\x00\x01")
+    host = re.split(r"[/\\]", bare.lstrip("/\\\t "))[0]  # Markdown may have unescaped what was written
+    at = next((i for i in (body.find(t) for t in (url, bare, host) if t) if i >= 0), -1)
+    line = body_line + (body[:at].count("\n") if at >= 0 else 0)
+    shown = url if len(url) <= 80 else url[:77] + "..."
+    shown = shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
+    if why == "another host":
+        message = (
+            f"'{shown}' starts with two slashes (or backslashes), so it names another host (from an offline copy, file://host/...);"
+            " write https:// for another site, or a path inside the site"
+        )
+    else:
+        message = f"the image '{shown}' is not inside the site; put it in content/media/ and link it from there"
+    return Problem(display, line, "body", message)
 
 
 def _load_batch(tasks: list[_Task], vocabulary: Vocabulary):
@@ -133,19 +153,40 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
                 )
                 continue
             tasks.append(_Task(kind, path, display, stem))
+    media, media_problems = _discover_media(content_dir, display_dir)
+    return tasks, media, problems + media_problems
+
+
+def _discover_media(content_dir: Path, display_dir: str) -> tuple[list[str], list[Problem]]:
+    """The images under media/ that may be published; links, unportable names and oversized images refused."""
+    from generator.media import image_header_problem, media_name_problem
+
     media: list[str] = []
+    problems: list[Problem] = []
     media_dir = content_dir / "media"
+    if media_dir.is_symlink():  # media -> / would walk the whole disk
+        return media, [Problem(f"{display_dir}/media", 0, "", "is a symbolic link; links are refused")]
     if media_dir.is_dir():
         for root, dirs, files in os.walk(media_dir):
             dirs.sort()
+            for name in list(dirs):
+                path = Path(root, name)
+                shown = f"{display_dir}/{path.relative_to(content_dir).as_posix()}"
+                refused = "is a symbolic link; links are refused" if path.is_symlink() else media_name_problem(name)
+                if refused and not name.startswith("."):
+                    problems.append(Problem(_printable(shown), 0, "", refused))
+                if refused or name.startswith("."):
+                    dirs.remove(name)
             for name in sorted(files):
                 path = Path(root, name)
                 rel = path.relative_to(content_dir).as_posix()
                 shown = f"{display_dir}/{rel}"
                 if path.is_symlink():
-                    problems.append(Problem(shown, 0, "", "is a symbolic link; links are refused"))
+                    problems.append(Problem(_printable(shown), 0, "", "is a symbolic link; links are refused"))
                 elif name.startswith("."):
                     continue
+                elif bad_name := media_name_problem(name):
+                    problems.append(Problem(_printable(shown), 0, "", bad_name))
                 elif path.suffix.lower() not in _IMAGE_SUFFIXES:
                     problems.append(
                         Problem(shown, 0, "", "is not a PNG, JPEG, WebP or GIF image; media/ holds only images")
@@ -159,9 +200,16 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
                             f"is {path.stat().st_size:,} bytes; images may be at most {IMAGE_LIMIT_BYTES:,} bytes",
                         )
                     )
+                elif bad_image := image_header_problem(path):
+                    problems.append(Problem(shown, 0, "", bad_image))
                 else:
                     media.append(rel)
-    return tasks, media, problems
+    return media, problems
+
+
+def _printable(shown: str) -> str:
+    """A path as one line of a report, whatever characters its name holds."""
+    return shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
 
 
 def _load_all(tasks: list[_Task], vocabulary: Vocabulary, jobs: int | None, cache: Cache, media: list[str]):

@@ -9,6 +9,11 @@ attribute, so no body can add Pagefind filters or metadata), ``_attribute``:
 - drops any URL whose scheme is not http, https or mailto, also in ``cite``
   (which nh3 leaves unchecked) and also when whitespace or control characters
   split the scheme (``java script:``);
+- drops protocol-relative and backslash URLs (``//host/x``, ``\\\\host\\x``, ``/\\host``):
+  opened from disk they become ``file://host/...``, on Windows a UNC path that
+  sends the reader's credentials; and image sources with a scheme, so that
+  images load only from inside the site (the checker refuses both first,
+  ``outside_urls``);
 - renames ids that the theme itself uses (``main``, ``site-search``,
   ``facts-heading``...) to ``content-<id>``, and in-body links to them alike, so
   a heading cannot capture the skip link, a label or an aria reference;
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -29,7 +35,7 @@ from markdown.extensions.toc import slugify_unicode
 
 from generator.model import Body
 
-__all__ = ["MarkdownRenderer"]
+__all__ = ["MarkdownRenderer", "outside_urls"]
 
 _GLOBAL_ATTRIBUTES = {"id", "class", "dir", "lang", "title"}
 _ATTRIBUTES = {tag: set(attrs) | _GLOBAL_ATTRIBUTES for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
@@ -43,6 +49,11 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 _URL_ATTRIBUTES = {"href", "src", "cite"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+# Two slashes of either kind after whatever a browser strips: another host (file://host/ from disk).
+_OTHER_HOST = re.compile(r"^[/\\]{2}")
+# C0 controls but tab and line feed, DEL, and the non-characters U+FFFE/U+FFFF: a body never publishes them
+# (stripped; XML 1.0 feeds cannot carry them and they are invisible in a review).
+_BODY_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF])
 
 # Ids of the default theme's templates (tests/test_xss.py checks that each one is covered), and the
 # families it and Pagefind's UI draw from. A body id that matches is renamed, never dropped, so
@@ -72,7 +83,8 @@ _CODE_CLASS = re.compile(r"^language-[\w+#.-]+$")
 # A tag of nh3's output. nh3 escapes '<' in text and in attribute values, and attribute values are
 # double-quoted without '"' inside, so this never starts inside a value.
 _TAG = re.compile(r'<(?:[^<>"]|"[^"]*")*>')
-_H2 = re.compile(r"<h2[\s>]")
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
+_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"})
 
 
 def _theme_id(value: str) -> bool:
@@ -82,8 +94,11 @@ def _theme_id(value: str) -> bool:
 def _attribute(tag: str, name: str, value: str) -> str | None:
     """nh3's attribute_filter: called for each attribute that passed the allowlist."""
     if name in _URL_ATTRIBUTES:
-        scheme = _SCHEME.match(_INVISIBLE.sub("", value))
+        bare = _INVISIBLE.sub("", value)
+        scheme = _SCHEME.match(bare)
         if scheme and scheme[1].lower() not in _URL_SCHEMES:
+            return None
+        if _OTHER_HOST.match(bare) or (scheme and tag == "img"):
             return None
         if name == "href" and value.startswith("#") and _theme_id(value[1:]):
             return "#" + _ID_PREFIX + value[1:]
@@ -173,21 +188,87 @@ class MarkdownRenderer:
         return md
 
     def render(self, text: str) -> Body:
+        return self.render_checked(text)[0]
+
+    def render_checked(self, text: str) -> tuple[Body, list[tuple[str, str]]]:
+        """The body, and the URLs that would reach outside the site (``outside_urls``), which the
+        sanitiser drops but the checker reports."""
+        text = text.translate(_BODY_CONTROLS)
         md = self._markdown(text)
         md.reset()
         raw = md.convert(text)
         sections = tuple(html.unescape(t["name"]) for t in md.toc_tokens if t["level"] == 2)
         for token in md.toc_tokens:
             sections += tuple(html.unescape(c["name"]) for c in token["children"] if c["level"] == 2)
-        return Body(_wrap_sections(self._cleaner.clean(raw)), sections)
+        return Body(_wrap_sections(self._cleaner.clean(raw)), sections), outside_urls(raw)
+
+
+def _top_level_h2s(fragment: str) -> list[int]:
+    """Where each <h2> outside any other element starts. nh3's output is well formed (every element
+    closed, void ones never), so counting open and close tags gives each tag's depth."""
+    starts, depth = [], 0
+    for match in _TAG.finditer(fragment):
+        name = _TAG_NAME.match(match.group())
+        if name is None:  # a comment or doctype; nh3 strips them
+            continue
+        if match.group().startswith("</"):
+            depth = max(depth - 1, 0)
+        elif name[1].lower() not in _VOID and not match.group().endswith("/>"):
+            if depth == 0 and name[1].lower() == "h2":
+                starts.append(match.start())
+            depth += 1
+    return starts
 
 
 def _wrap_sections(fragment: str) -> str:
-    """Wrap each H2 and what follows it in <section>, so the print poster can lay them out."""
-    starts = [m.start() for m in _TAG.finditer(fragment) if _H2.match(fragment, m.start())]
+    """Wrap each top-level H2 and what follows it in <section>, so the print poster can lay them out; an
+    H2 inside a quote, list or <details> stays where it is (cutting there would leave text outside)."""
+    starts = _top_level_h2s(fragment)
     if not starts:
         return fragment
     head = fragment[: starts[0]]
     sections = [fragment[a:b] for a, b in zip(starts, [*starts[1:], len(fragment)])]
     wrapped = "".join(f'<section class="body-section">\n{part.strip()}\n</section>\n' for part in sections)
     return (head.strip() + "\n" if head.strip() else "") + wrapped
+
+
+# Attributes whose value a browser fetches or follows; srcset-like ones hold a comma-separated list.
+_LOADING_ATTRIBUTES = frozenset(
+    {"href", "src", "cite", "action", "formaction", "data", "poster", "background", "codebase", "longdesc"}
+    | {"dynsrc", "lowsrc", "ping", "xlink:href", "manifest", "icon", "srcset", "imagesrcset"}
+)
+_IMAGE_ATTRIBUTES = frozenset({"src", "srcset", "poster", "background", "dynsrc", "lowsrc", "imagesrcset"})
+_IMAGE_TAGS = frozenset({"img", "image", "picture", "source", "video", "input", "body", "table", "td"})
+
+
+class _UrlCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str, str]] = []  # tag, attribute, value (entities decoded)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is not None and name in _LOADING_ATTRIBUTES:
+                self.found.append((tag, name, value))
+
+    handle_startendtag = handle_starttag
+
+
+def outside_urls(fragment: str) -> list[tuple[str, str]]:
+    """(URL, why) for each URL of an HTML fragment (Markdown's output, before sanitising) that would load or
+    link something outside the site: protocol-relative or backslash URLs (``//host``, ``\\\\host``, ``/\\host``,
+    after what a browser strips: leading spaces and controls, tabs and line breaks anywhere), and images
+    with a scheme (``https://``, ``data:``), since images load only from inside the site."""
+    collector = _UrlCollector()
+    collector.feed(fragment)
+    collector.close()
+    found = []
+    for tag, name, value in collector.found:
+        candidates = [c.strip().split(" ")[0] for c in value.split(",")] if name.endswith("srcset") else [value]
+        for url in candidates:
+            bare = _INVISIBLE.sub("", url)
+            if _OTHER_HOST.match(bare):
+                found.append((url, "another host"))
+            elif name in _IMAGE_ATTRIBUTES and tag in _IMAGE_TAGS and _SCHEME.match(bare):
+                found.append((url, "an image outside the site"))
+    return found

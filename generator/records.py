@@ -48,6 +48,11 @@ __all__ = [
     "build_record",
     "build_translation",
     "SUMMARY_LIMIT",
+    "TEXT_LIMIT",
+    "TITLE_LIMIT",
+    "CITY_LIMIT",
+    "EARLIEST_YEAR",
+    "YEARS_AHEAD",
     "IMAGE_LIMIT_BYTES",
     "FIELDS",
     "TEXT_FIELDS",
@@ -55,6 +60,14 @@ __all__ = [
 ]
 
 SUMMARY_LIMIT = 300
+# Length caps, checked before any pattern runs on a value (a pattern on 240 KB of '<a' took 17 s, and a
+# 500 KB title is repeated on every list page): titles, cities and any other text field.
+TITLE_LIMIT = 200
+CITY_LIMIT = 100
+TEXT_LIMIT = 300
+# start and end: a year range that bounds the search's year filters (start: 1000, end: 9999 made 9,000).
+EARLIEST_YEAR = 1800
+YEARS_AHEAD = 10  # a planned end may lie up to ten years after the current year
 IMAGE_LIMIT_BYTES = 2 * 1024 * 1024
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 LANG_PATTERN = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"  # a BCP 47 tag as the contract takes it: pt, pt-BR
@@ -65,6 +78,11 @@ _TAG_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
 # carry most of them (a feed with one does not parse), UTF-8 cannot encode a lone surrogate, and all
 # are invisible in a review.
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Nor invisible formatting characters that change what a reader sees: bidi embeddings, overrides and
+# isolates (a city "\u202euohzgnaH" shows as Hangzhou but is another city), the direction marks, zero-width
+# space, word joiner and a byte-order mark inside text. ZWNJ and ZWJ (U+200C, U+200D) stay: Persian and
+# Indic scripts need them.
+_INVISIBLE_RE = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 # Line breaks and tabs inside a value become one space, so no value spans lines of a report.
 _BREAK_RE = re.compile("[ ]*[\t\n\r\x0b\x0c\x85\u2028\u2029]+[ ]*")
 # ASCII characters that are never literal in a URL (RFC 3986): they must be percent-encoded.
@@ -124,12 +142,14 @@ def _describe(value: Any) -> str:
     return "text"
 
 
-def text(value: Any, path: str, ctx: Context) -> str:
+def text(value: Any, path: str, ctx: Context, limit: int = TEXT_LIMIT) -> str:
     if isinstance(value, str) and not isinstance(value, InvalidDate):
-        control = _CONTROL_RE.search(value)
-        if control:
+        if len(value) > limit:  # before any pattern runs on it
+            raise Invalid(f"is {len(value):,} characters long; the limit is {limit}")
+        invisible = _CONTROL_RE.search(value) or _INVISIBLE_RE.search(value)
+        if invisible:
             raise Invalid(
-                f"contains the character U+{ord(control.group()):04X}, which is invisible and cannot be published; remove it"
+                f"contains the character U+{ord(invisible.group()):04X}, which is invisible and cannot be published; remove it"
             )
         result = _BREAK_RE.sub(" ", value).strip()
         if not result:
@@ -141,18 +161,29 @@ def text(value: Any, path: str, ctx: Context) -> str:
     raise Invalid(f"expected text, got {_describe(value)}")
 
 
-def plain_text(value: Any, path: str, ctx: Context) -> str:
-    result = text(value, path, ctx)
+def limited(limit: int):
+    """``text`` with its own length cap."""
+
+    def convert(value: Any, path: str, ctx: Context) -> str:
+        return text(value, path, ctx, limit)
+
+    return convert
+
+
+def plain_text(value: Any, path: str, ctx: Context, limit: int = TEXT_LIMIT) -> str:
+    result = text(value, path, ctx, limit)
     if _TAG_RE.search(result):
         raise Invalid("must be plain text, without HTML tags")
     return result
 
 
 def summary(value: Any, path: str, ctx: Context) -> str:
-    result = " ".join(plain_text(value, path, ctx).split())
-    if len(result) > SUMMARY_LIMIT:
-        raise Invalid(f"is {len(result)} characters long; the limit is {SUMMARY_LIMIT}")
-    return result
+    if isinstance(value, str):  # measured as published (spaces collapsed), before any pattern runs
+        length = len(" ".join(value.split()))
+        if length > SUMMARY_LIMIT:
+            raise Invalid(f"is {length:,} characters long; the limit is {SUMMARY_LIMIT}")
+    # the raw cap leaves room for the spaces and line breaks a folded YAML block may hold
+    return " ".join(plain_text(value, path, ctx, limit=2 * SUMMARY_LIMIT).split())
 
 
 def date(value: Any, path: str, ctx: Context) -> dt.date:
@@ -189,14 +220,21 @@ def date_or_month(value: Any, path: str, ctx: Context) -> dt.date:
 
 def year_or_date(value: Any, path: str, ctx: Context) -> YearOrDate:
     if isinstance(value, int) and not isinstance(value, bool):
-        if 1000 <= value <= 9999:
-            return YearOrDate(value)
-        raise Invalid(f"'{value}' is not a year (write a four-digit year or YYYY-MM-DD)")
-    try:
-        found = date(value, path, ctx)
-    except Invalid:
-        raise Invalid(f"'{ctx.doc.raw.get(path, value)}' is not a year or a date (write 2014 or 2014-05-01)") from None
-    return YearOrDate(found.year, found.month, found.day)
+        if not 1000 <= value <= 9999:
+            raise Invalid(f"'{value}' is not a year (write a four-digit year or YYYY-MM-DD)")
+        found = YearOrDate(value)
+    else:
+        try:
+            day = date(value, path, ctx)
+        except Invalid:
+            raise Invalid(
+                f"'{ctx.doc.raw.get(path, value)}' is not a year or a date (write 2014 or 2014-05-01)"
+            ) from None
+        found = YearOrDate(day.year, day.month, day.day)
+    latest = dt.date.today().year + YEARS_AHEAD
+    if not EARLIEST_YEAR <= found.year <= latest:
+        raise Invalid(f"{found.year} is out of range; years run from {EARLIEST_YEAR} to {latest}")
+    return found
 
 
 def boolean(value: Any, path: str, ctx: Context) -> bool:
@@ -205,7 +243,7 @@ def boolean(value: Any, path: str, ctx: Context) -> bool:
     raise Invalid(f"expected true or false, got {_describe(value)}")
 
 
-def list_of(item: Callable, *, non_empty: bool = False, unique: bool = True):
+def list_of(item: Callable, *, non_empty: bool = False, unique: bool = True, most: int | None = None):
     def convert(value: Any, path: str, ctx: Context) -> tuple:
         if not isinstance(value, list):
             if isinstance(value, (str, int)) and not isinstance(value, bool):
@@ -213,6 +251,8 @@ def list_of(item: Callable, *, non_empty: bool = False, unique: bool = True):
             raise Invalid(f"expected a list, got {_describe(value)}")
         if non_empty and not value:
             raise Invalid("must list at least one item")
+        if most is not None and len(value) > most:
+            raise Invalid(f"lists {len(value):,} items; the limit is {most}")
         results, failures = [], []
         for i, element in enumerate(value):
             try:
@@ -377,7 +417,11 @@ def image(value: Any, path: str, ctx: Context) -> str:
     if not result.lower().endswith(_IMAGE_SUFFIXES):
         raise Invalid(f"'{result}' is not a PNG, JPEG, WebP or GIF image")
     file = ctx.vocabulary.content_dir / result
-    if file.is_symlink() or not file.is_file():
+    linked = next((part for part in (file, *file.parents[: len(parts) - 1]) if part.is_symlink()), None)
+    if linked is not None:
+        shown = linked.relative_to(ctx.vocabulary.content_dir).as_posix()
+        raise Invalid(f"'{result}' goes through {shown}, a symbolic link; links are refused")
+    if not file.is_file():
         raise Invalid(f"'{result}' does not exist in the content folder")
     if file.stat().st_size > IMAGE_LIMIT_BYTES:
         raise Invalid(f"'{result}' is {file.stat().st_size:,} bytes; images may be at most {IMAGE_LIMIT_BYTES:,} bytes")
@@ -407,11 +451,11 @@ def participant(value: Any, path: str, ctx: Context) -> Participant:
 _F = _Field
 FIELDS: dict[str, dict[str, _Field]] = {
     "case-study": {
-        "title": _F(text, True),
+        "title": _F(limited(TITLE_LIMIT), True),
         "summary": _F(summary, True),
         "published": _F(date, True),
         "updated": _F(date),
-        "city": _F(text, True),
+        "city": _F(limited(CITY_LIMIT), True),
         "country": _F(country, True),
         "topics": _F(list_of(topic, non_empty=True), True),
         "cynefin": _F(cynefin, True),
@@ -433,11 +477,11 @@ FIELDS: dict[str, dict[str, _Field]] = {
         "aliases": _F(list_of(slug)),
     },
     "event": {
-        "title": _F(text, True),
+        "title": _F(limited(TITLE_LIMIT), True),
         "summary": _F(summary, True),
         "date": _F(date_or_month, True),
         "end_date": _F(date),
-        "city": _F(text, True),
+        "city": _F(limited(CITY_LIMIT), True),
         "country": _F(country, True),
         "method": _F(slug, True),
         "topics": _F(list_of(topic, non_empty=True), True),
@@ -452,14 +496,14 @@ FIELDS: dict[str, dict[str, _Field]] = {
         "aliases": _F(list_of(slug)),
     },
     "method": {
-        "title": _F(text, True),
+        "title": _F(limited(TITLE_LIMIT), True),
         "summary": _F(summary, True),
         "stages": _F(list_of(choice(Stage), non_empty=True), True),
         "duration": _F(text),
         "group_size": _F(text),
     },
     "page": {
-        "title": _F(text, True),
+        "title": _F(limited(TITLE_LIMIT), True),
         "summary": _F(summary),
         "lang": _F(language),
         "draft": _F(boolean),

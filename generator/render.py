@@ -52,11 +52,15 @@ __all__ = [
 WORLD_ASSET = DEFAULT_THEME / "data" / "world-110m.json"  # made by scripts/build-world-asset.py
 PAGE_SIZE = 100
 
-# Scripts and styles only from the site itself. Pagefind compiles WebAssembly ('wasm-unsafe-eval')
-# and its UI sets inline styles; no page needs inline scripts, plugins, frames or a <base>.
+# Scripts and styles only from the site itself: no page has a style attribute or element, inline
+# scripts, plugins, frames or a <base>. Only the search page (served, not offline) runs Pagefind, which
+# compiles WebAssembly ('wasm-unsafe-eval'); its UI sets styles through the DOM, which CSP allows.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'self'"
+)
+SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
 )
 
 
@@ -422,7 +426,14 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
 
     for old, new, source in site.redirects:
         add(old, "redirect.html", source, target=new)
-    add("search/", "search.html", section="search", filters=search_filter_names(site))
+    pagefind = options.search and not options.offline
+    add(
+        "search/",
+        "search.html",
+        section="search",
+        filters=search_filter_names(site),
+        **({"content_security_policy": SEARCH_CONTENT_SECURITY_POLICY} if pagefind else {}),
+    )
     return plans
 
 

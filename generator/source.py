@@ -134,6 +134,9 @@ def parse_yaml(text: str, display: str, *, first_line: int, what: str) -> tuple[
         return YamlDocument({}, {}, {}), []
     loader = _FAST_LOADER if text.count("[") + text.count("{") <= _C_LOADER_MAX_BRACKETS else yaml.SafeLoader
     try:
+        anchor_line = _first_anchor_line(text, loader)
+        if anchor_line is not None:
+            return None, [Problem(display, anchor_line + offset, what, _NO_ANCHORS)]
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -165,6 +168,21 @@ def parse_yaml(text: str, display: str, *, first_line: int, what: str) -> tuple[
     if problems:
         return None, problems
     return YamlDocument(values, lines, raw), []
+
+
+# Anchors and aliases let ~500 bytes expand to gigabytes (each level repeats the one before ten times);
+# front matter never needs them, so they are refused on sight, before any value is built.
+_NO_ANCHORS = "uses a YAML anchor (&name) or alias (*name); they are not allowed here, write the value out"
+
+
+def _first_anchor_line(text: str, loader) -> int | None:
+    """The 1-based line of the first anchor or alias, read from the parser's events (nothing is composed)."""
+    if "&" not in text and "*" not in text:  # neither can occur without its sign: skip the second parse
+        return None
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            return event.start_mark.line + 1
+    return None
 
 
 class _Builder:

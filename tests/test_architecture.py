@@ -29,6 +29,7 @@ ALLOWED = {
         "errors",
         "i18n",
         "markup",
+        "media",
         "model",
         "records",
         "source",

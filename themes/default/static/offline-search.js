@@ -40,7 +40,7 @@
     var status = document.getElementById("offline-status");
     var list = document.getElementById("offline-results");
     var selected = {};
-    FACETS.forEach(function (f) { selected[f[0]] = {}; });
+    FACETS.forEach(function (f) { selected[f[0]] = Object.create(null); });
 
     function label(facet, value) {
       if (facet === "type") return strings.kinds[value] || value;
@@ -66,7 +66,7 @@
     function renderFilters(hits) {
       filtersBox.textContent = "";
       FACETS.forEach(function (f) {
-        var counts = {};
+        var counts = Object.create(null);  // a city named "constructor" or "__proto__" is just a key
         hits.filter(function (d) { return matches(d, f[0]); }).forEach(function (d) {
           f[1](d).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
         });
