@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from generator.cache import code_fingerprint, default_cache_dir, load_snapshot, save_snapshot, tree_fingerprint
 from generator.errors import BuildFailed, Problem, Severity, sorted_problems
 from generator.i18n import DEFAULT_THEME
-from generator.mirror import ADDED_AFTER_BUILD, MANIFEST_PATH, matches_manifest_quickly, write_bundle, write_manifest
+from generator.mirror import BUNDLE_PATH, MANIFEST_PATH, matches_manifest_quickly, write_bundle, write_manifest
 from generator.model import RenderedFile, SiteConfig
 from generator.output import (
     check_output_location,
@@ -68,6 +68,7 @@ class BuildOptions:
     cache_dir: Path | None = None
     index: bool = True  # run Pagefind after writing; serve indexes in the background instead (see serve.py)
     taxonomies: tuple[Taxonomy, ...] = DEFAULT_TAXONOMIES  # what the site is indexed by (taxonomies.py)
+    bundle: bool = False  # also write the offline copy to download/offline.zip (and link it from the footer)
 
 
 def build_year_from_environment(environ) -> int:
@@ -207,6 +208,7 @@ def _inputs(options: BuildOptions, build_year: int) -> str:
             options.live_reload,
             build_year,
             tuple(t.fingerprint for t in options.taxonomies),
+            options.bundle,
         )
     )
     return tree_fingerprint([options.content_dir, *_theme_dirs(options)], settings)
@@ -227,7 +229,7 @@ def _unchanged_since_last_build(options: BuildOptions, inputs: str) -> BuildResu
         or record.get("inputs") != inputs
         or not isinstance(record.get("manifest"), str)
         or not matches_manifest_quickly(options.out_dir, record["manifest"])
-        or record.get("stat") != output_stat_digest(options.out_dir, ADDED_AFTER_BUILD)
+        or record.get("stat") != output_stat_digest(options.out_dir)
     ):
         return None
     try:
@@ -244,7 +246,7 @@ def _remember_build(options: BuildOptions, inputs: str, result: BuildResult) -> 
     record = {
         "inputs": inputs,
         "manifest": hashlib.sha256(manifest).hexdigest(),
-        "stat": output_stat_digest(options.out_dir, ADDED_AFTER_BUILD),
+        "stat": output_stat_digest(options.out_dir),
         "files": result.files,
         "warnings": [{"file": w.file, "line": w.line, "field": w.field, "message": w.message} for w in result.warnings],
     }
@@ -296,8 +298,9 @@ class _Prepared:
 
 
 def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _Prepared:
-    from generator.exports import render_data_exports, render_feeds, render_offline_readme, render_sitemap
+    from generator.exports import render_data_exports, render_feeds, render_sitemap
     from generator.i18n import catalog_translations
+    from generator.provenance import render_offline_readme
     from generator.render import RenderOptions, plan_pages, render_offline_search_indexes
 
     if links := _theme_links(options):
@@ -316,16 +319,21 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
     site = next(iter(sites.values()))  # the default language's: shared files (media, data, the 404 page) come from it
     check_output_location(options.out_dir, [options.content_dir, *theme_dirs, Path.cwd()])
     render_options = RenderOptions(
-        build_year_from_environment(environ), options.offline, options.search, options.live_reload
+        build_year_from_environment(environ),
+        options.offline,
+        options.search,
+        options.live_reload,
+        bundle=options.bundle and not options.offline,
     )
     plans = plan_pages(sites, render_options)
-    files = render_data_exports(sites) + render_sitemap(site, [p.path for p in plans])
+    files = render_data_exports(sites, catalog_translations(theme_dirs, site.lang).gettext)
+    files += render_sitemap(site, [p.path for p in plans])
     for tree in sites.values():
         files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext)
     files += _published_media(site, options)
     if options.offline:
         files += render_offline_search_indexes(sites, render_options)
-        files.append(render_offline_readme(site))
+        files.append(render_offline_readme(site, environ, options.content_dir))
     claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files)])
     return _Prepared(
         plans, files, _static_copies(site, options), site.content.config, tuple(p for p in problems if not p.is_error)
@@ -364,6 +372,8 @@ def _build(
             run_pagefind(staging)
         hashes = {w.path: (w.size, w.sha256) for w in written}
         hashes.update((plans[i].path, previous[plans[i].path][1:]) for i in kept)
+        if options.bundle and not options.offline:  # inside the staging folder: swapped in with the rest, or not at all
+            build_bundle(replace(options, bundle=False, cache_dir=None), staging / BUNDLE_PATH, environ)
         manifest = write_manifest(staging, hashes)
         swap_in(staging, options.out_dir)
         _remember_pages(options, digests, plans, hashes, manifest)
@@ -420,7 +430,7 @@ def _previous_pages(options: BuildOptions, digests: list[str | None]) -> dict[st
         not isinstance(record, dict)
         or not isinstance(record.get("pages"), dict)
         or not matches_manifest_quickly(options.out_dir, record.get("manifest", ""))
-        or record.get("stat") != output_stat_digest(options.out_dir, ADDED_AFTER_BUILD)
+        or record.get("stat") != output_stat_digest(options.out_dir)
     ):
         return {}  # a page changed in place, even to the same size, is not linked into the new output
     return record["pages"]
@@ -435,7 +445,7 @@ def _remember_pages(options: BuildOptions, digests, plans, hashes: dict[str, tup
         _pages_snapshot_name(options),
         {
             "manifest": hashlib.sha256(manifest).hexdigest(),
-            "stat": output_stat_digest(options.out_dir, ADDED_AFTER_BUILD),
+            "stat": output_stat_digest(options.out_dir),
             "pages": pages,
         },
     )

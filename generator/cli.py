@@ -28,7 +28,10 @@ _content_option = click.option(
 )
 
 
-def _build_options(func):
+def _build_options(func=None, *, offline=True):
+    """build's options; ``offline=False`` leaves out --offline (bundle is always the offline copy)."""
+    if func is None:
+        return lambda f: _build_options(f, offline=offline)
     options = [
         _content_option,
         click.option(
@@ -39,7 +42,11 @@ def _build_options(func):
         ),
         click.option("--base-url", help="Absolute URL where the site is published (overrides site.yml)."),
         click.option("--drafts", is_flag=True, help="Include records marked draft: true."),
-        click.option("--offline", is_flag=True, help="Build a copy that works from file:// with no server."),
+        *(
+            [click.option("--offline", is_flag=True, help="Build a copy that works from file:// with no server.")]
+            if offline
+            else []
+        ),
         click.option("--no-search", "no_search", is_flag=True, help="Skip the Pagefind search index."),
         click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: by site size and cores)."),
         click.option(
@@ -199,14 +206,24 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
     show_default=True,
     help="Where the site is written; replaced whole on success.",
 )
-def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_dir) -> None:
+@click.option("--bundle", is_flag=True, help="Also write the offline copy to download/offline.zip and link it.")
+def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_dir, bundle) -> None:
     """Build the site from the content folder."""
     console = _console()
     content_dir, out_dir = _located(content_dir, ("out_dir", out_dir))
     cache_dir = _cache_dir(cache_dir, content_dir)
     console.detail(f"Content: {content_dir}; output: {out_dir}; cache: {cache_dir}")
     options = BuildOptions(
-        content_dir, out_dir, theme_dir, base_url, drafts, offline, not no_search, jobs, cache_dir=cache_dir
+        content_dir,
+        out_dir,
+        theme_dir,
+        base_url,
+        drafts,
+        offline,
+        not no_search,
+        jobs,
+        cache_dir=cache_dir,
+        bundle=bundle,
     )
     progress = (
         _ProgressBar(sys.stderr, time.monotonic(), _PROGRESS_DELAY)
@@ -282,7 +299,7 @@ def new(kind, title, content_dir, **fields) -> None:
 
 
 @cli.command()
-@_build_options
+@_build_options(offline=False)
 @click.option(
     "--out",
     "out_file",
@@ -291,7 +308,7 @@ def new(kind, title, content_dir, **fields) -> None:
     show_default=True,
     help="The zip file to write.",
 )
-def bundle(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_file) -> None:
+def bundle(content_dir, theme_dir, base_url, drafts, no_search, jobs, cache_dir, out_file) -> None:
     """Zip the offline build, with the data exports and a README on how to open it."""
     content_dir, out_file = _located(content_dir, ("out_file", out_file))
     cache_dir = _cache_dir(cache_dir, content_dir)
@@ -309,7 +326,7 @@ def bundle(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, c
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False, exists=True))
 def verify(directory) -> None:
-    """Check a mirror against its data/manifest.json: missing, changed and extra files."""
+    """Check a mirror against its data/manifest.json and SHA256SUMS: missing, changed and extra files."""
     try:
         report = verify_mirror(directory)
     except ValueError as exc:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
-import re
 import xml.etree.ElementTree as ET
+from importlib import resources
 from xml.sax.saxutils import escape
 
 from generator.model import CaseStudy, EventReport, MonthDate, RenderedFile
 from generator.site import Site, language_tree, record_url
 from generator.vocab import slugify
 
-__all__ = ["render_feeds", "render_sitemap", "render_data_exports", "render_offline_readme", "EXPORT_FIELDS"]
+__all__ = [
+    "render_feeds",
+    "render_sitemap",
+    "render_data_exports",
+    "EXPORT_FIELDS",
+    "SCHEMA_PATH",
+]
 
 _ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -218,23 +222,8 @@ def export_record(
     return {key: row[key] for key in EXPORT_FIELDS if key in row}
 
 
-_NUMBERS = re.compile(r"-?\d+(\.\d+)?(; -?\d+(\.\d+)?)*")
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        if value and isinstance(value[0], dict):
-            text = "; ".join(f"{v['lang'] + ': ' if 'lang' in v else ''}{v['title']} <{v['url']}>" for v in value)
-        else:
-            text = "; ".join(str(v) for v in value)
-    else:
-        text = str(value)
-    # A cell starting like a formula would run in a spreadsheet (CSV injection): make it text.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBERS.fullmatch(text):
-        return "'" + text
-    return text
+SCHEMA_VERSION = 2
+SCHEMA_PATH = f"data/practices.schema-{SCHEMA_VERSION}.json"
 
 
 def _original(sites: dict[str, Site], slug: str):
@@ -257,53 +246,38 @@ def _original(sites: dict[str, Site], slug: str):
     return record, url, translations
 
 
-def render_data_exports(sites: dict[str, Site] | Site) -> list[RenderedFile]:
-    """data/practices.json and .csv: every practice as written, in its own language, with its translations."""
+def render_data_exports(sites: dict[str, Site] | Site, gettext=lambda message: message) -> list[RenderedFile]:
+    """data/practices.json (with the JSON Schema it names), the CSV tables and data/datapackage.json: every
+    practice as written, in its own language, with its translations. ``gettext`` is the default language's."""
+    from generator.datapackage import render_tables
+
     if isinstance(sites, Site):
         sites = {sites.lang: sites}
     site = next(iter(sites.values()))
-    records = []
+    base = site.content.config.base_url or ""
+    practices = []
     for slug in (*site.case_studies, *site.events):
         record, url, translations = _original(sites, slug)
         if record is None:  # translated into every language of the site and written in none of them
-            record = site.practice(slug)
-        records.append(export_record(site, record, translations, url))
-    records.sort(key=lambda r: (r["type"], r["slug"]))
+            record, url = site.practice(slug), record_url(site.practice(slug))
+        practices.append((record, url, translations))
+    practices.sort(key=lambda p: (p[0].kind, p[0].slug))
+    records = [
+        export_record(site, record, [{**t, "url": base + t["url"]} for t in translations], base + url)
+        for record, url, translations in practices
+    ]
+    schema_name = SCHEMA_PATH.rpartition("/")[2]
+    header = {"$schema": base + SCHEMA_PATH if base else schema_name, "schema": SCHEMA_VERSION}
     # one record a line: readable and diffable, and written by json's C encoder (indent= would use the slow one)
-    data = '{"schema": 1, "records": [\n' + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]}\n"
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EXPORT_FIELDS)
-    for record in records:
-        writer.writerow([_csv_cell(record.get(key)) for key in EXPORT_FIELDS])
+    data = (
+        json.dumps(header, ensure_ascii=False)[:-1]
+        + ', "records": [\n'
+        + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+        + "\n]}\n"
+    )
+    schema = resources.files("generator").joinpath("schemas", schema_name).read_bytes()
     return [
         RenderedFile("data/practices.json", data.encode("utf-8")),
-        RenderedFile("data/practices.csv", out.getvalue().encode("utf-8-sig")),
+        RenderedFile(SCHEMA_PATH, schema),
+        *render_tables(site, practices, gettext),
     ]
-
-
-_OFFLINE_README = """{title}: offline copy
-{underline}
-
-This folder is a complete copy of the site that works without a server or an internet
-connection, search included.
-
-To open it: unzip the archive anywhere (a laptop, a USB stick, a shared drive) and
-open index.html in this folder with a web browser (double-click it, or drag it onto
-a browser window).
-
-Data: data/practices.json and data/practices.csv hold every case study and event;
-the CSV opens in spreadsheet programs. data/manifest.json lists every file with its
-size and SHA-256, so a copy can be checked with: practice verify <folder>
-
-Content licence: {license}
-"""
-
-
-def render_offline_readme(site: Site) -> RenderedFile:
-    """README.txt at the root of an offline copy: how to open it, and what data it holds."""
-    config = site.content.config
-    text = _OFFLINE_README.format(
-        title=config.title, underline="=" * (len(config.title) + 14), license=config.license or "see the site"
-    )
-    return RenderedFile("README.txt", text.encode("utf-8"))

@@ -1,7 +1,8 @@
-"""Mirrors: the manifest of a build, verifying a copy against it, and the offline bundle (a zip).
+"""Mirrors: the manifest of a build, its SHA256SUMS, verifying a copy against them, and the offline bundle (a zip).
 
-City networks copy the site to laptops, USB sticks and intranets. The manifest
-lets them prove a copy is whole; the bundle is the copy to hand around.
+City networks copy the site to laptops, USB sticks and intranets. The manifest and SHA256SUMS let them prove
+a copy is whole (SHA256SUMS with nothing but `sha256sum -c`, `shasum -a 256 -c` or PowerShell's Get-FileHash);
+the bundle is the copy to hand around.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path, PurePosixPath
 
 __all__ = [
     "MANIFEST_PATH",
-    "ADDED_AFTER_BUILD",
+    "CHECKSUMS_PATH",
+    "BUNDLE_PATH",
     "write_manifest",
     "MirrorReport",
     "verify_mirror",
@@ -24,7 +26,8 @@ __all__ = [
 ]
 
 MANIFEST_PATH = "data/manifest.json"
-ADDED_AFTER_BUILD = "download/"  # the publishing workflow adds the offline bundle here after building
+CHECKSUMS_PATH = "SHA256SUMS"  # every file but itself, the manifest included, as `sha256sum -c` reads it
+BUNDLE_PATH = "download/offline.zip"  # written by `build --bundle`, inside the build
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: fixed so the same site gives the same bytes
 
 
@@ -45,8 +48,18 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _checksum_line(name: str, sha256: str) -> str:
+    # GNU sha256sum's escaping for names holding a backslash or a line break; the contract's paths never do
+    if "\\" in name or "\n" in name or "\r" in name:
+        escaped = name.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+        return f"\\{sha256}  {escaped}\n"
+    return f"{sha256}  {name}\n"
+
+
 def write_manifest(root: Path, known: dict[str, tuple[int, str]] | None = None) -> bytes:
-    """data/manifest.json: every file of the build (but itself) with its size and sha256; returns its bytes.
+    """data/manifest.json: every file of the build (but itself and SHA256SUMS) with its size and sha256;
+    then SHA256SUMS: the same hashes and the manifest's, one `<hex>  <path>` line each, sorted by path.
+    Returns the manifest's bytes.
 
     ``known`` gives (size, sha256) of files whose hash the build already has (pages hashed as they were
     written, pages kept from the previous build); a size that differs means the hash is computed again.
@@ -54,7 +67,7 @@ def write_manifest(root: Path, known: dict[str, tuple[int, str]] | None = None) 
     known = known or {}
     entries = []
     for name in _files(root):
-        if name == MANIFEST_PATH:
+        if name in (MANIFEST_PATH, CHECKSUMS_PATH):
             continue
         size = (root / name).stat().st_size
         given = known.get(name)
@@ -65,6 +78,10 @@ def write_manifest(root: Path, known: dict[str, tuple[int, str]] | None = None) 
     target.parent.mkdir(parents=True, exist_ok=True)
     data = (json.dumps({"schema": 1, "files": entries}, indent=1) + "\n").encode("utf-8")
     target.write_bytes(data)
+    sums = {e["path"]: e["sha256"] for e in entries}
+    sums[MANIFEST_PATH] = hashlib.sha256(data).hexdigest()
+    lines = "".join(_checksum_line(name, sums[name]) for name in sorted(sums, key=lambda n: n.encode("utf-8")))
+    (root / CHECKSUMS_PATH).write_bytes(lines.encode("utf-8"))
     return data
 
 
@@ -86,8 +103,27 @@ class MirrorReport:
         )
 
 
+def _read_checksums(root: Path) -> dict[str, str] | None:
+    """SHA256SUMS as path -> hex, or None when it is missing or not in the format the build writes."""
+    try:
+        text = (root / CHECKSUMS_PATH).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    sums = {}
+    for line in text.splitlines():
+        escaped = line.startswith("\\")
+        digest, separator, name = line.removeprefix("\\").partition("  ")
+        if not separator or len(digest) != 64:
+            return None
+        if escaped:
+            name = name.replace("\\\\", "\0").replace("\\n", "\n").replace("\\r", "\r").replace("\0", "\\")
+        sums[name] = digest
+    return sums
+
+
 def verify_mirror(root: Path) -> MirrorReport:
-    """Compare a copy with its manifest. Raises ValueError when the manifest itself is unusable."""
+    """Compare a copy with its manifest, and its SHA256SUMS with both the manifest and the manifest's own hash.
+    Raises ValueError when the manifest itself is unusable."""
     try:
         manifest = json.loads((root / MANIFEST_PATH).read_text(encoding="utf-8"))
         expected = {e["path"]: (int(e["size"]), str(e["sha256"])) for e in manifest["files"]}
@@ -95,15 +131,22 @@ def verify_mirror(root: Path) -> MirrorReport:
         raise ValueError(f"{root / MANIFEST_PATH} is missing: is {root} a copy of the site?") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{root / MANIFEST_PATH} cannot be read: {exc}") from None
-    present = {name for name in _files(root) if name != MANIFEST_PATH and not name.startswith(ADDED_AFTER_BUILD)}
-    missing = sorted(set(expected) - present)
+    present = {name for name in _files(root) if name not in (MANIFEST_PATH, CHECKSUMS_PATH)}
+    missing = set(expected) - present
     extra = sorted(present - set(expected))
-    changed = sorted(
+    changed = {
         name
         for name in set(expected) & present
         if (root / name).stat().st_size != expected[name][0] or _digest(root / name) != expected[name][1]
-    )
-    return MirrorReport(tuple(missing), tuple(changed), tuple(extra))
+    }
+    if not (root / CHECKSUMS_PATH).is_file():
+        missing.add(CHECKSUMS_PATH)
+    else:
+        sums = {name: sha256 for name, (_, sha256) in expected.items()}
+        sums[MANIFEST_PATH] = _digest(root / MANIFEST_PATH)
+        if _read_checksums(root) != sums:
+            changed.add(CHECKSUMS_PATH)
+    return MirrorReport(tuple(sorted(missing)), tuple(sorted(changed)), tuple(extra))
 
 
 def matches_manifest_quickly(root: Path, manifest_sha256: str) -> bool:
@@ -114,7 +157,7 @@ def matches_manifest_quickly(root: Path, manifest_sha256: str) -> bool:
         if hashlib.sha256(data).hexdigest() != manifest_sha256:
             return False
         expected = {e["path"]: int(e["size"]) for e in json.loads(data)["files"]}
-        present = [n for n in _files(root) if n != MANIFEST_PATH and not n.startswith(ADDED_AFTER_BUILD)]
+        present = [n for n in _files(root) if n not in (MANIFEST_PATH, CHECKSUMS_PATH)]
         return len(present) == len(expected) and all((root / n).stat().st_size == expected.get(n, -1) for n in present)
     except (OSError, ValueError, KeyError, TypeError):
         return False

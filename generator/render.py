@@ -70,6 +70,7 @@ class RenderOptions:
     offline: bool = False
     search: bool = True
     live_reload: bool = False
+    bundle: bool = False  # download/offline.zip is part of the build: the footer links it
     atlas: Atlas | None = None  # the country shapes of the maps; None: the default theme's world-110m.json
 
 
@@ -267,6 +268,7 @@ def _common(site: Site, options: RenderOptions) -> dict:
         "offline": options.offline,
         "search_enabled": options.search,
         "live_reload": options.live_reload,
+        "bundle": options.bundle,
         "content_security_policy": CONTENT_SECURITY_POLICY,
     }
 

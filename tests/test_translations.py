@@ -291,16 +291,24 @@ def test_exports_list_each_practice_as_written_with_its_translations(site_root):
     make_site(site_root, FOUR_LANGUAGES + TRANSLATION.format(extra=""))
     out = _build(site_root)
     record = json.loads((out / "data/practices.json").read_text())["records"][0]
+    # absolute: the site has a base_url (data/practices.json schema 2)
     assert (record["lang"], record["title"], record["url"]) == (
         "en",
         "Hangzhou public bicycles",
-        "case-studies/hangzhou-bikes/",
+        "https://example.org/library/case-studies/hangzhou-bikes/",
     )
     assert record["translations"] == [
-        {"lang": "pt", "title": "Bicicletas públicas de Hangzhou", "url": "pt/case-studies/hangzhou-bikes/"}
+        {
+            "lang": "pt",
+            "title": "Bicicletas públicas de Hangzhou",
+            "url": "https://example.org/library/pt/case-studies/hangzhou-bikes/",
+        }
     ]
-    csv = (out / "data/practices.csv").read_text(encoding="utf-8-sig")
-    assert csv.splitlines()[1].endswith(",pt: Bicicletas públicas de Hangzhou <pt/case-studies/hangzhou-bikes/>")
+    translations = (out / "data/translations.csv").read_bytes().decode("utf-8")
+    assert translations == (
+        "slug,lang,title,url\r\n"
+        "hangzhou-bikes,pt,Bicicletas públicas de Hangzhou,https://example.org/library/pt/case-studies/hangzhou-bikes/\r\n"
+    )
     feed = (out / "pt/feed.xml").read_text()
     assert '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="pt">' in feed
     assert 'href="https://example.org/library/pt/case-studies/hangzhou-bikes/"' in feed

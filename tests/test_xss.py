@@ -862,7 +862,7 @@ def test_data_exports_keep_the_text_as_data(built):
                 assert cell == "'" + records[slug]["title"], slug
             else:
                 assert _words(cell) == _words(vector), slug
-            assert records[slug]["url"] == f"{folder}/{slug}/"
+            assert records[slug]["url"] == f"https://example.org/library/{folder}/{slug}/"  # absolute on base_url
 
 
 def test_hostile_text_appears_escaped_in_every_page_of_its_record(built):
