@@ -13,7 +13,7 @@ import io
 import json
 import re
 
-from generator.model import CaseStudy, RenderedFile, YearOrDate
+from generator.model import CaseStudy, MonthDate, RenderedFile, YearOrDate
 from generator.site import Site
 from generator.vocab import country_name, slugify
 
@@ -164,6 +164,8 @@ def _day_and_month(value: dt.date | YearOrDate | None) -> tuple[str | None, str 
     """(ISO date or None, YYYY-MM or None): a date only when the day is known, never an invented one."""
     if value is None:
         return None, None
+    if isinstance(value, MonthDate):  # the sources give only the month: no day is invented
+        return None, f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, dt.date):
         return value.isoformat(), f"{value.year:04d}-{value.month:02d}"
     if getattr(value, "day", 0):
