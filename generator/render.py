@@ -46,7 +46,7 @@ from generator.views import (
     term_view,
     text_direction,
 )
-from generator.workers import quiet_worker, worker_context
+from generator.workers import quiet_worker, signals_deferred, worker_context
 
 __all__ = [
     "DEFAULT_THEME",
@@ -575,9 +575,10 @@ def _render_forked(
                 args=(theme_dirs, plans[start:stop], 0, stop - start, sender, counts, slot, sink, bytecode_dir),
                 daemon=True,
             )
-            child.start()
+            with signals_deferred():  # see workers.py: a signal during the fork would be dropped
+                child.start()
+                children.append((child, receiver))
             sender.close()
-            children.append((child, receiver))
         files = _render_range(
             theme_dirs, plans, *ranges[0], rendered_here if counts is not None else None, sink, bytecode_dir
         )
