@@ -312,3 +312,34 @@ def test_sigterm_ends_the_workers_removes_the_staging_folder_and_leaves_the_outp
         done = subprocess.run(command, cwd=site_root, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert (site_root / "_site/case-studies/copy-599/index.html").is_file()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends SIGTERM")
+def test_sigterm_stops_serve_and_removes_its_temporary_folder(site_root, tmp_path):
+    import signal
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--no-search", "--port", "0", "--cache-dir", str(tmp_path / "c")],
+        cwd=site_root,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        lines = []
+        for line in serve.stderr:
+            lines.append(line)
+            if line.startswith("Serving on"):
+                break
+        assert [p.name[:14] for p in temporary.iterdir()] == ["practice-serve"], lines
+        serve.send_signal(signal.SIGTERM)
+        _, rest = serve.communicate(timeout=60)
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+    assert serve.returncode == 143, "".join(lines) + rest
+    assert rest.splitlines()[-1] == "Terminated."
+    assert list(temporary.iterdir()) == []
