@@ -411,4 +411,7 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    if terminated:  # raised where Python drops exceptions (a finaliser): the command finished, but was asked not to
+        click.echo("Terminated.", err=True)
+        sys.exit(ExitCode.TERMINATED)
     sys.exit(code or 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from generator.records import IMAGE_LIMIT_BYTES, LANG_PATTERN, Vocabulary, build
 from generator.source import read_bytes, read_source
 from generator.timelimit import TooSlow, time_limit
 from generator.vocab import SLUG_RE, slugify
-from generator.workers import quiet_worker, worker_context
+from generator.workers import quiet_worker, signals_deferred, worker_context
 
 __all__ = ["KIND_FOLDERS", "NO_CONTACT", "POSTER_SECTIONS", "load_content"]
 
@@ -237,7 +238,9 @@ def _load_all(tasks: list[_Task], vocabulary: Vocabulary, jobs: int | None, cach
         size = max(1, len(todo) // (workers * 4))
         batches = [todo[i : i + size] for i in range(0, len(todo), size)]
         # the pool's exit ends its workers, also on Ctrl-C or SIGTERM (a ProcessPoolExecutor would wait for them)
-        with worker_context().Pool(workers, initializer=quiet_worker) as pool:
+        with ExitStack() as stack:
+            with signals_deferred():
+                pool = stack.enter_context(worker_context().Pool(workers, initializer=quiet_worker))
             fresh = [r for batch in pool.starmap(_load_batch, [(b, vocabulary) for b in batches]) for r in batch]
     else:
         fresh = _load_batch(todo, vocabulary)

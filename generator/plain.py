@@ -14,8 +14,25 @@ import datetime as dt
 from enum import Enum
 from typing import Any, cast
 
-from generator import model
 from generator.errors import Problem, Severity
+from generator.model import (
+    Body,
+    CaseStudy,
+    Contact,
+    CynefinDomain,
+    EventReport,
+    FreePage,
+    Method,
+    Origin,
+    Participant,
+    SiteConfig,
+    Source,
+    Stage,
+    Status,
+    Topic,
+    Translation,
+    YearOrDate,
+)
 
 __all__ = ["PlainDataError", "encode", "decode"]
 
@@ -23,25 +40,23 @@ __all__ = ["PlainDataError", "encode", "decode"]
 _DATACLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
-        model.Origin,
-        model.YearOrDate,
-        model.Source,
-        model.Contact,
-        model.Participant,
-        model.Topic,
-        model.SiteConfig,
-        model.Body,
-        model.CaseStudy,
-        model.EventReport,
-        model.Method,
-        model.FreePage,
-        model.Translation,
+        Origin,
+        YearOrDate,
+        Source,
+        Contact,
+        Participant,
+        Topic,
+        SiteConfig,
+        Body,
+        CaseStudy,
+        EventReport,
+        Method,
+        FreePage,
+        Translation,
         Problem,
     )
 }
-_ENUMS: dict[str, type[Enum]] = {
-    cls.__name__: cls for cls in (model.CynefinDomain, model.Status, model.Stage, Severity)
-}
+_ENUMS: dict[str, type[Enum]] = {cls.__name__: cls for cls in (CynefinDomain, Status, Stage, Severity)}
 _DEPTH = 64  # records nest a few levels; anything deeper is not one of them
 
 

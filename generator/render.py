@@ -33,7 +33,7 @@ from generator.network_views import city_network_view, network_view
 from generator.site import Site, Term, language_tree, record_url
 from generator.taxonomies import navigation
 from generator.views import TreeViews, method_summary, search_filter_names, site_view, taxonomy_view
-from generator.workers import quiet_worker, worker_context
+from generator.workers import quiet_worker, signals_deferred, worker_context
 
 __all__ = [
     "DEFAULT_THEME",
@@ -515,7 +515,7 @@ def _render_range(
 def _render_child(
     theme_dirs, plans, start: int, stop: int, connection, counts=None, slot: int = 0, sink=None, bytecode_dir=None
 ) -> None:
-    """A forked worker: its pages (or what went wrong) over ``connection`` at the end; meanwhile, if
+    """A worker (forked or spawned): its pages (or what went wrong) over ``connection`` at the end; meanwhile, if
     ``counts`` (shared memory) is given, how many it has rendered in ``counts[slot]``."""
 
     def rendered(done: int) -> None:
@@ -547,7 +547,7 @@ def _render_forked(
     sink: Callable[[RenderedFile], object] | None = None,
     bytecode_dir: Path | None = None,
 ) -> list:
-    """Render ranges of the plans in forked children (which inherit the plans instead of receiving
+    """Render ranges of the plans in child processes (forked on Linux, which inherit the plans instead of receiving
     them pickled) and one range here; results come back in plan order.
 
     For ``progress``, each process keeps its count of rendered pages in its own slot of a small
@@ -583,9 +583,10 @@ def _render_forked(
                 args=(theme_dirs, plans[start:stop], 0, stop - start, sender, counts, slot, sink, bytecode_dir),
                 daemon=True,
             )
-            child.start()
+            with signals_deferred():  # see workers.py: a signal during the fork would be dropped
+                child.start()
+                children.append((child, receiver))
             sender.close()
-            children.append((child, receiver))
         files = _render_range(
             theme_dirs, plans, *ranges[0], rendered_here if counts is not None else None, sink, bytecode_dir
         )
@@ -639,12 +640,12 @@ def render_plans(
     sink: Callable[[RenderedFile], object] | None = None,
     bytecode_dir: Path | None = None,
 ) -> tuple[list, int]:
-    """Render the plans, in forked worker processes when there are enough of them to pay for the workers;
+    """Render the plans, in worker processes (generator/workers.py) when there are enough of them to pay for the workers;
     returns the results in plan order and the number of processes used.
 
     ``progress``, if given, is called in this process with (pages rendered so far, pages in all), with
     counts that only grow and end at the total. ``sink``, if given, receives each page in the process
-    that rendered it (a worker inherits it by fork), and its return value, not the page, comes back: the
+    that rendered it (a worker inherits it by fork, or receives it pickled: it must be picklable), and its return value, not the page, comes back: the
     build writes pages from the workers and gets back only their size and hash.
     """
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(plans) // _PAGES_PER_WORKER)

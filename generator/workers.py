@@ -12,8 +12,12 @@ import multiprocessing
 import multiprocessing.context
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-__all__ = ["quiet_worker", "worker_context"]
+__all__ = ["quiet_worker", "signals_deferred", "worker_context"]
+
+_HELD = tuple(s for s in (getattr(signal, "SIGTERM", None), signal.SIGINT) if s is not None)
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -32,3 +36,22 @@ def quiet_worker() -> None:
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # held by signals_deferred while this process was started
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGTERM and Ctrl-C while workers are started, and deliver them right after. Forking runs
+    Python's at-fork callbacks (logging's, for one), and an exception raised by the parent's handler
+    inside one of them is printed and dropped ("Exception ignored"), so the build would carry on.
+    Register what must be cleaned up (the pool, the child) inside the block, so that the exception
+    delivered on leaving it ends them too. (Windows has no signal masks, and no fork either.)"""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -242,3 +242,104 @@ def test_the_repository_ignores_and_does_not_track_generated_folders():
             text=True,
         ).stdout
         assert listed == ""
+
+
+def _children(pid: int) -> set[int]:
+    """Every descendant of ``pid`` (Linux's /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            continue
+    for child in list(found):
+        found |= _children(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _big_site(root: Path, count: int) -> None:
+    source = (root / "content/case-studies/hangzhou-bikes.md").read_text()
+    body = "\n\nA paragraph with *some* Markdown, [a link](https://example.org) and a list:\n\n- one\n- two\n" * 20
+    for i in range(count):
+        (root / f"content/case-studies/copy-{i}.md").write_text(
+            source.replace("Hangzhou public bicycles", f"Copy {i}").replace("## Approach", "## Approach" + body)
+        )
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or os.name != "posix", reason="reads Linux's /proc")
+@pytest.mark.parametrize("phase", ["loading", "rendering"])
+def test_sigterm_ends_the_workers_removes_the_staging_folder_and_leaves_the_output(site_root, tmp_path, phase):
+    import signal
+    import time
+
+    _big_site(site_root, 600)
+    (site_root / "_site").mkdir()
+    (site_root / "_site/index.html").write_text("the previous output")
+    command = [sys.executable, "-m", "generator", "build", "--no-search", "--jobs", "2", "--cache-dir", str(tmp_path)]
+    build = subprocess.Popen(command, cwd=site_root, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        workers: set[int] = set()
+        while time.monotonic() < deadline and build.poll() is None:
+            workers = {pid for pid in _children(build.pid) if _alive(pid)}
+            staging = list(site_root.glob("._site.staging-*"))
+            ready = staging and any(staging[0].rglob("index.html")) if phase == "rendering" else not staging
+            if len(workers) >= 1 and ready:
+                break
+            time.sleep(0.02)
+        assert build.poll() is None and workers, f"the build ended before its {phase} phase"
+        build.send_signal(signal.SIGTERM)
+        _, stderr = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    assert build.returncode == 143, stderr
+    assert stderr.splitlines()[-1] == "Terminated."
+    assert "Traceback" not in stderr
+    time.sleep(0.2)
+    assert [pid for pid in workers if _alive(pid)] == []
+    assert sorted(p.name for p in site_root.iterdir() if "staging" in p.name or ".old-" in p.name) == []
+    assert _tree(site_root / "_site") == {"index.html": b"the previous output"}
+    if phase == "rendering":  # the lock was released: the next build runs
+        done = subprocess.run(command, cwd=site_root, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert (site_root / "_site/case-studies/copy-599/index.html").is_file()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends SIGTERM")
+def test_sigterm_stops_serve_and_removes_its_temporary_folder(site_root, tmp_path):
+    import signal
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--no-search", "--port", "0", "--cache-dir", str(tmp_path / "c")],
+        cwd=site_root,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        lines = []
+        for line in serve.stderr:
+            lines.append(line)
+            if line.startswith("Serving on"):
+                break
+        assert [p.name[:14] for p in temporary.iterdir()] == ["practice-serve"], lines
+        serve.send_signal(signal.SIGTERM)
+        _, rest = serve.communicate(timeout=60)
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+    assert serve.returncode == 143, "".join(lines) + rest
+    assert rest.splitlines()[-1] == "Terminated."
+    assert list(temporary.iterdir()) == []

@@ -21,6 +21,7 @@ from generator.build import load_sites
 from generator.cli import _ProgressBar, _wants_progress, cli
 from generator.errors import BuildFailed
 from generator.render import DEFAULT_THEME, RenderOptions, plan_pages, render_plans
+from generator.workers import worker_context
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 OPTIONS = RenderOptions(build_year=2026, search=False)
@@ -77,6 +78,9 @@ def test_a_template_error_in_a_worker_still_fails_the_build(sites, tmp_path):
     assert "while rendering 404.html" in failure.value.problems[0].message
 
 
+@pytest.mark.skipif(
+    worker_context().get_start_method() != "fork", reason="the patched render_page reaches workers only by fork"
+)
 def test_a_worker_killed_without_an_answer_still_fails_the_build(sites, monkeypatch):
     parent = os.getpid()
     render_page = generator.render.render_page
