@@ -259,6 +259,7 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
     from generator.exports import render_data_exports, render_feeds, render_offline_readme, render_sitemap
     from generator.i18n import catalog_translations
     from generator.render import RenderOptions, plan_pages, render_offline_search_indexes
+    from generator.structured_data import robots_txt
 
     if links := _theme_links(options):
         raise BuildFailed(links)
@@ -281,6 +282,7 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
     for tree in sites.values():
         files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext)
     files += _published_media(site, options)
+    files.append(RenderedFile("robots.txt", robots_txt(site.content.config.base_url).encode()))
     if options.offline:
         files += render_offline_search_indexes(sites, render_options)
         files.append(render_offline_readme(site))

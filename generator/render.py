@@ -30,6 +30,7 @@ from generator.i18n import DEFAULT_THEME, catalog_translations, format_number, f
 from generator.model import RenderedFile
 from generator.network import learning_graph
 from generator.site import Site, Term, language_tree, record_url
+from generator.structured_data import json_ld_script, page_head
 from generator.views import (
     card,
     case_study_view,
@@ -114,6 +115,7 @@ def make_environment(
     )
     _install_translations(env, catalog_translations(theme_dirs, lang), lang)
     env.filters["number"] = lambda value: format_number(value, lang)
+    env.filters["json_ld"] = lambda data: Markup(json_ld_script(data))  # escaped for a <script> element
     env.globals["link"] = _link
     env.globals["asset"] = _asset
     env.globals["render_card"] = _render_card
@@ -249,6 +251,7 @@ def plan_pages(sites: dict[str, Site] | Site, options: RenderOptions) -> list[Pa
                 "offline": False,
                 "languages": [],
                 "alternates": [],
+                "head": None,  # a page served at any missing path: no canonical URL, nothing to share
             },
             lang=default.lang,
         )
@@ -300,9 +303,12 @@ def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
     plans: list[PagePlan] = []
     shared_links = _language_links(site, None)
 
-    def add(url: str, template: str, source: str = "", **context) -> None:
+    base_url = None if options.offline else site.content.config.base_url  # absolute URLs: online builds only
+
+    def add(url: str, template: str, source: str = "", record=None, **context) -> None:
         path = f"{tree}{url}index.html"
         languages, alternates = _language_links(site, site.versions[url]) if url in site.versions else shared_links
+        head = page_head(site, url, alternates, base_url=base_url, record=record, home=template == "home.html")
         plans.append(
             PagePlan(
                 path,
@@ -313,6 +319,7 @@ def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
                     "page_url": url,
                     "languages": languages,
                     "alternates": alternates,
+                    "head": head,
                     **context,
                 },
                 source,
@@ -359,22 +366,38 @@ def _plan_tree(site: Site, options: RenderOptions) -> list[PagePlan]:
             record_url(study),
             "case_study.html",
             study.origin.path,
+            record=study,
             page=case_study_view(site, study, lang, options.build_year),
             section="case-studies",
             locator=locator_view(atlas, study.country, [study.coordinates] if study.coordinates else []),
         )
     for event in site.events.values():
-        add(record_url(event), "event.html", event.origin.path, page=event_view(site, event, lang), section="events")
+        add(
+            record_url(event),
+            "event.html",
+            event.origin.path,
+            record=event,
+            page=event_view(site, event, lang),
+            section="events",
+        )
     for method in site.methods.values():
         add(
             record_url(method),
             "method.html",
             method.origin.path,
+            record=method,
             page=method_view(site, method, lang),
             section="methods",
         )
     for page in site.pages.values():
-        add(record_url(page), "page.html", page.origin.path, page=page_view(site, page, lang), section=page.slug)
+        add(
+            record_url(page),
+            "page.html",
+            page.origin.path,
+            record=page,
+            page=page_view(site, page, lang),
+            section=page.slug,
+        )
 
     network = learning_graph(site)
     for taxonomy, template in (
