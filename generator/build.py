@@ -253,9 +253,11 @@ class _Prepared:
     static: list[tuple[Path, str]]
     config: SiteConfig
     warnings: tuple[Problem, ...]
+    styles: list[RenderedFile]  # the theme's stylesheets, minified
 
 
 def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _Prepared:
+    from generator.assets import minified_styles
     from generator.exports import render_data_exports, render_feeds, render_offline_readme, render_sitemap
     from generator.i18n import catalog_translations
     from generator.render import RenderOptions, plan_pages, render_offline_search_indexes
@@ -287,9 +289,8 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
         files += render_offline_search_indexes(sites, render_options)
         files.append(render_offline_readme(site))
     claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files)])
-    return _Prepared(
-        plans, files, _static_copies(site, options), site.content.config, tuple(p for p in problems if not p.is_error)
-    )
+    static, styles = minified_styles(_static_copies(site, options))
+    return _Prepared(plans, files, static, site.content.config, tuple(p for p in problems if not p.is_error), styles)
 
 
 def _build(
@@ -304,6 +305,7 @@ def _build(
 
     with output_lock(options.out_dir), staging_folder(options.out_dir) as staging:
         write_files(staging, prepared.files)
+        write_files(staging, prepared.styles)
         copy_files(staging, prepared.static)
         prepared.files = []  # written: their bytes need not stay in memory while pages render
         previous = _previous_pages(options, digests)

@@ -24,7 +24,9 @@ ALLOWED = {
     "geo": set(),
     "network": {"site", "vocab"},
     "views": {"geo", "i18n", "model", "network", "site", "vocab"},
-    "render": {"errors", "geo", "i18n", "model", "network", "site", "views"},
+    "structured_data": {"model", "site"},
+    "assets": {"errors", "model"},
+    "render": {"errors", "geo", "i18n", "model", "network", "site", "structured_data", "views"},
     "exports": {"model", "site", "vocab"},
     "output": {"errors", "model"},
     "search": {"errors"},
@@ -32,6 +34,7 @@ ALLOWED = {
     "media": set(),
     "mirror": set(),
     "build": {
+        "assets",
         "cache",
         "content",
         "errors",
@@ -44,6 +47,7 @@ ALLOWED = {
         "render",
         "search",
         "site",
+        "structured_data",
         "vocab",
     },
     "scaffold": {"config", "content", "errors", "model", "vocab"},
@@ -62,6 +66,7 @@ OWNED = {
     "click": {"cli", "scaffold", "serve"},
     "networkx": {"network"},
     "numpy": {"network"},
+    "rcssmin": {"assets"},
 }
 
 
