@@ -9,16 +9,17 @@ from pathlib import Path
 import html5lib
 import pytest
 import rcssmin
-from conftest import REPO
+from conftest import REPO, make_site
 
 from generator.build import BuildOptions, build_site
 
 THEME_STATIC = REPO / "themes/default/static"
-SHEETS = ("base", "cynefin", "locator", "map", "network", "print", "search")
+SHEETS = ("base", "cynefin", "home", "locator", "map", "method", "network", "pager", "print", "search")
 # What blocks the first render of the sample site's largest case-study page (HTML + stylesheets +
-# scripts), in bytes, uncompressed. The goal is 30 kB; the page's HTML alone is some 27 kB
-# (its text, facts, locator map and lineage cards), so the goal waits on lighter HTML: see the xfail below.
-BUDGET = 50_000
+# scripts), in bytes, uncompressed: 45.4 kB when the split was made (75.5 kB before it). The goal
+# is 30 kB; that page's HTML alone is some 27 kB (its text, facts, locator map, lineage cards and head
+# metadata), so the goal waits on lighter HTML: see the xfail below.
+BUDGET = 47_000
 GOAL = 30_000
 
 
@@ -67,7 +68,9 @@ def _largest_case_study(site: Path) -> Path:
 def test_each_page_links_only_the_stylesheets_it_uses(sample_site):
     case_study = _largest_case_study(sample_site)
     assert _stylesheets(case_study) == {"base": "", "locator": "", "print": "print"}
-    assert _stylesheets(sample_site / "index.html") == {"base": "", "print": "print"}
+    assert _stylesheets(sample_site / "index.html") == {"base": "", "home": "", "print": "print"}
+    assert _stylesheets(sample_site / "methods/peer-review/index.html") == {"base": "", "method": "", "print": "print"}
+    assert _stylesheets(sample_site / "topics/mobility/index.html") == {"base": "", "print": "print"}  # one page
     assert _stylesheets(sample_site / "events/index.html") == {"base": "", "print": "print"}
     assert _stylesheets(sample_site / "map/index.html") == {"base": "", "map": "", "locator": "", "print": "print"}
     assert _stylesheets(sample_site / "network/index.html") == {"base": "", "network": "", "print": "print"}
@@ -112,3 +115,21 @@ def test_offline_copy_links_the_split_stylesheets_relatively(tmp_path):
     assert 'href="../../static/print.css" media="print"' in html
     for path in _render_blocking(page):
         assert path.is_file(), path
+
+
+def test_only_lists_of_more_than_one_page_link_the_pager(site_root):
+    study = (site_root / "content/case-studies/hangzhou-bikes.md").read_text(encoding="utf-8")
+    make_site(
+        site_root,
+        "".join(
+            f"-- content/case-studies/p{n:03d}.md --\n" + study.replace("Hangzhou public", f"P{n}") for n in range(100)
+        ),
+    )
+    out = site_root / "out"
+    build_site(BuildOptions(content_dir=site_root / "content", out_dir=out, search=False))
+    pager = {"base": "", "pager": "", "print": "print"}
+    assert _stylesheets(out / "case-studies/index.html") == pager
+    assert _stylesheets(out / "case-studies/page/2/index.html") == pager
+    assert _stylesheets(out / "topics/mobility/index.html") == pager
+    assert _stylesheets(out / "topics/public-space/index.html") == {"base": "", "print": "print"}
+    assert _stylesheets(out / "events/index.html") == {"base": "", "print": "print"}
