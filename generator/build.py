@@ -295,13 +295,16 @@ class _Prepared:
     static: list[tuple[Path, str]]
     config: SiteConfig
     warnings: tuple[Problem, ...]
+    styles: list[RenderedFile]  # the theme's stylesheets, minified
 
 
 def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _Prepared:
+    from generator.assets import minified_styles
     from generator.exports import render_data_exports, render_feeds, render_sitemap
     from generator.i18n import catalog_translations
     from generator.provenance import render_offline_readme
     from generator.render import RenderOptions, plan_pages, render_offline_search_indexes
+    from generator.structured_data import robots_txt
 
     if links := _theme_links(options):
         raise BuildFailed(links)
@@ -331,13 +334,13 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
     for tree in sites.values():
         files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext)
     files += _published_media(site, options)
+    files.append(RenderedFile("robots.txt", robots_txt(site.content.config.base_url).encode()))
     if options.offline:
         files += render_offline_search_indexes(sites, render_options)
         files.append(render_offline_readme(site, environ, options.content_dir))
     claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files)])
-    return _Prepared(
-        plans, files, _static_copies(site, options), site.content.config, tuple(p for p in problems if not p.is_error)
-    )
+    static, styles = minified_styles(_static_copies(site, options))
+    return _Prepared(plans, files, static, site.content.config, tuple(p for p in problems if not p.is_error), styles)
 
 
 def _build(
@@ -352,6 +355,7 @@ def _build(
 
     with output_lock(options.out_dir), staging_folder(options.out_dir) as staging:
         write_files(staging, prepared.files)
+        write_files(staging, prepared.styles)
         copy_files(staging, prepared.static)
         prepared.files = []  # written: their bytes need not stay in memory while pages render
         previous = _previous_pages(options, digests)

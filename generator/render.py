@@ -31,6 +31,7 @@ from generator.model import RenderedFile
 from generator.network import learning_graph
 from generator.network_views import city_network_view, network_view
 from generator.site import Site, Term, language_tree, record_url
+from generator.structured_data import json_ld_script, page_head
 from generator.taxonomies import navigation
 from generator.views import TreeViews, method_summary, search_filter_names, site_view, taxonomy_view
 from generator.workers import quiet_worker, signals_deferred, worker_context
@@ -114,6 +115,7 @@ def make_environment(
 
     _install_translations(env, catalog_translations(theme_dirs, lang), lang, number)
     env.filters["number"] = number
+    env.filters["json_ld"] = lambda data: Markup(json_ld_script(data))  # escaped for a <script> element
     env.globals["link"] = _link
     env.globals["asset"] = _asset
     env.globals["render_card"] = _render_card
@@ -251,6 +253,7 @@ def plan_pages(sites: dict[str, Site] | Site, options: RenderOptions) -> list[Pa
                 "offline": False,
                 "languages": [],
                 "alternates": [],
+                "head": None,  # a page served at any missing path: no canonical URL, nothing to share
             },
             lang=default.lang,
         )
@@ -308,11 +311,14 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
     autonyms = {other: _autonym(other) for other in site.languages}
     shared_links = _language_links(site, None, autonyms)
 
-    def add(url: str, template: str, source: str = "", **context) -> None:
+    base_url = None if options.offline else site.content.config.base_url  # absolute URLs: online builds only
+
+    def add(url: str, template: str, source: str = "", record=None, **context) -> None:
         path = f"{tree}{url}index.html"
         languages, alternates = (
             _language_links(site, site.versions[url], autonyms) if url in site.versions else shared_links
         )
+        head = page_head(site, url, alternates, base_url=base_url, record=record, home=template == "home.html")
         plans.append(
             PagePlan(
                 path,
@@ -323,6 +329,7 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
                     "page_url": url,
                     "languages": languages,
                     "alternates": alternates,
+                    "head": head,
                     **context,
                 },
                 source,
@@ -368,22 +375,38 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
             record_url(study),
             "case_study.html",
             study.origin.path,
+            record=study,
             page=views.case_study(study),
             section="case-studies",
             locator=locator_view(maps, study.country, [study.coordinates] if study.coordinates else []),
         )
     for event in site.events.values():
-        add(record_url(event), "event.html", event.origin.path, page=views.event(event), section="events")
+        add(
+            record_url(event),
+            "event.html",
+            event.origin.path,
+            record=event,
+            page=views.event(event),
+            section="events",
+        )
     for method in site.methods.values():
         add(
             record_url(method),
             "method.html",
             method.origin.path,
+            record=method,
             page=views.method(method),
             section="methods",
         )
     for page in site.pages.values():
-        add(record_url(page), "page.html", page.origin.path, page=views.page(page), section=page.slug)
+        add(
+            record_url(page),
+            "page.html",
+            page.origin.path,
+            record=page,
+            page=views.page(page),
+            section=page.slug,
+        )
 
     network = learning_graph(site)
     for taxonomy in site.declarations:  # each declared taxonomy: its index page and a page per term

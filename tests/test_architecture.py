@@ -57,6 +57,7 @@ ALLOWED = {
         "network",
         "network_views",
         "site",
+        "structured_data",
         "taxonomies",
         "template_cache",
         "views",
@@ -65,12 +66,15 @@ ALLOWED = {
     "exports": {"datapackage", "model", "site", "vocab"},
     "datapackage": {"model", "site", "vocab"},
     "provenance": {"model", "site"},
+    "structured_data": {"model", "site"},
+    "assets": {"errors", "model"},
     "output": {"errors", "model"},
     "search": {"errors"},
     "report": {"errors"},
     "media": set(),
     "mirror": set(),
     "build": {
+        "assets",
         "cache",
         "content",
         "errors",
@@ -84,6 +88,7 @@ ALLOWED = {
         "render",
         "search",
         "site",
+        "structured_data",
         "taxonomies",
         "tracked",
         "vocab",
@@ -105,6 +110,7 @@ OWNED = {
     "click": {"cli", "console", "scaffold", "serve"},
     "networkx": {"network"},
     "numpy": {"network"},
+    "rcssmin": {"assets"},
 }
 
 

@@ -1,0 +1,135 @@
+"""Lighter pages: each page links only the stylesheets it uses, the print poster's sheet does not block
+rendering, the published stylesheets are minified (rcssmin), and what blocks a case-study page's first
+render is weighed on the sample site's largest one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import html5lib
+import pytest
+import rcssmin
+from conftest import REPO, make_site
+
+from generator.build import BuildOptions, build_site
+
+THEME_STATIC = REPO / "themes/default/static"
+SHEETS = ("base", "cynefin", "home", "locator", "map", "method", "network", "pager", "print", "search")
+# What blocks the first render of the sample site's largest case-study page (HTML + stylesheets +
+# scripts), in bytes, uncompressed: 45.4 kB when the split was made (75.5 kB before it). The issue's goal
+# is 30 kB; that page's HTML alone is some 27 kB (its text, facts, locator map, lineage cards and head
+# metadata), so the goal waits on lighter HTML: see the xfail below.
+BUDGET = 47_000
+GOAL = 30_000
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("weight") / "site"
+    build_site(
+        BuildOptions(content_dir=REPO / "content", out_dir=out, search=False, base_url="https://example.org/cpr/"),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
+    return out
+
+
+def _render_blocking(page: Path) -> list[Path]:
+    """Stylesheets whose media matches a screen and scripts without defer, async or type=module."""
+    tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+    blocking = []
+    for link in tree.iter("link"):
+        if link.get("rel") == "stylesheet" and link.get("media", "all") in ("all", "screen", ""):
+            blocking.append(link.get("href"))
+    for script in tree.iter("script"):
+        src = script.get("src")
+        if src and not ({"defer", "async"} & set(script.attrib)) and script.get("type") != "module":
+            blocking.append(src)
+    return [(page.parent / href).resolve() for href in blocking]
+
+
+def _stylesheets(page: Path) -> dict[str, str]:
+    """Linked sheet name -> its media attribute ("" when none)."""
+    tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+    return {
+        Path(link.get("href")).stem: link.get("media", "")
+        for link in tree.iter("link")
+        if link.get("rel") == "stylesheet"
+    }
+
+
+def _weight(page: Path) -> int:
+    return page.stat().st_size + sum(path.stat().st_size for path in _render_blocking(page))
+
+
+def _largest_case_study(site: Path) -> Path:
+    return max(site.glob("**/case-studies/*/index.html"), key=lambda p: p.stat().st_size)
+
+
+def test_each_page_links_only_the_stylesheets_it_uses(sample_site):
+    case_study = _largest_case_study(sample_site)
+    assert _stylesheets(case_study) == {"base": "", "locator": "", "print": "print"}
+    assert _stylesheets(sample_site / "index.html") == {"base": "", "home": "", "print": "print"}
+    assert _stylesheets(sample_site / "methods/peer-review/index.html") == {"base": "", "method": "", "print": "print"}
+    assert _stylesheets(sample_site / "topics/mobility/index.html") == {"base": "", "print": "print"}  # one page
+    assert _stylesheets(sample_site / "events/index.html") == {"base": "", "print": "print"}
+    assert _stylesheets(sample_site / "map/index.html") == {"base": "", "map": "", "locator": "", "print": "print"}
+    assert _stylesheets(sample_site / "network/index.html") == {"base": "", "network": "", "print": "print"}
+    assert _stylesheets(sample_site / "search/index.html") == {"base": "", "search": "", "print": "print"}
+    assert _stylesheets(sample_site / "cynefin/index.html") == {"base": "", "cynefin": "", "print": "print"}
+    assert _stylesheets(sample_site / "cynefin/complex/index.html") == {"base": "", "cynefin": "", "print": "print"}
+    assert _stylesheets(sample_site / "countries/br/index.html") == {"base": "", "locator": "", "print": "print"}
+    city = sample_site / "cities/br/porto-alegre/index.html"
+    assert _stylesheets(city) == {"base": "", "network": "", "print": "print"}
+    assert not (sample_site / "static/style.css").exists()
+
+
+def test_published_stylesheets_are_the_theme_sources_minified(sample_site):
+    for name in SHEETS:
+        source = (THEME_STATIC / f"{name}.css").read_text(encoding="utf-8")
+        published = (sample_site / f"static/{name}.css").read_text(encoding="utf-8")
+        assert published == rcssmin.cssmin(source) + "\n"
+        assert "/*" not in published and len(published) < 0.8 * len(source)
+
+
+def test_a_case_study_page_blocks_rendering_on_less_than_its_budget(sample_site):
+    page = _largest_case_study(sample_site)
+    blocking = _render_blocking(page)
+    assert sorted(p.name for p in blocking) == ["base.css", "locator.css"]  # no script, no print sheet
+    assert _weight(page) < BUDGET, f"{page}: {_weight(page)} bytes block rendering"
+
+
+@pytest.mark.xfail(strict=True, reason="the largest case-study page's HTML alone is about 27 kB")
+def test_a_case_study_page_blocks_rendering_on_less_than_30_kb(sample_site):
+    assert _weight(_largest_case_study(sample_site)) < GOAL
+
+
+def test_offline_copy_links_the_split_stylesheets_relatively(tmp_path):
+    out = tmp_path / "offline"
+    build_site(
+        BuildOptions(content_dir=REPO / "tests/fixtures/site/content", out_dir=out, search=False, offline=True),
+        environ={"SOURCE_DATE_EPOCH": "1790000000"},
+    )
+    page = next(out.glob("case-studies/*/index.html"))
+    html = page.read_text(encoding="utf-8")
+    assert 'href="../../static/base.css"' in html
+    assert 'href="../../static/print.css" media="print"' in html
+    for path in _render_blocking(page):
+        assert path.is_file(), path
+
+
+def test_only_lists_of_more_than_one_page_link_the_pager(site_root):
+    study = (site_root / "content/case-studies/hangzhou-bikes.md").read_text(encoding="utf-8")
+    make_site(
+        site_root,
+        "".join(
+            f"-- content/case-studies/p{n:03d}.md --\n" + study.replace("Hangzhou public", f"P{n}") for n in range(100)
+        ),
+    )
+    out = site_root / "out"
+    build_site(BuildOptions(content_dir=site_root / "content", out_dir=out, search=False))
+    pager = {"base": "", "pager": "", "print": "print"}
+    assert _stylesheets(out / "case-studies/index.html") == pager
+    assert _stylesheets(out / "case-studies/page/2/index.html") == pager
+    assert _stylesheets(out / "topics/mobility/index.html") == pager
+    assert _stylesheets(out / "topics/public-space/index.html") == {"base": "", "print": "print"}
+    assert _stylesheets(out / "events/index.html") == {"base": "", "print": "print"}
