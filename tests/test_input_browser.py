@@ -26,6 +26,9 @@ Text.
 """
 
 
+pytestmark = pytest.mark.browser
+
+
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory) -> Path:
     root = make_site(tmp_path_factory.mktemp("facets"), SITE)
