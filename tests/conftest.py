@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import os
 import shutil
+import sys
 import textwrap
 import threading
 from pathlib import Path
@@ -14,6 +16,16 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def load_script(name: str):
+    """A script of scripts/ as a module (they are not part of the package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
 
 # A minimal valid site; tests add or replace files with make_site.
 SITE = """

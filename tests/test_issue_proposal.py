@@ -8,7 +8,6 @@ could type into the fields.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import os
 import shutil
@@ -18,18 +17,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import load_script
 
 from generator.vocab import slugify
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 proposal = load_script("issue_proposal")
