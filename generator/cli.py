@@ -14,6 +14,7 @@ from generator.build import BuildOptions, CacheRefused, build_bundle, build_site
 from generator.console import Console
 from generator.errors import BuildFailed, EnvironmentFailure, ExitCode, Terminated
 from generator.mirror import verify_mirror
+from generator.new_commands import make_new_group
 from generator.report import format_github, format_json
 
 __all__ = ["main", "cli"]
@@ -274,31 +275,6 @@ def check(content_dir, output_format, strict, drafts) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["case-study", "event", "method"]))
-@click.argument("title")
-@_content_option
-@click.option("--summary")
-@click.option("--city")
-@click.option("--country")
-@click.option("--topic", "topics", multiple=True, help="A topic slug; repeat for several.")
-@click.option("--cynefin")
-@click.option("--method")
-@click.option("--date", help="Event date (YYYY-MM-DD).")
-@click.option("--stage", "stages", multiple=True, help="seek, sense or share; repeat for several.")
-def new(kind, title, content_dir, **fields) -> None:
-    """Write a new case study, event or method with every field of the contract."""
-    from generator.scaffold import ScaffoldError, scaffold
-
-    (content_dir,) = _located(content_dir)
-    try:
-        path = scaffold(kind, title, content_dir, fields, interactive=_in_terminal())
-    except ScaffoldError as exc:
-        _console().error(str(exc))
-        sys.exit(exc.exit_code)
-    _console().info(f"Wrote {path}. Fill in the sections, then run: practice check")
-
-
-@cli.command()
 @_build_options(offline=False)
 @click.option(
     "--out",
@@ -385,6 +361,13 @@ def serve(
         serve_site(options, ServeOptions(bind, port, open_browser), _console())
     except (BuildFailed, EnvironmentFailure) as exc:
         _fail(exc)
+
+
+def _asks() -> bool:
+    return _in_terminal()  # looked up at each call (tests replace it)
+
+
+cli.add_command(make_new_group(_located, _console, _asks))
 
 
 def main() -> None:

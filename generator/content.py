@@ -17,7 +17,7 @@ from generator.model import CaseStudy, Content, EventReport, FreePage, Method, T
 from generator.records import IMAGE_LIMIT_BYTES, LANG_PATTERN, Vocabulary, build_record, build_translation
 from generator.source import read_bytes, read_source
 from generator.timelimit import TooSlow, time_limit
-from generator.vocab import SLUG_RE, slugify
+from generator.vocab import SLUG_RE, device_name_problem, slugify
 from generator.workers import quiet_worker, signals_deferred, worker_context
 
 __all__ = ["KIND_FOLDERS", "NO_CONTACT", "POSTER_SECTIONS", "load_content"]
@@ -138,6 +138,10 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
                 )
                 continue
             stem = path.name[: -len(".md")]
+            device = device_name_problem(path.name)  # con.md, nul.fr.md: Windows cannot check them out
+            if device:
+                problems.append(Problem(display, 1, "slug", device))
+                continue
             translation = _TRANSLATION_RE.match(stem)
             if translation and SLUG_RE.match(translation["slug"]):
                 tasks.append(_Task(kind, path, display, translation["slug"], lang=translation["lang"]))

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from generator.vocab import device_name_problem
+
 __all__ = ["IMAGE_FORMATS", "PIXEL_LIMIT", "image_header_problem", "media_name_problem", "strip_metadata", "MediaError"]
 
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".gif": "GIF"}
@@ -25,9 +27,6 @@ PIXEL_LIMIT = 40_000_000
 # lowercase ASCII letters, digits, '-', '_' and '.'; never a name Windows reserves for a device.
 _PORTABLE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$")
 _NAME_LIMIT = 100
-_WINDOWS_DEVICES = re.compile(
-    r"^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(?:\..*)?$", re.I
-)
 
 
 _ANIMATION_KEYS = {"duration", "loop", "transparency", "background", "disposal"}
@@ -41,8 +40,9 @@ def media_name_problem(name: str) -> str | None:
     """Why a file or folder name under media/ is not portable, or None."""
     if len(name) > _NAME_LIMIT:
         return f"the name is {len(name)} characters long; the limit is {_NAME_LIMIT}"
-    if _WINDOWS_DEVICES.match(name):
-        return f"the name '{name}' is reserved for a device on Windows, which cannot check it out; rename it"
+    device = device_name_problem(name)
+    if device:
+        return device
     if not _PORTABLE_NAME.match(name):
         shown = name.encode("unicode_escape").decode("ascii")
         suggestion = re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-.") or "image"

@@ -26,6 +26,8 @@ __all__ = [
     "read_source",
     "parse_yaml",
     "read_yaml_file",
+    "yaml_lines",
+    "yaml_value",
 ]
 
 MAX_FILE_BYTES = 512 * 1024
@@ -231,3 +233,23 @@ class _Builder:
 
 class InvalidDate(str):
     """A value YAML took for a date that is not one (``2016-13-45``): validation reports it."""
+
+
+# ---------------------------------------------------------------- writing (practice new)
+
+_NO_WRAP = 2**31 - 1  # one line per value: a folded line would move the lines the checker reports
+
+
+def yaml_value(value: object, *, quoted: bool = False) -> str:
+    """One value for a ``key: value`` line of front matter, as PyYAML's safe_dump writes it: quoted wherever
+    YAML would read it as something else (``country: 'NO'``, a title holding ``: `` or `` #``), lists in flow
+    style; ``quoted`` double-quotes every text."""
+    text = yaml.safe_dump(
+        value, allow_unicode=True, default_flow_style=True, default_style='"' if quoted else None, width=_NO_WRAP
+    )
+    return text.removesuffix("\n").removesuffix("\n...")
+
+
+def yaml_lines(mapping: dict) -> str:
+    """A mapping as block-style YAML lines in the given order, safely dumped (text that looks like YAML stays text)."""
+    return yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False, default_flow_style=False, width=_NO_WRAP)

@@ -15,8 +15,12 @@ from generator.model import CynefinDomain
 
 __all__ = [
     "SLUG_RE",
+    "SLUG_LIMIT",
     "CYNEFIN_ALIASES",
     "slugify",
+    "title_slug",
+    "windows_device",
+    "device_name_problem",
     "did_you_mean",
     "country_code",
     "country_name",
@@ -24,6 +28,12 @@ __all__ = [
 ]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_LIMIT = 60  # characters of a slug `practice new` makes from a title (a 157-character file name helps no one)
+# Names Windows reserves for a device, in any case and with any extension (con.md, Nul.png): no file or folder
+# of that name can be checked out there. COM and LPT take a digit, superscripts included.
+_WINDOWS_DEVICES = re.compile(
+    r"^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(?:\..*)?$", re.I
+)
 
 CYNEFIN_ALIASES = {
     "simple": CynefinDomain.CLEAR,
@@ -35,6 +45,29 @@ CYNEFIN_ALIASES = {
 def slugify(text: str) -> str:
     """Lowercase ASCII slug, transliterated: São Paulo -> sao-paulo, 杭州 -> hang-zhou."""
     return _slugify(text) or "x"
+
+
+def title_slug(title: str, limit: int = SLUG_LIMIT) -> str:
+    """The slug `practice new` gives a title: at most ``limit`` characters, cut at a hyphen where the slug is
+    longer; '' when the title has no letter or digit to make one from (``!!!``)."""
+    found = _slugify(title)
+    if len(found) > limit:
+        head = found[: limit + 1]
+        found = head.rsplit("-", 1)[0] if "-" in head else found[:limit]
+    return found
+
+
+def windows_device(name: str) -> bool:
+    """Whether Windows reserves ``name`` for a device: CON, PRN, AUX, NUL, COM1-9, LPT1-9, in any case, with any
+    extension (``con.md``)."""
+    return bool(_WINDOWS_DEVICES.match(name))
+
+
+def device_name_problem(name: str) -> str | None:
+    """The checker's message for a file name or slug that Windows reserves for a device, or None."""
+    if windows_device(name):
+        return f"the name '{name}' is reserved for a device on Windows, which cannot check it out; rename it"
+    return None
 
 
 def did_you_mean(word: object, choices: Iterable[object]) -> str:

@@ -181,7 +181,7 @@ def test_new_writes_a_valid_case_study_and_never_overwrites(site_root):
     assert "already exists" in again.stderr
 
 
-def test_new_event_validates_flags(site_root):
+def test_new_reports_every_bad_flag_at_once_with_the_checkers_messages(site_root):
     result = run(
         "new",
         "event",
@@ -191,16 +191,27 @@ def test_new_event_validates_flags(site_root):
         "--city",
         "Bogotá",
         "--country",
-        "CO",
+        "Brasil",
         "--topic",
-        "mobility",
+        "mobilty",
+        "--topic",
+        "public-space",
         "--method",
-        "world-cafee",
+        "world-caffe",
         "--date",
-        "2016-10-12",
+        "2016-13-01",
+        "--cynefin",
+        "compex",
     )
     assert result.exit_code == 2
-    assert result.stderr == "Error: --method: 'world-cafee' is not a method; choose one of world-cafe\n"
+    assert result.stderr.splitlines() == [
+        "Error: --date: '2016-13-01' is not a valid date (write it as YYYY-MM-DD, or YYYY-MM when only the month is known)",
+        "Error: --country: 'Brasil' is not an ISO 3166-1 country code or English country name (did you mean 'Brazil'?)",
+        "Error: --method: 'world-caffe' is not a method in methods/ (did you mean 'world-cafe'?)",
+        "Error: --topic: 'mobilty' is not a topic in topics.yml (did you mean 'mobility'?)",
+        "Error: --cynefin: 'compex' is not a Cynefin domain (did you mean 'complex'?)",
+    ]
+    assert not (site_root / "content/events").exists() or not list((site_root / "content/events").glob("forum*"))
 
 
 def test_usage_errors_exit_2(site_root):
@@ -219,20 +230,39 @@ def test_new_prompts_in_a_terminal_with_validation_and_choices(site_root, monkey
                 "Brazil",
                 "mobilty",  # topics: unknown, asked again
                 "mobility, public-space",
-                "complexx",  # not a domain: click's choice prompt asks again
-                "complicated",
+                "complexx",  # not a domain: asked again, with the checker's suggestion
+                "Simple ",  # the checker's alias for clear, spaces and case as check takes them
             ]
         )
         + "\n"
     )
     result = CliRunner().invoke(cli, ["new", "case-study", "Curitiba bus rapid transit"], input=answers)
     assert result.exit_code == 0, result.output
-    assert "Error: 'Atlantis' is not an ISO 3166-1 code or English country name" in result.stderr
-    assert "Error: unknown topic 'mobilty'; topics.yml defines mobility, public-space" in result.stderr
+    assert result.stderr.splitlines()[:3] == [
+        "Error: 'Atlantis' is not an ISO 3166-1 country code or English country name",
+        "Error: 'mobilty' is not a topic in topics.yml (did you mean 'mobility'?)",
+        "Error: 'complexx' is not a Cynefin domain (did you mean 'complex'?)",
+    ]
     assert "Topics, comma-separated (mobility, public-space)" in result.stdout
     written = (site_root / "content/case-studies/curitiba-bus-rapid-transit.md").read_text()
     assert 'summary: "Buses in the corridor."\n' in written
-    assert "country: BR\ntopics: [mobility, public-space]\ncynefin: complicated" in written
+    assert "country: BR\ntopics: [mobility, public-space]\ncynefin: clear" in written
+    assert run("check").exit_code == 0
+
+
+def test_a_bad_date_at_the_prompt_is_asked_again_with_the_checkers_message(site_root, monkeypatch):
+    monkeypatch.setattr("generator.cli._in_terminal", lambda: True)
+    args = ["new", "event", "Forum", "--summary", "S", "--city", "Bogotá", "--country", "CO", "--topic", "mobility"]
+    answers = "12/10/2016\n2016-10-12\nworld-caffe\nworld-cafe\n"
+    result = CliRunner().invoke(cli, args, input=answers)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[:2] == [
+        "Error: '12/10/2016' is not a valid date (write it as YYYY-MM-DD, or YYYY-MM when only the month is known)",
+        "Error: 'world-caffe' is not a method in methods/ (did you mean 'world-cafe'?)",
+    ]
+    assert "isoformat" not in result.output
+    written = (site_root / "content/events/forum.md").read_text()
+    assert "\ndate: 2016-10-12\n" in written and "\nmethod: world-cafe\n" in written
     assert run("check").exit_code == 0
 
 
