@@ -15,7 +15,7 @@ from generator.console import Console
 from generator.errors import BuildFailed, EnvironmentFailure, ExitCode, Terminated
 from generator.mirror import verify_mirror
 from generator.new_commands import make_new_group
-from generator.report import format_github, format_json
+from generator.report import content_paths, format_github, format_json, of_paths
 
 __all__ = ["main", "cli"]
 
@@ -252,14 +252,31 @@ def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
 @cli.command()
 @_content_option
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "github", "json"]), default="text", show_default=True
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, github for workflow annotations, json for tools (on standard output).",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--drafts", is_flag=True, hidden=True)
-def check(content_dir, output_format, strict, drafts) -> None:
-    """Check the content: every error as path:line: field: message."""
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+def check(content_dir, output_format, strict, drafts, paths) -> None:
+    """Check the content: every error as path:line: field: message.
+
+    With PATHS (files or folders, as a pre-commit hook passes them), only their problems are reported, checked
+    against the whole content (and those of site.yml and topics.yml); paths outside the content folder are
+    ignored.
+    """
     (content_dir,) = _located(content_dir)
+    keys = content_paths(paths, content_dir)
+    if paths and not keys:
+        _console().info("No file of the content folder named; nothing to check.")
+        sys.exit(ExitCode.OK)
     _, problems = check_content(content_dir, drafts=drafts)
+    if paths:
+        problems = of_paths(problems, keys, content_dir)
     failed = any(p.is_error or strict for p in problems)
     if output_format == "json":
         click.echo(format_json(problems), nl=False)

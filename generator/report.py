@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
 from generator.errors import Problem, sorted_problems
 
-__all__ = ["format_text", "format_github", "format_json"]
+__all__ = ["format_text", "format_github", "format_json", "content_paths", "of_paths"]
 
 
 def format_text(problems: Iterable[Problem]) -> str:
@@ -41,3 +43,27 @@ def format_json(problems: Iterable[Problem]) -> str:
         for p in sorted_problems(problems)
     ]
     return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+
+
+def _key(path: Path | str) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def content_paths(paths: Iterable[Path], content_dir: Path) -> list[str]:
+    """The named files and folders inside the content folder (the content folder itself included), in a form
+    to compare; the others are left out, since a pre-commit hook passes every file a commit changes."""
+    root = _key(content_dir)
+    keys = [_key(path) for path in paths]
+    return [key for key in keys if key == root or key.startswith(root + os.sep)]
+
+
+def of_paths(problems: Iterable[Problem], keys: list[str], content_dir: Path) -> list[Problem]:
+    """The problems of the named files (``content_paths``), and those of site.yml and topics.yml, against
+    which every file is checked, whether named or not."""
+    context = {_key(content_dir / "site.yml"), _key(content_dir / "topics.yml")}
+
+    def named(file: str) -> bool:
+        key = _key(file)
+        return key in context or any(key == k or key.startswith(k + os.sep) for k in keys)
+
+    return [p for p in problems if named(p.file)]

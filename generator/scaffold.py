@@ -150,15 +150,15 @@ def _slug(kind: str, title: str, given: str | None, setting: Setting) -> tuple[s
             found = slug_converter(given, "slug", ctx)
         except Invalid as exc:
             return given, _messages("--slug", exc)
-        label = "--slug"
+        subject = f"--slug: '{found}'"
     else:
         found = title_slug(title, SLUG_LIMIT)
         if not found:
             return found, [f"TITLE: '{title}' has no letter or digit to make a file name from; give one with --slug"]
-        label = f"the slug '{found}' made from TITLE"
+        subject = f"TITLE: its slug '{found}'"
     if windows_device(found):
         return found, [
-            f"{label}: '{found}' is reserved for a device on Windows, which cannot check it out; choose another with --slug"
+            f"{subject} is reserved for a device on Windows, which cannot check it out; choose another with --slug"
         ]
     path = setting.content_dir / FOLDERS[kind] / f"{found}.md"
     if path.exists() or path.is_symlink():
@@ -166,11 +166,11 @@ def _slug(kind: str, title: str, given: str | None, setting: Setting) -> tuple[s
     other = {"case-study": "event", "event": "case-study"}.get(kind)
     if other and (setting.content_dir / FOLDERS[other] / f"{found}.md").exists():
         return found, [
-            f"{label}: '{found}' is already the slug of an {KIND_NAMES[other]} ({FOLDERS[other]}/{found}.md); "
-            "slugs must be unique across case studies and events; choose another with --slug"
+            f"{subject} is already the slug of {'an' if other == 'event' else 'a'} {KIND_NAMES[other]} "
+            f"({FOLDERS[other]}/{found}.md), and slugs are unique across case studies and events; choose another with --slug"
         ]
     if kind == "page" and found in reserved_paths(DEFAULT_TAXONOMIES) | set(setting.languages[1:]):
-        return found, [f"{label}: '{found}' is a section of the site; choose another with --slug"]
+        return found, [f"{subject} is a section of the site; choose another with --slug"]
     return found, []
 
 
