@@ -266,7 +266,7 @@ def check(content_dir, output_format, strict, drafts, paths) -> None:
     """Check the content: every error as path:line: field: message.
 
     With PATHS (files or folders, as a pre-commit hook passes them), only their problems are reported, checked
-    against the whole content (and those of site.yml and topics.yml); paths outside the content folder are
+    against the whole content (and the errors of site.yml and topics.yml); paths outside the content folder are
     ignored.
     """
     (content_dir,) = _located(content_dir)

@@ -58,12 +58,12 @@ def content_paths(paths: Iterable[Path], content_dir: Path) -> list[str]:
 
 
 def of_paths(problems: Iterable[Problem], keys: list[str], content_dir: Path) -> list[Problem]:
-    """The problems of the named files (``content_paths``), and those of site.yml and topics.yml, against
+    """The problems of the named files (``content_paths``), and the errors of site.yml and topics.yml, against
     which every file is checked, whether named or not."""
     context = {_key(content_dir / "site.yml"), _key(content_dir / "topics.yml")}
 
-    def named(file: str) -> bool:
-        key = _key(file)
-        return key in context or any(key == k or key.startswith(k + os.sep) for k in keys)
+    def named(problem: Problem) -> bool:
+        key = _key(problem.file)
+        return any(key == k or key.startswith(k + os.sep) for k in keys) or (problem.is_error and key in context)
 
-    return [p for p in problems if named(p.file)]
+    return [p for p in problems if named(p)]

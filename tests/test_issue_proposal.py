@@ -408,11 +408,6 @@ def event_file(tmp_path: Path, body: str, number: int = 12) -> Path:
     return path
 
 
-def practice_new_has_slug() -> bool:
-    result = subprocess.run([sys.executable, "-m", "generator", "new", "--help"], capture_output=True, text=True)
-    return "--slug" in result.stdout
-
-
 def test_prepare_reports_every_problem_and_writes_nothing(tmp_path, content):
     changed = answers()
     del changed["City"]
@@ -433,7 +428,6 @@ def test_prepare_reports_every_problem_and_writes_nothing(tmp_path, content):
     )
 
 
-@pytest.mark.skipif(not practice_new_has_slug(), reason="practice new has no --slug yet (the checker issue adds it)")
 def test_prepare_writes_the_file_with_practice_new_and_the_workflows_outputs(tmp_path, content):
     out, outputs = tmp_path / "out", tmp_path / "github_output"
     result = run_script(
@@ -477,7 +471,6 @@ def test_the_report_lists_the_checkers_findings_escaped(tmp_path):
     assert "| error | content/case-studies/a.md | 3 | city | &#96;x&#96; &#124; &lt;b&gt; |" in result.stdout
 
 
-@pytest.mark.skipif(not practice_new_has_slug(), reason="practice new has no --slug yet (the checker issue adds it)")
 def test_prepare_with_a_hostile_title_runs_nothing_and_keeps_the_title_as_text(tmp_path, content):
     out = tmp_path / "out"
     event = event_file(tmp_path, with_answer("Title", HOSTILE_TITLE), number=3)
