@@ -17,7 +17,7 @@ from generator.model import CaseStudy, Content, EventReport, FreePage, Method, T
 from generator.records import IMAGE_LIMIT_BYTES, LANG_PATTERN, Vocabulary, build_record, build_translation
 from generator.source import read_bytes, read_source
 from generator.timelimit import TooSlow, time_limit
-from generator.vocab import SLUG_RE, device_name_problem, slugify
+from generator.vocab import SLUG_RE, slugify
 from generator.workers import quiet_worker, signals_deferred, worker_context
 
 __all__ = ["KIND_FOLDERS", "NO_CONTACT", "POSTER_SECTIONS", "load_content"]
@@ -119,6 +119,8 @@ def _poster_warnings(path: str, body, body_line: int, vocabulary: Vocabulary) ->
 
 
 def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[str], list[Problem]]:
+    from generator.vocab import device_name_problem
+
     tasks: list[_Task] = []
     problems: list[Problem] = []
     for folder, kind in KIND_FOLDERS.items():
