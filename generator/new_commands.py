@@ -93,6 +93,7 @@ def make_new_group(
             run = _FIELD_OPTIONS[name](run)
         run = click.option(
             "--slug",
+            metavar="SLUG",
             help="The file's name (lowercase ASCII letters, digits, hyphens); "
             "default: made from TITLE, at most 60 characters.",
         )(run)

@@ -169,8 +169,10 @@ def _slug(kind: str, title: str, given: str | None, setting: Setting) -> tuple[s
             f"{subject} is already the slug of {'an' if other == 'event' else 'a'} {KIND_NAMES[other]} "
             f"({FOLDERS[other]}/{found}.md), and slugs are unique across case studies and events; choose another with --slug"
         ]
-    if kind == "page" and found in reserved_paths(DEFAULT_TAXONOMIES) | set(setting.languages[1:]):
+    if kind == "page" and found in reserved_paths(DEFAULT_TAXONOMIES):
         return found, [f"{subject} is a section of the site; choose another with --slug"]
+    if kind == "page" and found in setting.languages[1:]:
+        return found, [f"{subject} is the folder of the site's pages in that language; choose another with --slug"]
     return found, []
 
 
