@@ -14,12 +14,13 @@ from conftest import REPO, make_site
 from generator.build import BuildOptions, build_site
 
 THEME_STATIC = REPO / "themes/default/static"
-SHEETS = ("base", "cynefin", "home", "locator", "map", "method", "network", "pager", "print", "search")
+SHEETS = ("base", "cynefin", "home", "locator", "map", "method", "network", "pager", "print", "search", "terms")
 # What blocks the first render of the sample site's largest case-study page (HTML + stylesheets +
-# scripts), in bytes, uncompressed: 45.4 kB when the split was made (75.5 kB before it). The issue's goal
-# is 30 kB; that page's HTML alone is some 27 kB (its text, facts, locator map, lineage cards and head
-# metadata), so the goal waits on lighter HTML: see the xfail below.
-BUDGET = 47_000
+# scripts), in bytes, uncompressed: 75.5 kB before the split, 46.8 kB after it, 43.4 kB once base.css lost
+# what only other pages use (term lists and grids, the 404 form, other pages' forced-colour and print rules)
+# and an event listed under "Discussed at" stopped being listed again under "Related practices". The
+# budget leaves room for the library's records to grow. The issue's goal is 30 kB; see the xfail below.
+BUDGET = 45_000
 GOAL = 30_000
 
 
@@ -68,11 +69,14 @@ def _largest_case_study(site: Path) -> Path:
 def test_each_page_links_only_the_stylesheets_it_uses(sample_site):
     case_study = _largest_case_study(sample_site)
     assert _stylesheets(case_study) == {"base": "", "locator": "", "print": "print"}
-    assert _stylesheets(sample_site / "index.html") == {"base": "", "home": "", "print": "print"}
+    assert _stylesheets(sample_site / "index.html") == {"base": "", "home": "", "terms": "", "print": "print"}
     assert _stylesheets(sample_site / "methods/peer-review/index.html") == {"base": "", "method": "", "print": "print"}
     assert _stylesheets(sample_site / "topics/mobility/index.html") == {"base": "", "print": "print"}  # one page
     assert _stylesheets(sample_site / "events/index.html") == {"base": "", "print": "print"}
-    assert _stylesheets(sample_site / "map/index.html") == {"base": "", "map": "", "locator": "", "print": "print"}
+    assert _stylesheets(sample_site / "topics/index.html") == {"base": "", "terms": "", "print": "print"}
+    assert _stylesheets(sample_site / "404.html") == {"base": "", "search": "", "print": "print"}
+    map_sheets = {"base": "", "map": "", "locator": "", "terms": "", "print": "print"}
+    assert _stylesheets(sample_site / "map/index.html") == map_sheets
     assert _stylesheets(sample_site / "network/index.html") == {"base": "", "network": "", "print": "print"}
     assert _stylesheets(sample_site / "search/index.html") == {"base": "", "search": "", "print": "print"}
     assert _stylesheets(sample_site / "cynefin/index.html") == {"base": "", "cynefin": "", "print": "print"}
@@ -98,7 +102,11 @@ def test_a_case_study_page_blocks_rendering_on_less_than_its_budget(sample_site)
     assert _weight(page) < BUDGET, f"{page}: {_weight(page)} bytes block rendering"
 
 
-@pytest.mark.xfail(strict=True, reason="the largest case-study page's HTML alone is about 27 kB")
+@pytest.mark.xfail(
+    strict=True,
+    reason="27 kB of HTML (5.6 kB of text, 4.4 kB of head metadata, a 3.5 kB inline locator map, 5.7 kB of "
+    "cards) and 16.4 kB of base.css + locator.css, of which Chromium's coverage finds some 10 kB used",
+)
 def test_a_case_study_page_blocks_rendering_on_less_than_30_kb(sample_site):
     assert _weight(_largest_case_study(sample_site)) < GOAL
 
@@ -133,3 +141,27 @@ def test_only_lists_of_more_than_one_page_link_the_pager(site_root):
     assert _stylesheets(out / "topics/mobility/index.html") == pager
     assert _stylesheets(out / "topics/public-space/index.html") == {"base": "", "print": "print"}
     assert _stylesheets(out / "events/index.html") == {"base": "", "print": "print"}
+
+
+def test_an_event_discussed_is_not_listed_again_among_related_practices(sample_site):
+    """Porto Alegre's record names its two events in `related`; they are listed once, under "Discussed at"."""
+    tree = html5lib.parse(
+        (sample_site / "case-studies/porto-alegre-participatory-budgeting/index.html").read_bytes(),
+        namespaceHTMLElements=False,
+    )
+    sections = {s.get("aria-labelledby"): s for s in tree.iter("section")}
+
+    def titles(section: str) -> list[str]:
+        return [h.find("a").get("href").split("/")[-2] for h in sections[section].iter("h3")]
+
+    assert titles("events-heading") == [
+        "bogota-2016-peer-review-la-paz",
+        "matola-2016-iopd-participatory-budgeting-workshop",
+    ]
+    assert titles("related-heading") == [
+        "mozambique-brazil-south-south-cooperation",
+        "matola-participatory-budgeting",
+        "la-paz-participatory-planning",
+        "porto-alegre-public-spaces",
+        "porto-alegre-local-solidarity-governance",
+    ]
