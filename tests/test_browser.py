@@ -142,7 +142,7 @@ def test_a_reader_switches_language_and_stays_on_the_same_page(page, site_url):
     page.get_by_role("navigation", name="Idiomas").get_by_role("link", name="Français").click()
     expect(page).to_have_url(f"{site_url}fr/case-studies/bogota-public-space-defence/")
     expect(page.locator("h1")).not_to_have_attribute("lang", "en")  # the library now has its French translation
-    # a practice with no French text yet shows its English original there, marked
-    page.goto(f"{site_url}fr/case-studies/idea-knowledge-hub/")
+    # every case study is translated now; an event with no French text yet shows its English original, marked
+    page.goto(f"{site_url}fr/events/bogota-2016-peer-review-la-paz/")
     expect(page.locator("h1")).to_have_attribute("lang", "en")
     expect(page.locator(".translation-note")).to_contain_text("pas encore été traduit en français")

@@ -56,7 +56,7 @@ def test_the_map_and_its_filters_work_without_javascript(browser, site_url):
     outside: list[str] = []
     page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(site_url) else None)
     page.goto(f"{site_url}map/")
-    expect(page.locator("svg.map-svg a.marker")).to_have_count(11)
+    expect(page.locator("svg.map-svg a.marker")).to_have_count(12)  # 12 located case studies
     page.get_by_role("navigation", name="Filter the map").get_by_role("link", name="Mobility").click()
     expect(page).to_have_url(f"{site_url}map/topics/mobility/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Map: Mobility")

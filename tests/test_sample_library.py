@@ -8,7 +8,12 @@ from conftest import REPO
 
 from generator.build import check_content
 
-GROWN = ("mozambique-brazil-south-south-cooperation", "mozambican-participatory-budgeting-network")
+GROWN = (
+    "mozambique-brazil-south-south-cooperation",
+    "mozambican-participatory-budgeting-network",
+    "uclg-learning-agenda",
+    "idea-knowledge-hub",
+)
 LANGUAGES = ("en", "es", "fr", "pt")
 # The domain paragraph (as in the Porto Alegre record) and the closing editors' note, in each language.
 WHY = {"en": "**Why *", "fr": "**Pourquoi *", "es": "**Por qué *", "pt": "**Por que *"}
@@ -60,3 +65,27 @@ def test_the_third_forum_and_its_keynote_are_events_of_the_forum():
     assert forum.event == keynote.event == "Third UCLG Learning Forum"
     assert (forum.method, keynote.method) == ("strategic-facilitation", "working-out-loud")
     assert site.city_of[forum.slug].name == site.city_of[keynote.slug].name == "Bogotá"
+
+
+def test_the_learning_agenda_is_filed_where_the_sources_place_it_and_gives_no_start():
+    agenda = _site().case_studies["uclg-learning-agenda"]
+    # UCLG 2016 places only the Third Forum (Bogota, October 2016); "Learning is an open-ended process, and you
+    # cannot predict how and where it will end up" is the domain's ground; the sources give no start year.
+    assert agenda.contact.organisation == "UCLG Learning"
+    assert agenda.cynefin.value == "complex"
+    assert agenda.start is None and agenda.learned_from == ()
+    assert "bogota-2016-third-uclg-learning-forum" in agenda.related
+
+
+def test_the_about_page_names_what_was_left_out_as_too_thin_in_every_language():
+    headings = {
+        "en": "## What the library leaves out, and why",
+        "fr": "## Ce que la bibliothèque laisse de côté, et pourquoi",
+        "es": "## Lo que la biblioteca deja fuera, y por qué",
+        "pt": "## O que a biblioteca deixa de fora, e por quê",
+    }
+    for lang, heading in headings.items():
+        name = "about.md" if lang == "en" else f"about.{lang}.md"
+        text = (REPO / "content" / "pages" / name).read_text(encoding="utf-8")
+        assert text.count(heading) == 1, name
+        assert text.count("Sorsogon") == 1 and text.count("CapaciPoa") == 1, name
