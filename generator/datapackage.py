@@ -13,6 +13,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from generator.model import CaseStudy, MonthDate, RenderedFile, YearOrDate
 from generator.site import Practice, Site
@@ -20,6 +21,8 @@ from generator.taxonomies import Taxonomy
 from generator.vocab import slugify
 
 __all__ = ["LIST_TABLES", "claim_columns", "render_tables", "tables", "taxonomy_values"]
+
+_T = TypeVar("_T")
 
 # A field is (name, Table Schema type, description, extra properties).
 Field = tuple[str, str, str, dict[str, object]]
@@ -62,7 +65,7 @@ _POSITION: Field = (
     "order as written, from 1",
     {"constraints": {"required": True, "minimum": 1}},
 )
-_TO_PRACTICES = {"fields": "slug", "reference": {"resource": "practices", "fields": "slug"}}
+_TO_PRACTICES: dict[str, object] = {"fields": "slug", "reference": {"resource": "practices", "fields": "slug"}}
 
 # The columns of practices.csv in schema 2's order. The columns of the declared taxonomies with one term a
 # practice (taxonomies.py: city, country, cynefin by default) take their places here by name; a column this
@@ -172,7 +175,7 @@ def tables(declarations: Iterable[Taxonomy]) -> dict[str, Table]:
         export, column = taxonomy.export, taxonomy.export_column
         if column is None:
             continue
-        extra = {"constraints": dict(export.constraints)} if export.constraints else {}
+        extra: dict[str, object] = {"constraints": dict(export.constraints)} if export.constraints else {}
         value: Field = (export.field or column, export.type, export.description, extra)
         label: tuple[Field, ...] = (
             ((export.label_field, "string", export.label_description, {}),) if export.label_field else ()
@@ -199,7 +202,7 @@ def _text(value: str) -> str:
     return value
 
 
-def _cell(value, kind: str) -> str:
+def _cell(value: object, kind: str) -> str:
     if value is None or value == "":
         return ""
     if kind == "boolean":
@@ -209,7 +212,7 @@ def _cell(value, kind: str) -> str:
     return _text(str(value))
 
 
-def _unique(values) -> list:
+def _unique(values: Iterable[_T]) -> list[_T]:
     return list(dict.fromkeys(values))
 
 
@@ -316,23 +319,23 @@ def _list_rows(
     else:
         rows["organizers"] = [{"slug": slug, "position": i, "organizer": o} for i, o in enumerate(record.organizers, 1)]
         matched = dict(site.participants.get(slug, ()))
-        rows["participants"] = [
-            {
-                "slug": slug,
-                "position": i,
-                "participant": p.name,
-                "participant_country": p.country,
-                "city_url": absolute(matched[f"{p.name}, {p.country}" if p.country else p.name].url)
-                if matched.get(f"{p.name}, {p.country}" if p.country else p.name)
-                else None,
-            }
-            for i, p in enumerate(record.participants, 1)
-        ]
+        rows["participants"] = []
+        for i, p in enumerate(record.participants, 1):
+            city = matched.get(f"{p.name}, {p.country}" if p.country else p.name)
+            rows["participants"].append(
+                {
+                    "slug": slug,
+                    "position": i,
+                    "participant": p.name,
+                    "participant_country": p.country,
+                    "city_url": absolute(city.url) if city else None,
+                }
+            )
         rows["event_practices"] = [{"slug": slug, "practice": p} for p in _unique(record.practices)]
     return rows
 
 
-def _csv(fields: tuple, rows: list[dict], bom: bool) -> bytes:
+def _csv(fields: tuple[Field, ...], rows: list[dict[str, object]], bom: bool) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([f[0] for f in fields])
@@ -341,8 +344,8 @@ def _csv(fields: tuple, rows: list[dict], bom: bool) -> bytes:
     return out.getvalue().encode("utf-8-sig" if bom else "utf-8")
 
 
-def _schema_field(name: str, kind: str, description: str, extra: dict) -> dict:
-    field = {"name": name, "type": kind}
+def _schema_field(name: str, kind: str, description: str, extra: dict[str, object]) -> dict[str, object]:
+    field: dict[str, object] = {"name": name, "type": kind}
     if description:
         field["description"] = description
     return {**field, **extra}
@@ -350,7 +353,7 @@ def _schema_field(name: str, kind: str, description: str, extra: dict) -> dict:
 
 def _descriptor(site: Site, tables: dict[str, Table]) -> dict[str, object]:
     config = site.content.config
-    package: dict = {
+    package: dict[str, object] = {
         "profile": "tabular-data-package",
         "name": slugify(config.title) or "practices",
         "title": config.title,
@@ -365,16 +368,16 @@ def _descriptor(site: Site, tables: dict[str, Table]) -> dict[str, object]:
         if config.repository or config.base_url
         else {"title": config.title}
     ]
-    package["resources"] = []
+    resources: list[dict[str, object]] = []
     for name, (description, fields, key, foreign) in tables.items():
-        schema = {
+        schema: dict[str, object] = {
             "fields": [_schema_field(*f) for f in fields],
             "missingValues": [""],
             "primaryKey": key,
         }
         if name != "practices":
             schema["foreignKeys"] = [_TO_PRACTICES, *foreign]
-        package["resources"].append(
+        resources.append(
             {
                 "name": name,
                 "path": f"{name}.csv",
@@ -388,6 +391,7 @@ def _descriptor(site: Site, tables: dict[str, Table]) -> dict[str, object]:
                 "schema": schema,
             }
         )
+    package["resources"] = resources
     return package
 
 

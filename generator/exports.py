@@ -82,7 +82,7 @@ def _tree(site: Site) -> str:
     return language_tree(site.lang, site.languages)
 
 
-def _entry_id(site: Site, record) -> str:
+def _entry_id(site: Site, record: Practice) -> str:
     url = _tree(site) + record_url(record)
     return _absolute(site, url) or f"tag:{slugify(site.content.config.title)},{record.date.isoformat()}:{url}"
 
@@ -92,7 +92,9 @@ def _timestamp(day: dt.date) -> str:
     return f"{dt.date(day.year, day.month, day.day).isoformat()}T00:00:00Z"
 
 
-def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
+def _feed(
+    site: Site, path: str, title: str, records: Iterable[Practice], gettext: Callable[[str], str]
+) -> RenderedFile:
     ET.register_namespace("", _ATOM)
     depth = path.count("/")
     relative = "../" * depth
@@ -141,10 +143,10 @@ def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
     return RenderedFile(path, data, "")
 
 
-def render_feeds(site: Site, gettext=lambda message: message) -> list[RenderedFile]:
+def render_feeds(site: Site, gettext: Callable[[str], str] = _untranslated) -> list[RenderedFile]:
     """feed.xml and one feed per term of each taxonomy declared with feeds (topics, Cynefin domains), in the
     site's language tree."""
-    practices = [*site.case_studies.values(), *site.events.values()]
+    practices: list[Practice] = [*site.case_studies.values(), *site.events.values()]
     title = site.content.config.title
     tree = _tree(site)
     feeds = [_feed(site, f"{tree}feed.xml", title, practices, gettext)]
@@ -266,7 +268,7 @@ def _schema(static: bytes, declarations: Iterable[Taxonomy]) -> bytes:
     return (json.dumps(schema, indent=1, ensure_ascii=False) + "\n").encode("utf-8") if added else static
 
 
-def _original(sites: dict[str, Site], slug: str):
+def _original(sites: dict[str, Site], slug: str) -> tuple[Practice | None, str | None, list[dict[str, str]]]:
     """A practice as written (not as a language tree shows it) and the trees that show a translation of it."""
     default = next(iter(sites.values()))
     versions = default.versions[record_url(default.practice(slug))]
@@ -294,7 +296,7 @@ def render_data_exports(
     """data/practices.json (with the JSON Schema it names), the CSV tables and data/datapackage.json: every
     practice as written, in its own language, with its translations, and its terms in the export column of each
     of the build's taxonomy ``declarations``. ``gettext`` is the default language's."""
-    exported = [t for t in declarations if t.export_column is not None]
+    exported = tuple(t for t in declarations if t.export_column is not None)
     taken = dict.fromkeys(_RECORD_FIELDS, "a field of data/practices.json")
     for taxonomy in exported:
         claim_columns(taken, taxonomy, [taxonomy.export_column or ""])
@@ -303,10 +305,10 @@ def render_data_exports(
         sites = {sites.lang: sites}
     site = next(iter(sites.values()))
     base = site.content.config.base_url or ""
-    practices = []
+    practices: list[tuple[Practice, str, list[dict[str, str]]]] = []
     for slug in (*site.case_studies, *site.events):
         record, url, translations = _original(sites, slug)
-        if record is None:  # translated into every language of the site and written in none of them
+        if record is None or url is None:  # translated into every language of the site and written in none of them
             record, url = site.practice(slug), record_url(site.practice(slug))
         practices.append((record, url, translations))
     practices.sort(key=lambda p: (p[0].kind, p[0].slug))
