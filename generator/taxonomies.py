@@ -132,8 +132,15 @@ def _stable(value: object) -> object:
 def _code_text(code: CodeType) -> str:
     """A function's code as text without memory addresses: a nested function or generator (a code object
     among the constants) by its own code, not by its repr, which names where it lies in memory."""
-    consts = [_code_text(c) if isinstance(c, CodeType) else repr(c) for c in code.co_consts]
-    return code.co_code.hex() + repr(consts)
+    return code.co_code.hex() + repr([_const_text(c) for c in code.co_consts])
+
+
+def _const_text(value: object) -> str:
+    if isinstance(value, CodeType):
+        return _code_text(value)
+    if isinstance(value, frozenset):  # ``x in {"a", "b"}``: its order changes with the process's hash seed
+        return repr(sorted(repr(item) for item in value))
+    return repr(value)
 
 
 def _topics(record: Record, source: TermSource) -> Iterable[str]:

@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -237,3 +238,23 @@ def test_the_default_declarations_fingerprint_is_the_same_in_every_process():
     }
     assert len(runs) == 1
     assert runs == {str([t.fingerprint for t in DEFAULT_TAXONOMIES]) + "\n"}
+
+
+def test_a_fingerprint_does_not_depend_on_the_hash_seed():
+    """``key in {"a", "b"}`` compiles to a frozenset, whose order follows the process's hash seed."""
+    script = (
+        "from generator.taxonomies import Taxonomy\n"
+        "t = Taxonomy('x', 'X', 'X', lambda r, s: [k for k in ('a', 'b') if k in {'alpha', 'beta', 'gamma'}], 1)\n"
+        "print(t.fingerprint)"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1
