@@ -14,7 +14,7 @@ __all__ = ["minified_styles"]
 def minified_styles(copies: list[tuple[Path, str]]) -> tuple[list[tuple[Path, str]], list[RenderedFile]]:
     """Split the theme's static copies into the files to copy as they are and the stylesheets, minified.
     ``copies`` lists the first theme's files first, and the first theme wins a name both have."""
-    import rcssmin
+    import rcssmin  # type: ignore[import-untyped]  # the library ships no type information
 
     plain, styles, seen, problems = [], [], set(), []
     for source, relative in copies:

@@ -329,7 +329,7 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
         bundle=options.bundle and not options.offline,
     )
     plans = plan_pages(sites, render_options)
-    files = render_data_exports(sites, catalog_translations(theme_dirs, site.lang).gettext)
+    files = render_data_exports(sites, options.taxonomies, catalog_translations(theme_dirs, site.lang).gettext)
     files += render_sitemap(site, [p.path for p in plans])
     for tree in sites.values():
         files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from generator.errors import Problem, Severity
 from generator.model import Origin, SiteConfig, Topic
@@ -18,7 +19,9 @@ DESCRIPTION_LIMIT = 1000
 _SITE_KEYS = ("title", "description", "base_url", "language", "languages", "license", "repository")
 
 
-def _localised(value, path: str, ctx: Context, languages: tuple[str, ...]) -> tuple[str, tuple[tuple[str, str], ...]]:
+def _localised(
+    value: object, path: str, ctx: Context, languages: tuple[str, ...]
+) -> tuple[str, tuple[tuple[str, str], ...]]:
     """A string, or a map by language: the default language's text, and the text of each language given."""
     default_lang = languages[0]
     if isinstance(value, dict):
@@ -58,9 +61,9 @@ def load_site_config(
     if doc is None:
         return None, problems
     ctx = Context(doc, Vocabulary(frozenset(), "en", content_dir))
-    values: dict = {}
+    values: dict[str, Any] = {}  # each setting as its converter returns it (records.py)
 
-    def problem(key: str, message: str, severity=Severity.ERROR) -> None:
+    def problem(key: str, message: str, severity: Severity = Severity.ERROR) -> None:
         problems.append(Problem(display, doc.lines.get(key, 1), key.split(".", maxsplit=1)[0], message, severity))
 
     for key in doc.values:

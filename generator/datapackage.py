@@ -12,27 +12,30 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from generator.model import CaseStudy, MonthDate, RenderedFile, YearOrDate
-from generator.site import Site
-from generator.vocab import country_name, slugify
+from generator.site import Practice, Site
+from generator.taxonomies import Taxonomy
+from generator.vocab import slugify
 
-__all__ = ["TABLES", "render_tables"]
+__all__ = ["LIST_TABLES", "claim_columns", "render_tables", "tables", "taxonomy_values"]
+
+_T = TypeVar("_T")
 
 # A field is (name, Table Schema type, description, extra properties).
+Field = tuple[str, str, str, dict[str, object]]
+# A table is (description, fields, primary key, foreign keys besides slug -> practices.slug).
+Table = tuple[str, tuple[Field, ...], list[str], list[dict[str, object]]]
 _DATE_OR_MONTH = "date only when the content gives the day; the month column always has the month"
-_PRACTICE_FIELDS = (
+_PRACTICE_FIELDS: tuple[Field, ...] = (
     ("type", "string", "case-study or event", {"constraints": {"required": True, "enum": ["case-study", "event"]}}),
     ("slug", "string", "the record's identifier (its file name)", {"constraints": {"required": True, "unique": True}}),
     ("lang", "string", "language of the record's text (BCP 47)", {}),
     ("url", "string", "the record's page: absolute when the site has a base_url, else relative to the site", {}),
     ("title", "string", "", {"constraints": {"required": True}}),
     ("summary", "string", "", {}),
-    ("city", "string", "the city as written", {}),
-    ("country", "string", "ISO 3166-1 alpha-2 code", {"constraints": {"pattern": "[A-Z]{2}"}}),
-    ("country_name", "string", "the country's name in the site's language", {}),
-    ("cynefin", "string", "Cynefin domain slug (empty for events without one)", {}),
-    ("cynefin_label", "string", "the Cynefin domain's name in the site's language", {}),
     ("status", "string", "case studies: ongoing, completed or discontinued", {}),
     ("published", "date", "case studies: when the practice entered the library", {}),
     ("updated", "date", "case studies: last substantial update", {}),
@@ -55,25 +58,28 @@ _PRACTICE_FIELDS = (
     ("draft", "boolean", "true only in builds with --drafts", {}),
 )
 
-_SLUG = ("slug", "string", "the practice (practices.csv)", {"constraints": {"required": True}})
-_POSITION = ("position", "integer", "order as written, from 1", {"constraints": {"required": True, "minimum": 1}})
-_TO_PRACTICES = {"fields": "slug", "reference": {"resource": "practices", "fields": "slug"}}
+_SLUG: Field = ("slug", "string", "the practice (practices.csv)", {"constraints": {"required": True}})
+_POSITION: Field = (
+    "position",
+    "integer",
+    "order as written, from 1",
+    {"constraints": {"required": True, "minimum": 1}},
+)
+_TO_PRACTICES: dict[str, object] = {"fields": "slug", "reference": {"resource": "practices", "fields": "slug"}}
 
-# name -> (description, fields, primary key, foreign keys besides slug -> practices.slug)
-TABLES: dict[str, tuple[str, tuple, list[str], list[dict]]] = {
-    "practices": ("One row per case study or event.", _PRACTICE_FIELDS, ["slug"], []),
-    "topics": (
-        "Topics of each practice.",
-        (_SLUG, ("topic", "string", "topic slug (topics.yml)", {}), ("topic_label", "string", "", {})),
-        ["slug", "topic"],
-        [],
-    ),
-    "sdgs": (
-        "Sustainable Development Goals of each case study.",
-        (_SLUG, ("sdg", "integer", "goal number", {"constraints": {"minimum": 1, "maximum": 17}})),
-        ["slug", "sdg"],
-        [],
-    ),
+# The columns of practices.csv in schema 2's order. The columns of the declared taxonomies with one term a
+# practice (taxonomies.py: city, country, cynefin by default) take their places here by name; a column this
+# list does not name comes last, in the order of the declarations.
+_PRACTICE_ORDER = (
+    *(f[0] for f in _PRACTICE_FIELDS[:6]),  # type ... summary
+    *("city", "country", "country_name", "cynefin", "cynefin_label"),
+    *(f[0] for f in _PRACTICE_FIELDS[6:]),  # status ... draft
+)
+
+# The long tables of the fields that are not taxonomies, after those of the declared taxonomies with a list
+# of terms (topics, sdgs by default): name -> (description, fields, primary key, foreign keys besides
+# slug -> practices.slug)
+LIST_TABLES: dict[str, Table] = {
     "methods": (
         "Learning methods a case study used.",
         (_SLUG, ("method", "string", "method slug", {}), ("method_title", "string", "", {})),
@@ -136,6 +142,56 @@ TABLES: dict[str, tuple[str, tuple, list[str], list[dict]]] = {
     ),
 }
 
+
+def taxonomy_values(
+    site: Site, declarations: Iterable[Taxonomy], record: Practice
+) -> Iterator[tuple[Taxonomy, list[tuple[str | int, str, str]]]]:
+    """Each declared export column's taxonomy with a practice's terms there, as (value in the exports, key,
+    label) in the practice's order; a taxonomy that does not apply to the practice (SDGs of events) is left out."""
+    found = site.terms_of.get(record.slug, {})
+    for taxonomy in declarations:
+        terms = found.get(taxonomy.key)
+        if taxonomy.export_column is not None and terms is not None:
+            yield taxonomy, [(taxonomy.export.value(key, label), key, label) for key, label in terms]
+
+
+def claim_columns(taken: dict[str, str], taxonomy: Taxonomy, names: Iterable[str]) -> None:
+    """Note that ``taxonomy`` exports to ``names``; ``taken`` says what each name already is. A declared export
+    column may not take a name the exports already use."""
+    for name in names:
+        if name in taken:
+            raise ValueError(f"taxonomy {taxonomy.key!r}: its export column {name!r} is already {taken[name]}")
+        taken[name] = f"the export column of taxonomy {taxonomy.key!r}"
+
+
+def tables(declarations: Iterable[Taxonomy]) -> dict[str, Table]:
+    """Every table of data/, in order: practices, the long table of each declared taxonomy with a list of
+    terms, then the long tables of the other list fields."""
+    practice_fields = [*_PRACTICE_FIELDS]
+    taken_tables = dict.fromkeys(["practices", *LIST_TABLES], "a table of data/")
+    taken_columns = {f[0]: "a column of practices.csv" for f in _PRACTICE_FIELDS}
+    lists: dict[str, Table] = {}
+    for taxonomy in declarations:
+        export, column = taxonomy.export, taxonomy.export_column
+        if column is None:
+            continue
+        extra: dict[str, object] = {"constraints": dict(export.constraints)} if export.constraints else {}
+        value: Field = (export.field or column, export.type, export.description, extra)
+        label: tuple[Field, ...] = (
+            ((export.label_field, "string", export.label_description, {}),) if export.label_field else ()
+        )
+        if export.single:
+            claim_columns(taken_columns, taxonomy, [value[0], *(f[0] for f in label)])
+            practice_fields += [value, *label]
+        else:
+            claim_columns(taken_tables, taxonomy, [column])
+            lists[column] = (export.table_description, (_SLUG, value, *label), ["slug", value[0]], [])
+    order = {name: i for i, name in enumerate(_PRACTICE_ORDER)}
+    practice_fields.sort(key=lambda f: order.get(f[0], len(order)))
+    practices: Table = ("One row per case study or event.", tuple(practice_fields), ["slug"], [])
+    return {"practices": practices, **lists, **LIST_TABLES}
+
+
 _NUMBERS = re.compile(r"-?\d+(\.\d+)?")
 
 
@@ -146,7 +202,7 @@ def _text(value: str) -> str:
     return value
 
 
-def _cell(value, kind: str) -> str:
+def _cell(value: object, kind: str) -> str:
     if value is None or value == "":
         return ""
     if kind == "boolean":
@@ -156,7 +212,7 @@ def _cell(value, kind: str) -> str:
     return _text(str(value))
 
 
-def _unique(values) -> list:
+def _unique(values: Iterable[_T]) -> list[_T]:
     return list(dict.fromkeys(values))
 
 
@@ -183,21 +239,24 @@ class _Urls:
         return self.base + url if url is not None else None
 
 
-def _practice_row(site: Site, record, url: str, gettext) -> dict:
-    row = {
+def _practice_row(
+    site: Site, declarations: Iterable[Taxonomy], record: Practice, url: str | None, gettext: Callable[[str], str]
+) -> dict[str, object]:
+    row: dict[str, object] = {
         "type": record.kind,
         "slug": record.slug,
         "lang": record.lang,
         "url": url,
         "title": record.title,
         "summary": record.summary,
-        "city": site.city_of[record.slug].name,
-        "country": record.country,
-        "country_name": country_name(record.country, site.lang),
-        "cynefin": record.cynefin.value if record.cynefin else None,
-        "cynefin_label": gettext(record.cynefin.value.capitalize()) if record.cynefin else None,
         "draft": bool(record.draft),
     }
+    for taxonomy, terms in taxonomy_values(site, declarations, record):
+        if taxonomy.export.single:
+            value, key, label = terms[0] if terms else (None, "", "")
+            row[taxonomy.export.field or taxonomy.export_column or ""] = value
+            if taxonomy.export.label_field:
+                row[taxonomy.export.label_field] = taxonomy.term_name(key, label, gettext) if terms else None
     if isinstance(record, CaseStudy):
         start_day, _ = _day_and_month(record.start)
         end_day, _ = _day_and_month(record.end)
@@ -224,17 +283,32 @@ def _practice_row(site: Site, record, url: str, gettext) -> dict:
     return row
 
 
-def _list_rows(site: Site, record, translations: list[dict], absolute: _Urls) -> dict[str, list[dict]]:
+def _list_rows(
+    site: Site,
+    declarations: Iterable[Taxonomy],
+    record: Practice,
+    translations: list[dict[str, str | None]],
+    absolute: _Urls,
+    gettext: Callable[[str], str],
+) -> dict[str, list[dict[str, object]]]:
     slug = record.slug
-    rows: dict[str, list[dict]] = {name: [] for name in TABLES if name != "practices"}
-    labels = {t.slug: t.label for t in site.content.topics}
-    rows["topics"] = [{"slug": slug, "topic": t, "topic_label": labels.get(t)} for t in _unique(record.topics)]
+    rows: dict[str, list[dict[str, object]]] = {}
+    for taxonomy, terms in taxonomy_values(site, declarations, record):
+        if not taxonomy.export.single:
+            export, column = taxonomy.export, taxonomy.export_column or ""
+            rows[column] = [
+                {
+                    "slug": slug,
+                    export.field or column: value,
+                    **({export.label_field: taxonomy.term_name(key, label, gettext)} if export.label_field else {}),
+                }
+                for value, key, label in terms
+            ]
     rows["sources"] = [
         {"slug": slug, "position": i, "title": s.title, "url": s.url} for i, s in enumerate(record.sources, 1)
     ]
     rows["translations"] = [{"slug": slug, **t} for t in translations]
     if isinstance(record, CaseStudy):
-        rows["sdgs"] = [{"slug": slug, "sdg": n} for n in _unique(record.sdgs)]
         rows["methods"] = [
             {"slug": slug, "method": m, "method_title": site.methods[m].title if m in site.methods else None}
             for m in _unique(record.methods)
@@ -245,23 +319,23 @@ def _list_rows(site: Site, record, translations: list[dict], absolute: _Urls) ->
     else:
         rows["organizers"] = [{"slug": slug, "position": i, "organizer": o} for i, o in enumerate(record.organizers, 1)]
         matched = dict(site.participants.get(slug, ()))
-        rows["participants"] = [
-            {
-                "slug": slug,
-                "position": i,
-                "participant": p.name,
-                "participant_country": p.country,
-                "city_url": absolute(matched[f"{p.name}, {p.country}" if p.country else p.name].url)
-                if matched.get(f"{p.name}, {p.country}" if p.country else p.name)
-                else None,
-            }
-            for i, p in enumerate(record.participants, 1)
-        ]
+        rows["participants"] = []
+        for i, p in enumerate(record.participants, 1):
+            city = matched.get(f"{p.name}, {p.country}" if p.country else p.name)
+            rows["participants"].append(
+                {
+                    "slug": slug,
+                    "position": i,
+                    "participant": p.name,
+                    "participant_country": p.country,
+                    "city_url": absolute(city.url) if city else None,
+                }
+            )
         rows["event_practices"] = [{"slug": slug, "practice": p} for p in _unique(record.practices)]
     return rows
 
 
-def _csv(fields: tuple, rows: list[dict], bom: bool) -> bytes:
+def _csv(fields: tuple[Field, ...], rows: list[dict[str, object]], bom: bool) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([f[0] for f in fields])
@@ -270,16 +344,16 @@ def _csv(fields: tuple, rows: list[dict], bom: bool) -> bytes:
     return out.getvalue().encode("utf-8-sig" if bom else "utf-8")
 
 
-def _schema_field(name: str, kind: str, description: str, extra: dict) -> dict:
-    field = {"name": name, "type": kind}
+def _schema_field(name: str, kind: str, description: str, extra: dict[str, object]) -> dict[str, object]:
+    field: dict[str, object] = {"name": name, "type": kind}
     if description:
         field["description"] = description
     return {**field, **extra}
 
 
-def _descriptor(site: Site, names: list[str]) -> dict:
+def _descriptor(site: Site, tables: dict[str, Table]) -> dict[str, object]:
     config = site.content.config
-    package: dict = {
+    package: dict[str, object] = {
         "profile": "tabular-data-package",
         "name": slugify(config.title) or "practices",
         "title": config.title,
@@ -294,17 +368,16 @@ def _descriptor(site: Site, names: list[str]) -> dict:
         if config.repository or config.base_url
         else {"title": config.title}
     ]
-    package["resources"] = []
-    for name in names:
-        description, fields, key, foreign = TABLES[name]
-        schema = {
+    resources: list[dict[str, object]] = []
+    for name, (description, fields, key, foreign) in tables.items():
+        schema: dict[str, object] = {
             "fields": [_schema_field(*f) for f in fields],
             "missingValues": [""],
             "primaryKey": key,
         }
         if name != "practices":
             schema["foreignKeys"] = [_TO_PRACTICES, *foreign]
-        package["resources"].append(
+        resources.append(
             {
                 "name": name,
                 "path": f"{name}.csv",
@@ -318,21 +391,28 @@ def _descriptor(site: Site, names: list[str]) -> dict:
                 "schema": schema,
             }
         )
+    package["resources"] = resources
     return package
 
 
-def render_tables(site: Site, practices: list[tuple], gettext=lambda message: message) -> list[RenderedFile]:
-    """data/<table>.csv and data/datapackage.json. ``practices`` is [(record as written, its url relative to the
-    site root, its translations as [{lang, title, url}])], sorted as the exports list them."""
+def render_tables(
+    site: Site,
+    declarations: tuple[Taxonomy, ...],
+    practices: list[tuple[Practice, str, list[dict[str, str]]]],
+    gettext: Callable[[str], str],
+) -> list[RenderedFile]:
+    """data/<table>.csv and data/datapackage.json, with the export columns of the taxonomy ``declarations``.
+    ``practices`` is [(record as written, its url relative to the site root, its translations as
+    [{lang, title, url}])], sorted as the exports list them."""
     absolute = _Urls(site)
-    rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+    every = tables(declarations)
+    rows: dict[str, list[dict[str, object]]] = {name: [] for name in every}
     for record, url, translations in practices:
-        rows["practices"].append(_practice_row(site, record, absolute(url), gettext))
+        rows["practices"].append(_practice_row(site, declarations, record, absolute(url), gettext))
         translated = [{**t, "url": absolute(t["url"])} for t in translations]
-        for name, found in _list_rows(site, record, translated, absolute).items():
+        for name, found in _list_rows(site, declarations, record, translated, absolute, gettext).items():
             rows[name].extend(found)
-    names = list(TABLES)
-    files = [RenderedFile(f"data/{n}.csv", _csv(TABLES[n][1], rows[n], bom=n == "practices")) for n in names]
-    descriptor = json.dumps(_descriptor(site, names), indent=1, ensure_ascii=False) + "\n"
+    files = [RenderedFile(f"data/{n}.csv", _csv(t[1], rows[n], bom=n == "practices")) for n, t in every.items()]
+    descriptor = json.dumps(_descriptor(site, every), indent=1, ensure_ascii=False) + "\n"
     files.append(RenderedFile("data/datapackage.json", descriptor.encode("utf-8")))
     return files

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
 from importlib import resources
 from xml.sax.saxutils import escape
 
-from generator.model import CaseStudy, EventReport, MonthDate, RenderedFile
-from generator.site import Site, language_tree, record_url
+from generator.datapackage import claim_columns, render_tables, taxonomy_values
+from generator.model import CaseStudy, MonthDate, RenderedFile
+from generator.site import Practice, Site, language_tree, record_url
+from generator.taxonomies import Taxonomy
 from generator.vocab import slugify
 
 __all__ = [
@@ -21,9 +24,17 @@ __all__ = [
 ]
 
 _ATOM = "http://www.w3.org/2005/Atom"
+
+
+def _untranslated(message: str) -> str:
+    return message
+
+
 FEED_SIZE = 50
 
-# Columns of data/practices.csv, in order; the JSON records carry the same keys.
+# The keys of data/practices.json's records in schema 2's order. The columns of the declared taxonomies
+# (taxonomies.py: city, country, topics, cynefin, sdgs by default) take their places here by name; a column
+# this list does not name comes after these, in the order of the declarations.
 EXPORT_FIELDS = (
     "type",
     "slug",
@@ -71,7 +82,7 @@ def _tree(site: Site) -> str:
     return language_tree(site.lang, site.languages)
 
 
-def _entry_id(site: Site, record) -> str:
+def _entry_id(site: Site, record: Practice) -> str:
     url = _tree(site) + record_url(record)
     return _absolute(site, url) or f"tag:{slugify(site.content.config.title)},{record.date.isoformat()}:{url}"
 
@@ -81,7 +92,9 @@ def _timestamp(day: dt.date) -> str:
     return f"{dt.date(day.year, day.month, day.day).isoformat()}T00:00:00Z"
 
 
-def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
+def _feed(
+    site: Site, path: str, title: str, records: Iterable[Practice], gettext: Callable[[str], str]
+) -> RenderedFile:
     ET.register_namespace("", _ATOM)
     depth = path.count("/")
     relative = "../" * depth
@@ -130,10 +143,10 @@ def _feed(site: Site, path: str, title: str, records, gettext) -> RenderedFile:
     return RenderedFile(path, data, "")
 
 
-def render_feeds(site: Site, gettext=lambda message: message) -> list[RenderedFile]:
+def render_feeds(site: Site, gettext: Callable[[str], str] = _untranslated) -> list[RenderedFile]:
     """feed.xml and one feed per term of each taxonomy declared with feeds (topics, Cynefin domains), in the
     site's language tree."""
-    practices = [*site.case_studies.values(), *site.events.values()]
+    practices: list[Practice] = [*site.case_studies.values(), *site.events.values()]
     title = site.content.config.title
     tree = _tree(site)
     feeds = [_feed(site, f"{tree}feed.xml", title, practices, gettext)]
@@ -141,8 +154,7 @@ def render_feeds(site: Site, gettext=lambda message: message) -> list[RenderedFi
         if not taxonomy.feeds:
             continue
         for term in site.taxonomies[taxonomy.key]:
-            # a domain's name is the theme's (its key, translated); other terms have their own labels
-            name = gettext(term.key.capitalize()) if taxonomy.term_style == "domain" else term.label
+            name = taxonomy.term_name(term.key, term.label, gettext)
             feeds.append(
                 _feed(
                     site,
@@ -168,25 +180,36 @@ def render_sitemap(site: Site, page_paths: list[str]) -> list[RenderedFile]:
     return [RenderedFile("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))]
 
 
+_RECORD_FIELDS = (
+    *("type", "slug", "lang", "url", "title", "summary", "sources", "translations", "published", "updated"),
+    *("start", "end", "status", "partners", "methods", "related", "learned_from", "contact_organisation"),
+    *("contact_url", "coordinates", "image", "image_alt", "date", "end_date", "method", "event", "organizers"),
+    *("participants", "practices"),
+)
+
+
 def export_record(
-    site: Site, record: CaseStudy | EventReport, translations: list[dict] | None = None, url: str | None = None
-) -> dict:
+    site: Site,
+    declarations: Iterable[Taxonomy],
+    record: Practice,
+    translations: list[dict[str, str]] | None = None,
+    url: str | None = None,
+) -> dict[str, object]:
     """A record's front matter, normalised (ISO codes, slugs, ISO dates), plus type, slug, lang and url,
-    and where translations exist their language, title and URL."""
-    row: dict = {
+    its terms in each declared export column, and where translations exist their language, title and URL."""
+    row: dict[str, object] = {
         "type": record.kind,
         "slug": record.slug,
         "lang": record.lang,
         "url": url or record_url(record),
         "title": record.title,
         "summary": record.summary,
-        "city": site.city_of[record.slug].name,
-        "country": record.country,
-        "topics": list(record.topics),
-        "cynefin": record.cynefin.value if record.cynefin else None,
         "sources": [{"title": s.title, "url": s.url} for s in record.sources],
         "translations": translations or [],
     }
+    for taxonomy, terms in taxonomy_values(site, declarations, record):
+        values = [value for value, _, _ in terms]
+        row[taxonomy.export_column or ""] = (values[0] if values else None) if taxonomy.export.single else values
     if isinstance(record, CaseStudy):
         row.update(
             {
@@ -195,7 +218,6 @@ def export_record(
                 "start": record.start.iso() if record.start else None,
                 "end": record.end.iso() if record.end else None,
                 "status": record.status.value if record.status else None,
-                "sdgs": list(record.sdgs),
                 "partners": list(record.partners),
                 "methods": list(record.methods),
                 "related": list(record.related),
@@ -219,14 +241,34 @@ def export_record(
                 "practices": list(record.practices),
             }
         )
-    return {key: row[key] for key in EXPORT_FIELDS if key in row}
+    ordered = {key: row[key] for key in EXPORT_FIELDS if key in row}
+    return {**ordered, **{key: value for key, value in row.items() if key not in ordered}}
 
 
 SCHEMA_VERSION = 2
 SCHEMA_PATH = f"data/practices.schema-{SCHEMA_VERSION}.json"
 
 
-def _original(sites: dict[str, Site], slug: str):
+def _schema(static: bytes, declarations: Iterable[Taxonomy]) -> bytes:
+    """The JSON Schema of data/practices.json: the one in generator/schemas, with a property for each declared
+    export column it does not describe (a taxonomy the site adds). Unchanged when it describes them all."""
+    schema = json.loads(static)
+    definitions = schema["$defs"]
+    added = False
+    for taxonomy in declarations:
+        column = taxonomy.export_column
+        if column is None or column in definitions["case-study"]["properties"]:
+            continue
+        value = {"type": "integer" if taxonomy.export.type == "integer" else "string"}
+        shape = {"type": [value["type"], "null"]} if taxonomy.export.single else {"type": "array", "items": value}
+        for kind in ("case-study", "event"):
+            if kind == "case-study" or not taxonomy.case_studies_only:
+                definitions[kind]["properties"][column] = {**shape, "description": f"taxonomy {taxonomy.key}"}
+                added = True
+    return (json.dumps(schema, indent=1, ensure_ascii=False) + "\n").encode("utf-8") if added else static
+
+
+def _original(sites: dict[str, Site], slug: str) -> tuple[Practice | None, str | None, list[dict[str, str]]]:
     """A practice as written (not as a language tree shows it) and the trees that show a translation of it."""
     default = next(iter(sites.values()))
     versions = default.versions[record_url(default.practice(slug))]
@@ -246,24 +288,32 @@ def _original(sites: dict[str, Site], slug: str):
     return record, url, translations
 
 
-def render_data_exports(sites: dict[str, Site] | Site, gettext=lambda message: message) -> list[RenderedFile]:
+def render_data_exports(
+    sites: dict[str, Site] | Site,
+    declarations: tuple[Taxonomy, ...],
+    gettext: Callable[[str], str] = _untranslated,
+) -> list[RenderedFile]:
     """data/practices.json (with the JSON Schema it names), the CSV tables and data/datapackage.json: every
-    practice as written, in its own language, with its translations. ``gettext`` is the default language's."""
-    from generator.datapackage import render_tables
+    practice as written, in its own language, with its translations, and its terms in the export column of each
+    of the build's taxonomy ``declarations``. ``gettext`` is the default language's."""
+    exported = tuple(t for t in declarations if t.export_column is not None)
+    taken = dict.fromkeys(_RECORD_FIELDS, "a field of data/practices.json")
+    for taxonomy in exported:
+        claim_columns(taken, taxonomy, [taxonomy.export_column or ""])
 
     if isinstance(sites, Site):
         sites = {sites.lang: sites}
     site = next(iter(sites.values()))
     base = site.content.config.base_url or ""
-    practices = []
+    practices: list[tuple[Practice, str, list[dict[str, str]]]] = []
     for slug in (*site.case_studies, *site.events):
         record, url, translations = _original(sites, slug)
-        if record is None:  # translated into every language of the site and written in none of them
+        if record is None or url is None:  # translated into every language of the site and written in none of them
             record, url = site.practice(slug), record_url(site.practice(slug))
         practices.append((record, url, translations))
     practices.sort(key=lambda p: (p[0].kind, p[0].slug))
     records = [
-        export_record(site, record, [{**t, "url": base + t["url"]} for t in translations], base + url)
+        export_record(site, exported, record, [{**t, "url": base + t["url"]} for t in translations], base + url)
         for record, url, translations in practices
     ]
     schema_name = SCHEMA_PATH.rpartition("/")[2]
@@ -275,9 +325,9 @@ def render_data_exports(sites: dict[str, Site] | Site, gettext=lambda message: m
         + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
         + "\n]}\n"
     )
-    schema = resources.files("generator").joinpath("schemas", schema_name).read_bytes()
+    schema = _schema(resources.files("generator").joinpath("schemas", schema_name).read_bytes(), exported)
     return [
         RenderedFile("data/practices.json", data.encode("utf-8")),
         RenderedFile(SCHEMA_PATH, schema),
-        *render_tables(site, practices, gettext),
+        *render_tables(site, exported, practices, gettext),
     ]

@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 __all__ = [
     "WIDTH",
@@ -76,6 +77,7 @@ def level(count: int) -> int:
 # --- the asset ------------------------------------------------------------------------------------------
 
 Ring = tuple[tuple[int, int], ...]
+_Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in map units
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class Shape:
     rings: tuple[Ring, ...]
 
     @cached_property
-    def bbox(self) -> tuple[int, int, int, int]:
+    def bbox(self) -> _Box:
         return _bbox(p for ring in self.rings for p in ring)
 
     @property
@@ -112,7 +114,7 @@ class Atlas:
         return found
 
 
-def parse_atlas(data: Mapping) -> Atlas:
+def parse_atlas(data: Mapping[str, Any]) -> Atlas:
     """The asset's JSON (already parsed): rings are flat lists ``[x0, y0, dx1, dy1, ...]`` of whole map units."""
     if data.get("width") != WIDTH:
         raise ValueError(f"the world asset is drawn {data.get('width')} units wide; this generator expects {WIDTH}")
@@ -178,10 +180,11 @@ def outline_path(steps: int = 36) -> str:
 
 
 def _area(ring: Sequence[tuple[float, float]]) -> float:
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1])) / 2
+    points = list(ring)
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1])) / 2
 
 
-def _bbox(points: Iterable[tuple[float, float]]) -> tuple:
+def _bbox(points: Iterable[tuple[float, float]]) -> _Box:
     xs, ys = [], []
     for x, y in points:
         xs.append(x)
@@ -189,11 +192,11 @@ def _bbox(points: Iterable[tuple[float, float]]) -> tuple:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def _intersects(a: tuple, b: tuple) -> bool:
+def _intersects(a: _Box, b: _Box) -> bool:
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
-def _view_box(box: tuple) -> str:
+def _view_box(box: _Box) -> str:
     x0, y0, x1, y1 = box
     return " ".join(_num(v) for v in (x0, y0, x1 - x0, y1 - y0))
 
@@ -210,7 +213,7 @@ class Marker:
     lon: float
 
 
-def _place(markers: Sequence[Marker], radius: float) -> list[dict]:
+def _place(markers: Sequence[Marker], radius: float) -> list[dict[str, object]]:
     """Markers in map units; practices at the same spot are set around it in a ring, so each stays clickable.
 
     Returns one dict per marker, in the given order: ``key``, ``x``, ``y`` and the spot they share, ``cx``, ``cy``.
@@ -222,7 +225,7 @@ def _place(markers: Sequence[Marker], radius: float) -> list[dict]:
         spot = (round(x / radius), round(y / radius))  # markers nearer than about a radius share a spot
         spots.setdefault(spot, []).append(i)
         projected.append((x, y))
-    placed: list[dict] = [{} for _ in markers]
+    placed: list[dict[str, object]] = [{} for _ in markers]
     for members in spots.values():
         cx = sum(projected[i][0] for i in members) / len(members)
         cy = sum(projected[i][1] for i in members) / len(members)
@@ -258,12 +261,12 @@ class Cartographer:
         self._frames: dict[tuple[str, tuple[float, float]], tuple[float, float, float, float]] = {}
         self._layers: dict[tuple[str, tuple[float, float, float, float]], tuple[str, str, str]] = {}
 
-    def world_map(self, counts: Mapping[str, int], markers: Sequence[Marker]) -> dict:
+    def world_map(self, counts: Mapping[str, int], markers: Sequence[Marker]) -> dict[str, Any]:
         """The whole world: every country with practices as its own shape (with its count and shading step),
         the others merged into one path of plain land, and the markers. Sorted by code; no text in it."""
         atlas = self.atlas
-        countries = []
-        land = []
+        countries: list[dict[str, Any]] = []
+        land: list[Ring] = []
         for shape in atlas.shapes:
             count = counts.get(shape.code, 0) if shape.code else 0
             if count:
@@ -293,7 +296,7 @@ class Cartographer:
         *,
         whole_country: bool = False,
         size: tuple[float, float] = (280, 175),
-    ) -> dict | None:
+    ) -> dict[str, Any] | None:
         """A small regional map: the country ``code`` highlighted and a dot at each (lat, lon) point.
 
         Framed on the whole country when every point lies in that frame (the common case, and the cut
@@ -321,13 +324,20 @@ class Cartographer:
         """A country's outline as path data: the same on every map page that shades it."""
         found = self._paths.get(code)
         if found is None:
-            found = self._paths[code] = path_data(self.atlas.shape(code).rings)
+            found = self._paths[code] = path_data(self._shape(code).rings)
         return found
+
+    def _shape(self, code: str) -> Shape:
+        """A country the atlas draws (callers ask only for those)."""
+        shape = self.atlas.shape(code)
+        if shape is None:
+            raise KeyError(f"the atlas has no country {code!r}")
+        return shape
 
     def _country_frame(self, code: str, size: tuple[float, float]) -> tuple[float, float, float, float]:
         found = self._frames.get((code, size))
         if found is None:
-            found = self._frames[(code, size)] = _frame(_bbox(self.atlas.shape(code).main_ring), size)
+            found = self._frames[(code, size)] = _frame(_bbox(self._shape(code).main_ring), size)
         return found
 
     def _locator_layers(self, code: str, box: tuple[float, float, float, float]) -> tuple[str, str, str]:
@@ -338,7 +348,7 @@ class Cartographer:
         return found
 
 
-def world_map(atlas: Atlas, counts: Mapping[str, int], markers: Sequence[Marker]) -> dict:
+def world_map(atlas: Atlas, counts: Mapping[str, int], markers: Sequence[Marker]) -> dict[str, Any]:
     """One world map (a build draws many with one `Cartographer`)."""
     return Cartographer(atlas).world_map(counts, markers)
 
@@ -350,7 +360,7 @@ def locator_map(
     *,
     whole_country: bool = False,
     size: tuple[float, float] = (280, 175),
-) -> dict | None:
+) -> dict[str, Any] | None:
     """One locator map (a build draws many with one `Cartographer`)."""
     return Cartographer(atlas).locator_map(code, points, whole_country=whole_country, size=size)
 
@@ -360,7 +370,8 @@ def _cut_layers(atlas: Atlas, code: str, box: tuple[float, float, float, float])
     # shapes are cut a little outside the frame, so that the cut edges never show
     margin = (box[2] - box[0]) / 50
     clip = (round(box[0] - margin, 1), round(box[1] - margin, 1), round(box[2] + margin, 1), round(box[3] + margin, 1))
-    land, highlight = [], []
+    land: list[list[tuple[float, float]]] = []
+    highlight: list[list[tuple[float, float]]] = []
     for other in atlas.shapes:
         if _intersects(other.bbox, clip):
             rings = [c for c in (_clip_ring(r, clip) for r in other.rings) if len(c) >= 3]
@@ -368,7 +379,7 @@ def _cut_layers(atlas: Atlas, code: str, box: tuple[float, float, float, float])
     return _view_box(box), path_data(land), path_data(highlight)
 
 
-def _clip_ring(ring: Ring, box: tuple) -> list[tuple[float, float]]:
+def _clip_ring(ring: Ring, box: _Box) -> list[tuple[float, float]]:
     """Sutherland-Hodgman against a rectangle; new corners rounded to a tenth, like every drawn number."""
     points: list[tuple[float, float]] = list(ring)
     for axis, limit, side in ((0, box[0], 1), (0, box[2], -1), (1, box[1], 1), (1, box[3], -1)):
@@ -390,7 +401,7 @@ def _clip_ring(ring: Ring, box: tuple) -> list[tuple[float, float]]:
     return points
 
 
-def _frame(box: tuple, size: tuple[float, float]) -> tuple[float, float, float, float]:
+def _frame(box: _Box, size: tuple[float, float]) -> _Box:
     """Grow ``box`` by a margin to at least ``size`` and to its aspect ratio, kept inside the world if it fits."""
     width, height = size
     x0, y0, x1, y1 = box

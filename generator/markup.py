@@ -28,6 +28,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import markdown
 import nh3
@@ -197,8 +198,9 @@ class MarkdownRenderer:
         md = self._markdown(text)
         md.reset()
         raw = md.convert(text)
-        sections = tuple(html.unescape(t["name"]) for t in md.toc_tokens if t["level"] == 2)
-        for token in md.toc_tokens:
+        toc: list[dict[str, Any]] = md.toc_tokens  # type: ignore[attr-defined]  # set by the toc extension
+        sections = tuple(html.unescape(t["name"]) for t in toc if t["level"] == 2)
+        for token in toc:
             sections += tuple(html.unescape(c["name"]) for c in token["children"] if c["level"] == 2)
         return Body(_wrap_sections(self._cleaner.clean(raw)), sections), outside_urls(raw)
 

@@ -90,7 +90,7 @@ def _too_many_pixels(size: tuple[int, int, int] | None) -> str:
 class _bombs_are_errors(warnings.catch_warnings):
     """Pillow's decompression-bomb warning raised as an error, for this block only."""
 
-    def __enter__(self):
+    def __enter__(self) -> list[warnings.WarningMessage] | None:
         result = super().__enter__()
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         return result
@@ -117,7 +117,7 @@ def strip_metadata(data: bytes, suffix: str) -> bytes:
                 return out.getvalue()
             upright = ImageOps.exif_transpose(image)
             upright.info = {}  # Pillow would write a JPEG comment or PNG text chunks kept here
-            options: dict = {}
+            options: dict[str, object] = {}
             if "icc_profile" in image.info:
                 options["icc_profile"] = image.info["icc_profile"]  # colours stay right
             if expected == "JPEG":

@@ -65,7 +65,7 @@ def write_manifest(root: Path, known: dict[str, tuple[int, str]] | None = None) 
     written, pages kept from the previous build); a size that differs means the hash is computed again.
     """
     known = known or {}
-    entries = []
+    entries: list[dict[str, str | int]] = []
     for name in _files(root):
         if name in (MANIFEST_PATH, CHECKSUMS_PATH):
             continue
@@ -78,7 +78,7 @@ def write_manifest(root: Path, known: dict[str, tuple[int, str]] | None = None) 
     target.parent.mkdir(parents=True, exist_ok=True)
     data = (json.dumps({"schema": 1, "files": entries}, indent=1) + "\n").encode("utf-8")
     target.write_bytes(data)
-    sums = {e["path"]: e["sha256"] for e in entries}
+    sums = {str(e["path"]): str(e["sha256"]) for e in entries}
     sums[MANIFEST_PATH] = hashlib.sha256(data).hexdigest()
     lines = "".join(_checksum_line(name, sums[name]) for name in sorted(sums, key=lambda n: n.encode("utf-8")))
     (root / CHECKSUMS_PATH).write_bytes(lines.encode("utf-8"))

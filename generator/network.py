@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import networkx as nx
 
+from generator.model import Participant
 from generator.site import City, Site
 from generator.vocab import slugify
 
@@ -74,7 +75,7 @@ def _outside_key(name: str, country: str | None) -> str:
 
 def learning_graph(site: Site) -> LearningGraph:
     """Cities linked by adapted practices and by the events they met at (see the module's docstring)."""
-    nodes: dict[str, dict] = {}
+    nodes: dict[str, dict[str, Any]] = {}  # key -> name, country, url, practices
     for city in site.city_of.values():  # one entry per practice: count them
         node = nodes.setdefault(
             city_key(city), {"name": city.name, "country": city.country, "url": city.url, "practices": 0}
@@ -82,10 +83,10 @@ def learning_graph(site: Site) -> LearningGraph:
         node["practices"] += 1
 
     # Participants outside the library: a name without a country joins the one node of that name that has one.
-    outside: dict[str, dict] = {}
+    outside: dict[str, dict[str, Any]] = {}
     for event in site.events.values():
-        for participant, (_, city) in zip(event.participants, site.participants[event.slug]):
-            if city is None and participant.country:
+        for participant, (_, matched) in zip(event.participants, site.participants[event.slug]):
+            if matched is None and participant.country:
                 outside.setdefault(
                     _outside_key(participant.name, participant.country),
                     {"name": participant.name, "country": participant.country},
@@ -94,7 +95,7 @@ def learning_graph(site: Site) -> LearningGraph:
     for key in sorted(outside):
         by_name[key.split("/", 1)[1]].append(key)
 
-    def participant_key(participant, city: City | None) -> str:
+    def participant_key(participant: Participant, city: City | None) -> str:
         if city is not None:
             return city_key(city)
         if participant.country:
@@ -126,8 +127,8 @@ def learning_graph(site: Site) -> LearningGraph:
     for event in sorted(site.events.values(), key=lambda e: (e.date, e.title.casefold(), e.slug)):
         host = city_key(site.city_of[event.slug])
         met = []
-        for participant, (_, city) in zip(event.participants, site.participants[event.slug]):
-            key = participant_key(participant, city)
+        for participant, (_, matched) in zip(event.participants, site.participants[event.slug]):
+            key = participant_key(participant, matched)
             if key != host and key not in met:
                 met.append(key)
         if met:
@@ -138,15 +139,17 @@ def learning_graph(site: Site) -> LearningGraph:
 
     for key, data in outside.items():
         nodes.setdefault(key, {**data, "url": None, "practices": 0})
-    graph = nx.MultiDiGraph()
+    graph: LearningGraph = nx.MultiDiGraph()
     graph.add_nodes_from(sorted(nodes.items()))
-    graph.add_edges_from(sorted(edges, key=lambda e: (e[3]["number"], e[0], e[1])))
+    for u, v, key, data in sorted(edges, key=lambda e: (e[3]["number"], e[0], e[1])):
+        graph.add_edge(u, v, key, **data)
     return graph
 
 
 def activity(graph: LearningGraph, key: str) -> int:
     """How active a city is in the network: its practices in the library plus its connections."""
-    return graph.nodes[key]["practices"] + graph.degree(key)
+    practices: int = graph.nodes[key]["practices"]
+    return practices + graph.degree(key)
 
 
 def connected(graph: LearningGraph) -> list[str]:
@@ -171,7 +174,7 @@ def _layout(graph: LearningGraph, keys: list[str]) -> dict[str, tuple[float, flo
     to the edges); the groups are set side by side in rows, each in a square as large as the root of its
     number of cities, and the rows are stretched to fill the frame.
     """
-    simple = nx.Graph()  # one edge per pair of cities, whatever the number of reasons
+    simple: nx.Graph[str] = nx.Graph()  # one edge per pair of cities, whatever the number of reasons
     simple.add_nodes_from(sorted(keys))
     simple.add_edges_from(sorted((u, v) for u, v in graph.edges() if u in simple and v in simple))
     groups = sorted((sorted(group) for group in nx.connected_components(simple)), key=lambda g: (-len(g), g[0]))
@@ -190,7 +193,7 @@ def _layout(graph: LearningGraph, keys: list[str]) -> dict[str, tuple[float, flo
 
     positions: dict[str, tuple[float, float]] = {}
     for group, (bx, by, side) in zip(groups, boxes):
-        sub = nx.Graph()
+        sub: nx.Graph[str] = nx.Graph()
         sub.add_nodes_from(group)
         sub.add_edges_from(sorted(simple.edges(group)))
         unit = nx.spring_layout(sub, k=1.5 / math.sqrt(len(group)), iterations=300, seed=SEED)
@@ -218,7 +221,15 @@ def _unit(dx: float, dy: float) -> tuple[float, float]:
     return dx / length, dy / length
 
 
-def _edge(p0, p2, r0: float, r2: float, offset: float, arrow_at_start: bool, at: float = 0.5) -> dict:
+def _edge(
+    p0: tuple[float, float],
+    p2: tuple[float, float],
+    r0: float,
+    r2: float,
+    offset: float,
+    arrow_at_start: bool,
+    at: float = 0.5,
+) -> dict[str, Any]:
     """One edge from p0 to p2, bowed sideways by ``offset`` (a quadratic curve; straight when 0), ending at
     the circles' rims, with an arrowhead at p0 when asked and the point ``at`` (0 to 1) along it for its badge."""
     (x0, y0), (x2, y2) = p0, p2
@@ -247,7 +258,7 @@ def _edge(p0, p2, r0: float, r2: float, offset: float, arrow_at_start: bool, at:
     return {"d": d, "arrow": arrow, "badge": (a * x0 + b * cx + c * x2, a * y0 + b * cy + c * y2)}
 
 
-def drawing(graph: LearningGraph, limit: int = MAX_DRAWN) -> dict:
+def drawing(graph: LearningGraph, limit: int = MAX_DRAWN) -> dict[str, Any]:
     """The SVG geometry of the network: the ``limit`` most active connected cities and the edges between them.
 
     Nodes (sorted by key) have ``key``, ``x``, ``y``, ``r`` and ``label_y``; edges (in the order of their
@@ -261,10 +272,10 @@ def drawing(graph: LearningGraph, limit: int = MAX_DRAWN) -> dict:
     most = max((activity(graph, key) for key in keys), default=1)
     radius = {key: _radius(activity(graph, key), most, len(keys)) for key in keys}
 
-    pairs: dict[tuple[str, str], list] = defaultdict(list)
+    pairs: dict[tuple[str, str], list[tuple[int, str, str, str, dict[str, Any]]]] = defaultdict(list)
     for u, v, key, data in graph.edges(keys=True, data=True):
         if u in drawn and v in drawn:
-            pairs[tuple(sorted((u, v)))].append((data["number"], u, v, key, data))
+            pairs[(u, v) if u <= v else (v, u)].append((data["number"], u, v, key, data))
     edges = []
     for (a, _b), members in sorted(pairs.items()):
         members.sort(key=lambda m: (m[0], m[1], m[2], m[3]))

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ class Provenance:
     source: str | None  # the repository's URL (site.yml), else the published site's
 
 
-def _commit(environ, content_dir: Path) -> str | None:
+def _commit(environ: Mapping[str, str], content_dir: Path) -> str | None:
     given = environ.get("GITHUB_SHA", "").strip().lower()
     if _COMMIT.fullmatch(given):
         return given
@@ -45,7 +46,7 @@ def _commit(environ, content_dir: Path) -> str | None:
     return commit if result.returncode == 0 and _COMMIT.fullmatch(commit) else None
 
 
-def provenance(config: SiteConfig, environ, content_dir: Path) -> Provenance:
+def provenance(config: SiteConfig, environ: Mapping[str, str], content_dir: Path) -> Provenance:
     epoch = environ.get("SOURCE_DATE_EPOCH", "")
     built = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat() if epoch.isdigit() else None
     return Provenance(built, _commit(environ, content_dir), config.repository or config.base_url)
@@ -89,7 +90,7 @@ Cite it as
 """
 
 
-def render_offline_readme(site: Site, environ, content_dir: Path) -> RenderedFile:
+def render_offline_readme(site: Site, environ: Mapping[str, str], content_dir: Path) -> RenderedFile:
     """README.txt at the root of an offline copy: how to open, verify and cite it, and what data it holds."""
     config = site.content.config
     origin = provenance(config, environ, content_dir)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeAlias
 
 import yaml
 
@@ -34,6 +35,8 @@ MAX_FILE_BYTES = 512 * 1024
 _MAX_DEPTH = 16
 _C_LOADER_MAX_BRACKETS = 500  # libyaml's composer recurses in C and can crash on deep flow nesting
 
+_Loader: TypeAlias = "type[yaml.SafeLoader] | type[yaml.CSafeLoader]"  # a string: CSafeLoader may be missing
+_FAST_LOADER: _Loader
 try:
     _FAST_LOADER = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
@@ -47,7 +50,7 @@ class YamlDocument:
     Paths are dotted: ``title``, ``sources.0.url``.
     """
 
-    values: dict
+    values: dict[str, Any]  # plain YAML values: str, int, float, bool, date, None, lists and dicts of them
     lines: dict[str, int]
     raw: dict[str, str]
 
@@ -177,13 +180,13 @@ def parse_yaml(text: str, display: str, *, first_line: int, what: str) -> tuple[
 _NO_ANCHORS = "uses a YAML anchor (&name) or alias (*name); they are not allowed here, write the value out"
 
 
-def _first_anchor_line(text: str, loader) -> int | None:
+def _first_anchor_line(text: str, loader: _Loader) -> int | None:
     """The 1-based line of the first anchor or alias, read from the parser's events (nothing is composed)."""
     if "&" not in text and "*" not in text:  # neither can occur without its sign: skip the second parse
         return None
     for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            return event.start_mark.line + 1
+            return event.start_mark.line + 1 if event.start_mark is not None else 1
     return None
 
 
@@ -195,7 +198,7 @@ class _Builder:
         self.duplicates: list[tuple[str, int]] = []
         self._constructor = yaml.SafeLoader("")  # constructs scalars by their resolved tag
 
-    def value(self, node: yaml.Node, path: str, depth: int):
+    def value(self, node: yaml.Node, path: str, depth: int) -> Any:
         line = node.start_mark.line + 1 + self.offset
         self.lines.setdefault(path, line)
         if depth > _MAX_DEPTH:
@@ -214,8 +217,8 @@ class _Builder:
                 return InvalidDate(node.value)
             raise _YamlError(line, f"{path}: '{node.value}' cannot be read ({node.tag.rpartition(':')[2]})") from None
 
-    def mapping(self, node: yaml.MappingNode, path: str, depth: int) -> dict:
-        result: dict = {}
+    def mapping(self, node: yaml.MappingNode, path: str, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1 + self.offset
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":

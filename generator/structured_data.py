@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
-from generator.model import CaseStudy, EventReport, FreePage, Method, YearOrDate
-from generator.site import Site, language_tree, record_url
+from generator.model import CaseStudy, EventReport, FreePage, Method, Record, YearOrDate
+from generator.site import Practice, Site, language_tree, record_url
 
 __all__ = [
     "DEFAULT_SHARE_IMAGE",
@@ -33,6 +35,9 @@ SHARE_IMAGE_SIZE = (1200, 630)
 SCHEMA_ORG = "https://schema.org"
 _SPDX_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
 
+_Json = dict[str, Any]  # a JSON-LD object: strings, numbers, lists and objects
+_Absolute = Callable[[str], str | None]  # a path of the tree -> its absolute URL, None without a base_url
+
 # After json.dumps these are the only characters that could end the <script> element or start a comment
 # (<, >, &), or that older JavaScript parsers took for line ends (U+2028, U+2029); JSON escapes them all.
 _SCRIPT_ESCAPES = str.maketrans(
@@ -40,14 +45,14 @@ _SCRIPT_ESCAPES = str.maketrans(
 )
 
 
-def json_ld_script(data: dict) -> str:
+def json_ld_script(data: _Json) -> str:
     """The JSON text to put inside ``<script type="application/ld+json">``: compact, and inert whatever
     the strings in it hold (``</script>``, ``<!--``, line separators)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     return text.translate(_SCRIPT_ESCAPES)
 
 
-def iso_date(value) -> str:
+def iso_date(value: object) -> str:
     """A date with only the precision the content has: ``2014``, ``2014-05`` or ``2014-05-17``."""
     if isinstance(value, YearOrDate):
         if value.is_year:
@@ -86,12 +91,12 @@ def _license(value: str | None) -> str | None:
 def page_head(
     site: Site,
     url: str,
-    alternates: list[dict],
+    alternates: list[dict[str, str]],
     *,
     base_url: str | None,
-    record=None,
+    record: Record | None = None,
     home: bool = False,
-) -> dict:
+) -> dict[str, object]:
     """The head of the page at ``url`` of ``site``'s language tree: ``canonical`` and ``x_default``
     (absolute URLs or None), ``og`` (property, content) pairs, ``twitter`` (name, content) pairs and
     ``json_ld`` (a dictionary or None). ``base_url`` is None for builds without one and offline builds.
@@ -104,7 +109,7 @@ def page_head(
     page_url = absolute(url)
     image, image_alt = _share_image(site, record)
     image_url = absolute(image, in_tree=False)
-    og = [
+    og: list[tuple[str, str | None]] = [
         ("og:type", "article" if record is not None else "website"),
         ("og:site_name", site.content.config.title),
         ("og:locale", og_locale(site.lang)),
@@ -128,15 +133,18 @@ def page_head(
     }
 
 
-def _share_image(site: Site, record) -> tuple[str, str]:
+def _share_image(site: Site, record: Record | None) -> tuple[str, str]:
     """The practice's own image when it has one, else the theme's share image (described by the site title)."""
     if isinstance(record, CaseStudy) and record.image:
         return record.image, record.image_alt or record.title
     return DEFAULT_SHARE_IMAGE, site.content.config.title
 
 
-def _json_ld(site: Site, url, record, home, absolute, image_url) -> dict | None:
+def _json_ld(
+    site: Site, url: str, record: Record | None, home: bool, absolute: _Absolute, image_url: str | None
+) -> _Json | None:
     config = site.content.config
+    data: _Json
     if home:
         data = {
             "@context": SCHEMA_ORG,
@@ -145,11 +153,11 @@ def _json_ld(site: Site, url, record, home, absolute, image_url) -> dict | None:
             "description": config.description,
             "inLanguage": site.lang,
         }
-        if absolute(url):
-            data["url"] = absolute(url)
+        if (home_url := absolute(url)) and (search := absolute("search/")):
+            data["url"] = home_url
             data["potentialAction"] = {
                 "@type": "SearchAction",
-                "target": {"@type": "EntryPoint", "urlTemplate": absolute("search/") + "?q={search_term_string}"},
+                "target": {"@type": "EntryPoint", "urlTemplate": search + "?q={search_term_string}"},
                 "query-input": "required name=search_term_string",
             }
         return data
@@ -199,8 +207,8 @@ def _json_ld(site: Site, url, record, home, absolute, image_url) -> dict | None:
     return None
 
 
-def _work(site: Site, kind: str, record, url: str, absolute) -> dict:
-    data = {"@context": SCHEMA_ORG, "@type": kind}
+def _work(site: Site, kind: str, record: Record, url: str, absolute: _Absolute) -> _Json:
+    data: _Json = {"@context": SCHEMA_ORG, "@type": kind}
     if absolute(url):
         data["url"] = absolute(url)
     if kind != "Article":  # an article's name is its headline
@@ -211,9 +219,9 @@ def _work(site: Site, kind: str, record, url: str, absolute) -> dict:
     return data
 
 
-def _place(site: Site, record, coordinates) -> dict:
+def _place(site: Site, record: Practice, coordinates: tuple[float, float] | None) -> _Json:
     city = site.city_of[record.slug].name if record.slug in site.city_of else record.city
-    place = {
+    place: _Json = {
         "@type": "Place",
         "name": city,
         "address": {"@type": "PostalAddress", "addressLocality": city, "addressCountry": record.country},
@@ -223,11 +231,11 @@ def _place(site: Site, record, coordinates) -> dict:
     return place
 
 
-def _about(site: Site, record, absolute) -> list[dict]:
+def _about(site: Site, record: Practice, absolute: _Absolute) -> list[_Json]:
     labels = {t.slug: t.label for t in site.content.topics}
     about = []
     for slug in record.topics:
-        thing = {"@type": "Thing", "name": labels.get(slug, slug)}
+        thing: _Json = {"@type": "Thing", "name": labels.get(slug, slug)}
         if link := absolute(f"topics/{slug}/"):
             thing["url"] = link
         about.append(thing)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
+from types import CodeType
 
 from generator.i18n import N_
 from generator.model import CaseStudy, Content, CynefinDomain, Record
@@ -22,6 +23,7 @@ from generator.vocab import country_name
 
 __all__ = [
     "DEFAULT_TAXONOMIES",
+    "ExportFormat",
     "NAV_SECTIONS",
     "Taxonomy",
     "TermSource",
@@ -39,6 +41,28 @@ class TermSource:
     lang: str
     city_of: Mapping[str, str]  # practice slug -> its city's key (``cn/hangzhou``)
     city_names: Mapping[str, str]  # city key -> the city's name (its most used spelling)
+
+
+def _term_key(key: str, label: str) -> str | int:
+    return key
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """How a taxonomy's terms show in the data exports. In data/practices.json, the export column is a key of
+    each record: a list of values, or one value (or null) when a practice has one term at most (``single``).
+    In the tables of data/, a single term is a column of practices.csv (with its label beside it, if named);
+    otherwise the export column names a long table, one row per practice and term, keyed by the slug."""
+
+    field: str | None = None  # the column of a term's value (practices.csv or the long table); else the export column
+    single: bool = False  # a practice has one term at most (a Cynefin domain, a country, a city)
+    value: Callable[[str, str], str | int] = _term_key  # a term's value in the exports, from its key and label
+    type: str = "string"  # the value's Table Schema type ("string" or "integer")
+    description: str = ""  # the value column's description in datapackage.json
+    constraints: tuple[tuple[str, str | int], ...] = ()  # its Table Schema constraints, in order
+    label_field: str | None = None  # a column with the term's name in the site's language
+    label_description: str = ""
+    table_description: str = ""  # the long table's description (not single)
 
 
 @dataclass(frozen=True)
@@ -61,7 +85,8 @@ class Taxonomy:
     map_heading: str | None = None  # the heading of those filters on the map page
     map_kind_label: str | None = None  # a filtered map's kind ("Topic")
     feeds: bool = False  # an Atom feed per term
-    export_column: str | None = None  # the column of data/practices.csv that lists a practice's terms
+    export_column: str | None = None  # the key of data/practices.json's records and the column or table of data/
+    export: ExportFormat = ExportFormat()  # the shape of that column (one value or a list, its type, a label)
     extras: tuple[str, ...] = ()  # what the planner adds to a term page: "locator" (a country map), "peers"
     case_studies_only: bool = False  # events have no terms of it (SDGs)
 
@@ -87,14 +112,35 @@ class Taxonomy:
     def applies_to(self, record: Record) -> bool:
         return isinstance(record, CaseStudy) or not self.case_studies_only
 
+    def term_name(self, key: str, label: str, gettext: Callable[[str], str]) -> str:
+        """A term's name in the language of ``gettext``: a Cynefin domain's is the theme's (its key,
+        translated); other terms have their own labels."""
+        return gettext(key.capitalize()) if self.term_style == "domain" else label
+
 
 def _stable(value: object) -> object:
     """A declaration's field as text that is the same in every process: a function by its name and code."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(_stable(getattr(value, f.name)) for f in fields(value)))
     if not callable(value):
         return value
     code = getattr(value, "__code__", None)
-    body = hashlib.sha256(code.co_code + repr(code.co_consts).encode()).hexdigest()[:16] if code else ""
+    body = hashlib.sha256(_code_text(code).encode()).hexdigest()[:16] if isinstance(code, CodeType) else ""
     return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}:{body}"
+
+
+def _code_text(code: CodeType) -> str:
+    """A function's code as text without memory addresses: a nested function or generator (a code object
+    among the constants) by its own code, not by its repr, which names where it lies in memory."""
+    return code.co_code.hex() + repr([_const_text(c) for c in code.co_consts])
+
+
+def _const_text(value: object) -> str:
+    if isinstance(value, CodeType):
+        return _code_text(value)
+    if isinstance(value, frozenset):  # ``x in {"a", "b"}``: its order changes with the process's hash seed
+        return repr(sorted(repr(item) for item in value))
+    return repr(value)
 
 
 def _topics(record: Record, source: TermSource) -> Iterable[str]:
@@ -139,6 +185,12 @@ TOPICS = Taxonomy(
     map_kind_label=N_("Topic"),
     feeds=True,
     export_column="topics",
+    export=ExportFormat(
+        "topic",
+        description="topic slug (topics.yml)",
+        label_field="topic_label",
+        table_description="Topics of each practice.",
+    ),
 )
 CYNEFIN = Taxonomy(
     "cynefin",
@@ -156,6 +208,12 @@ CYNEFIN = Taxonomy(
     map_kind_label=N_("Cynefin domain"),
     feeds=True,
     export_column="cynefin",
+    export=ExportFormat(
+        single=True,
+        description="Cynefin domain slug (empty for events without one)",
+        label_field="cynefin_label",
+        label_description="the Cynefin domain's name in the site's language",
+    ),
 )
 COUNTRIES = Taxonomy(
     "countries",
@@ -168,6 +226,14 @@ COUNTRIES = Taxonomy(
     search_label=N_("Country"),
     extras=("locator",),
     export_column="country",
+    export=ExportFormat(
+        single=True,
+        value=lambda key, label: key.upper(),
+        description="ISO 3166-1 alpha-2 code",
+        constraints=(("pattern", "[A-Z]{2}"),),
+        label_field="country_name",
+        label_description="the country's name in the site's language",
+    ),
 )
 CITIES = Taxonomy(
     "cities",
@@ -181,6 +247,7 @@ CITIES = Taxonomy(
     search_label=N_("City"),
     extras=("peers",),
     export_column="city",
+    export=ExportFormat(single=True, value=lambda key, label: label, description="the city as written"),
 )
 SDGS = Taxonomy(
     "sdgs",
@@ -192,6 +259,14 @@ SDGS = Taxonomy(
     term_style="sdg",
     lead=N_("The 17 goals of the 2030 Agenda for Sustainable Development, and the practices that serve each of them."),
     export_column="sdgs",
+    export=ExportFormat(
+        "sdg",
+        value=lambda key, label: int(key),
+        type="integer",
+        description="goal number",
+        constraints=(("minimum", 1), ("maximum", 17)),
+        table_description="Sustainable Development Goals of each case study.",
+    ),
     case_studies_only=True,
 )
 

@@ -22,6 +22,7 @@ from generator.build import BuildOptions, build_site, load_sites
 from generator.datapackage import _day_and_month
 from generator.exports import render_data_exports
 from generator.model import YearOrDate
+from generator.taxonomies import DEFAULT_TAXONOMIES
 
 BASE = "https://example.org/repo/"
 
@@ -239,9 +240,11 @@ def test_lists_live_in_long_tables_and_cells_need_no_separator(site_root):
 def test_exports_are_reproducible_bytes(site_root):
     make_site(site_root, TINY)
     sites, _ = load_sites(Path("content"))
-    first = render_data_exports(sites)
+    first = render_data_exports(sites, DEFAULT_TAXONOMIES)
     sites, _ = load_sites(Path("content"))
-    assert [(f.path, f.data) for f in first] == [(f.path, f.data) for f in render_data_exports(sites)]
+    assert [(f.path, f.data) for f in first] == [
+        (f.path, f.data) for f in render_data_exports(sites, DEFAULT_TAXONOMIES)
+    ]
 
 
 def test_a_month_only_date_keeps_its_precision():
@@ -263,7 +266,7 @@ def test_synthetic_thousand_practice_site_validates(tmp_path):
     sites, problems = load_sites(tmp_path / "content")
     assert sites is not None, [str(p) for p in problems if p.is_error]
     data = tmp_path / "data"
-    for file in render_data_exports(sites):
+    for file in render_data_exports(sites, DEFAULT_TAXONOMIES):
         (tmp_path / file.path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / file.path).write_bytes(file.data)
     _valid(data / "datapackage.json")
