@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.addresses import url
+from generator.converters import TEXT_LIMIT, Context, Invalid, Vocabulary, language, list_of, text
 from generator.errors import Problem, Severity
 from generator.model import Origin, SiteConfig, Topic
-from generator.records import TEXT_LIMIT, Context, Invalid, Vocabulary, language, list_of, text, url
 from generator.source import read_yaml_file
 from generator.vocab import SLUG_RE, did_you_mean
 

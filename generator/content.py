@@ -8,13 +8,15 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.addresses import IMAGE_LIMIT_BYTES
 from generator.cache import Cache
 from generator.config import load_site_config, load_topics
+from generator.converters import LANG_PATTERN, Vocabulary
 from generator.errors import Problem, Severity
 from generator.i18n import DEFAULT_THEME, POSTER_SECTIONS, poster_section_names
 from generator.markup import MarkdownRenderer
 from generator.model import CaseStudy, Content, EventReport, FreePage, Method, Translation
-from generator.records import IMAGE_LIMIT_BYTES, LANG_PATTERN, Vocabulary, build_record, build_translation
+from generator.records import build_record, build_translation
 from generator.source import read_bytes, read_source
 from generator.timelimit import TooSlow, time_limit
 from generator.vocab import SLUG_RE, slugify

@@ -1,7 +1,7 @@
 """Translations (``<slug>.<lang>.md``): checked against their originals, then applied per language.
 
 A translation may change only text; any fact it repeats must equal the original's once both are
-normalised (the converters in records.py already turn ``simple`` into ``clear`` and ``Colombia`` into
+normalised (the converters in converters.py already turn ``simple`` into ``clear`` and ``Colombia`` into
 ``CO``). ``localise_content`` gives the content as one language's tree shows it. Pure: no I/O.
 """
 
