@@ -94,7 +94,7 @@ class Invalid(Exception):
 class Vocabulary:
     """What the values of a record are checked against."""
 
-    topics: frozenset[str]
+    topics: frozenset[str] | None  # None when topics.yml cannot be read: topics are then not checked
     default_lang: str
     content_dir: Path
     # each poster section's accepted H2 headings, in every language of the site (i18n.poster_section_names)
@@ -245,8 +245,8 @@ def list_of(item: Converter, *, non_empty: bool = False, unique: bool = True, mo
         for i, element in enumerate(value):
             try:
                 converted = item(element, f"{path}.{i}", ctx)
-            except Invalid as exc:
-                failures.append(Invalid(exc.message, exc.path or f"{path}.{i}"))
+            except Invalid as exc:  # every failure of the item: a source may have a bad title and a bad url
+                failures += [Invalid(f.message, f.path or f"{path}.{i}") for f in exc.all()]
                 continue
             if unique and converted in results:
                 failures.append(Invalid(f"'{element}' is listed twice", f"{path}.{i}"))
@@ -267,6 +267,8 @@ def slug(value: Any, path: str, ctx: Context) -> str:
 
 def topic(value: Any, path: str, ctx: Context) -> str:
     result = text(value, path, ctx)
+    if ctx.vocabulary.topics is None:  # topics.yml is broken: its own errors say so, not every record's
+        return result
     if result not in ctx.vocabulary.topics:
         raise Invalid(f"'{result}' is not a topic in topics.yml{did_you_mean(result, sorted(ctx.vocabulary.topics))}")
     return result
@@ -318,17 +320,18 @@ def record(fields: dict[str, Converter], required: tuple[str, ...], build: Calla
     def convert(value: Any, path: str, ctx: Context) -> Any:
         if not isinstance(value, dict):
             raise Invalid(f"expected a mapping with {', '.join(fields)}, got {_describe(value)}")
-        out = {}
-        for key, item in value.items():
+        out, failures = {}, []
+        for key, item in value.items():  # each key on its own: every failure is reported
             if key not in fields:
-                raise Invalid(f"unknown field '{key}'{did_you_mean(key, fields)}", f"{path}.{key}")
+                failures.append(Invalid(f"unknown field '{key}'{did_you_mean(key, fields)}", f"{path}.{key}"))
+                continue
             try:
                 out[key] = fields[key](item, f"{path}.{key}", ctx)
             except Invalid as exc:
-                raise Invalid(f"{key}: {exc.message}", exc.path or f"{path}.{key}") from None
-        missing = [k for k in required if k not in out]
-        if missing:
-            raise Invalid(f"'{missing[0]}' is required")
+                failures += [Invalid(f"{key}: {f.message}", f.path or f"{path}.{key}") for f in exc.all()]
+        failures += [Invalid(f"'{k}' is required") for k in required if k not in value]
+        if failures:
+            raise Invalid(failures[0].message, failures[0].path, tuple(failures[1:]))
         return build(**out)
 
     return convert

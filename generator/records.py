@@ -46,6 +46,7 @@ from generator.model import (
     FreePage,
     Method,
     Origin,
+    Partial,
     Stage,
     Status,
     Translation,
@@ -54,7 +55,7 @@ from generator.model import (
 from generator.source import SourceFile, YamlDocument
 from generator.vocab import did_you_mean
 
-__all__ = ["FIELDS", "TEXT_FIELDS", "build_record", "build_translation"]
+__all__ = ["FIELDS", "NO_SOURCES", "TEXT_FIELDS", "build_record", "build_translation", "unreadable"]
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,9 @@ TEXT_FIELDS = {
     "page": ("title", "summary"),
 }
 
+# An empty list of sources: readers cannot check the practice (the scaffold of practice new writes one).
+NO_SOURCES = "lists no sources; add at least one {title, url} where readers can check what the record says"
+
 _RECORD_TYPES = {"case-study": CaseStudy, "event": EventReport, "method": Method, "page": FreePage}
 
 
@@ -168,8 +172,9 @@ def _origin(source_file: SourceFile) -> Origin:
     return Origin(source_file.path, tuple(sorted(source_file.front_matter.lines.items())), content_path)
 
 
-def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body, vocabulary: Vocabulary):
-    """Validate one file's front matter; returns (record or None, problems)."""
+def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body | None, vocabulary: Vocabulary):
+    """Validate one file's front matter; returns (record, problems), the record a ``Partial`` (the fields
+    that converted) when there is an error or no ``body`` (its Markdown failed), so it is still cross-checked."""
     fields = FIELDS[kind]
     doc = source_file.front_matter
     values, problems, problem = _front_matter(fields, source_file, vocabulary)
@@ -178,20 +183,26 @@ def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body, voc
             problems.append(Problem(source_file.path, 1, key, "is required but missing"))
 
     _check_order(values, doc, problem)
-    if "image" in values and "image_alt" not in doc.values:
+    # checked on the fields as written, so a too-large or misplaced image still asks for its text
+    if "image" in doc.values and "image_alt" not in doc.values:
         problem("image", "needs an image_alt text describing the image")
-    if "image_alt" in values and "image" not in doc.values:
+    if "image_alt" in doc.values and "image" not in doc.values:
         problem("image_alt", "is given without an image")
-    if any(p.is_error for p in problems):
-        return None, problems
-
-    values.setdefault("lang", vocabulary.default_lang)
+    if values.get("sources") == ():
+        problem("sources", NO_SOURCES, Severity.WARNING)
+    if "lang" not in doc.values:
+        values["lang"] = vocabulary.default_lang
+    if body is None or any(p.is_error for p in problems):
+        return Partial(_origin(source_file), kind, slug_, values=tuple(sorted(values.items()))), problems
     return _RECORD_TYPES[kind](origin=_origin(source_file), slug=slug_, body=body, **values), problems
 
 
-def build_translation(kind: str, slug_: str, lang: str, source_file: SourceFile, body: Body, vocabulary: Vocabulary):
+def build_translation(
+    kind: str, slug_: str, lang: str, source_file: SourceFile, body: Body | None, vocabulary: Vocabulary
+):
     """Validate a translation's front matter (``<slug>.<lang>.md``): the same fields as its kind, of which
-    only the text ones are required; returns (Translation or None, problems)."""
+    only the text ones are required; returns (Translation, or a Partial when there is an error or no body,
+    and the problems)."""
     fields = {**FIELDS[kind], "lang": _F(language), "draft": _F(boolean)}
     values, problems, problem = _front_matter(fields, source_file, vocabulary)
     for key in TEXT_FIELDS[kind]:
@@ -206,10 +217,16 @@ def build_translation(kind: str, slug_: str, lang: str, source_file: SourceFile,
             )
     if "lang" in values and values["lang"] != lang:
         problem("lang", f"'{values['lang']}' differs from the file name's language '{lang}' ({slug_}.{lang}.md)")
-    if any(p.is_error for p in problems):
-        return None, problems
+    if body is None or any(p.is_error for p in problems):
+        return Partial(_origin(source_file), kind, slug_, lang, tuple(sorted(values.items()))), problems
     draft = values.pop("draft", False)
     return Translation(_origin(source_file), kind, slug_, lang, body, tuple(sorted(values.items())), draft), problems
+
+
+def unreadable(kind: str, slug_: str, display: str, lang: str = "") -> Partial:
+    """A file that exists but could not be read (its problems are reported where reading failed): it still
+    holds its slug, so references to it are not reported as unknown."""
+    return Partial(Origin(display, (), "/".join(display.rsplit("/", 2)[-2:])), kind, slug_, lang)
 
 
 def _check_order(values: dict, doc: YamlDocument, problem) -> None:
