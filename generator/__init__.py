@@ -3,7 +3,7 @@
 The pipeline, one module per stage, data flowing one way::
 
     source.py   read files, split front matter, YAML with the line of every field
-    records.py  validate into typed, immutable records (model.py)
+    records.py  validate into typed, immutable records (model.py), with converters.py and addresses.py
     content.py  load_content(): the two stages above for a whole content folder
     site.py     assemble(): pages, taxonomies, cross-references, back-links
     render.py   Jinja2 templates -> RenderedFile(path, bytes), pure

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from generator.addresses import url
+from generator.converters import TEXT_LIMIT, Context, Invalid, Vocabulary, language, list_of, text
 from generator.errors import Problem, Severity
 from generator.model import Origin, SiteConfig, Topic
-from generator.records import TEXT_LIMIT, Context, Invalid, Vocabulary, language, list_of, text, url
 from generator.source import read_yaml_file
 from generator.vocab import SLUG_RE, did_you_mean
 
-__all__ = ["load_site_config", "load_topics"]
+__all__ = ["load_site_config", "load_topic_vocabulary", "load_topics"]
 
 # A site in more languages than this is a mistake or an attack: every record gets a page in each.
 LANGUAGES_LIMIT = 20
@@ -25,14 +26,19 @@ def _localised(
     """A string, or a map by language: the default language's text, and the text of each language given."""
     default_lang = languages[0]
     if isinstance(value, dict):
-        texts = []
-        for lang in value:
-            language(lang, f"{path}.{lang}", ctx)
-            if lang not in languages:
-                raise Invalid(f"'{lang}' is not one of the site's languages ({', '.join(languages)})", f"{path}.{lang}")
-            texts.append((lang, text(value[lang], f"{path}.{lang}", ctx, _limit(path))))
+        texts, failures = [], []
+        for lang in value:  # each language on its own: every failure is reported
+            try:
+                language(lang, f"{path}.{lang}", ctx)
+                if lang not in languages:
+                    raise Invalid(f"'{lang}' is not one of the site's languages ({', '.join(languages)})")
+                texts.append((lang, text(value[lang], f"{path}.{lang}", ctx, _limit(path))))
+            except Invalid as exc:
+                failures.append(Invalid(exc.message, exc.path or f"{path}.{lang}"))
         if default_lang not in value:
-            raise Invalid(f"has no text for the default language '{default_lang}'")
+            failures.append(Invalid(f"has no text for the default language '{default_lang}'"))
+        if failures:
+            raise Invalid(failures[0].message, failures[0].path, tuple(failures[1:]))
         return dict(texts)[default_lang], tuple(sorted(texts))
     result = text(value, path, ctx, _limit(path))
     return result, ()
@@ -83,7 +89,8 @@ def load_site_config(
             try:
                 values[key] = convert(doc.values[key], key, ctx)
             except Invalid as exc:
-                problem(exc.path or key, exc.message)
+                for failure in exc.all():
+                    problem(failure.path or key, failure.message)
     languages = values.get("languages") or (values.get("language", "en"),)
     default = values.get("language", languages[0])
     if "language" in values and "languages" in values and values["language"] != languages[0]:
@@ -97,7 +104,8 @@ def load_site_config(
                 doc.values[key], key, ctx, (default, *(code for code in languages if code != default))
             )
         except Invalid as exc:
-            problem(exc.path or key, exc.message)
+            for failure in exc.all():
+                problem(failure.path or key, failure.message)
     if base_url_override is not None:
         try:
             values["base_url"] = url(base_url_override, "base_url", ctx)
@@ -134,14 +142,25 @@ def load_site_config(
 def load_topics(
     content_dir: Path, display_dir: str, languages: tuple[str, ...] = ("en",)
 ) -> tuple[tuple[Topic, ...], list[Problem]]:
+    """The valid topics of topics.yml, and its problems."""
+    topics, _, problems = load_topic_vocabulary(content_dir, display_dir, languages)
+    return topics, problems
+
+
+def load_topic_vocabulary(
+    content_dir: Path, display_dir: str, languages: tuple[str, ...] = ("en",)
+) -> tuple[tuple[Topic, ...], frozenset[str] | None, list[Problem]]:
+    """The valid topics, every slug topics.yml declares (an entry with a bad label still declares its slug,
+    so records using it are not reported too; None when the file cannot be read, so that no topic is)
+    and the problems."""
     default_lang = languages[0]
     display = f"{display_dir}/topics.yml"
     path = content_dir / "topics.yml"
     if not path.exists() and not path.is_symlink():
-        return (), [Problem(display, 0, "", "is missing; it defines the topics that case studies and events use")]
+        return (), None, [Problem(display, 0, "", "is missing; it defines the topics that case studies and events use")]
     doc, problems = read_yaml_file(path, display)
     if doc is None:
-        return (), problems
+        return (), None, problems
     ctx = Context(doc, Vocabulary(frozenset(), default_lang, content_dir))
     topics = []
     for slug, entry in doc.values.items():
@@ -162,20 +181,24 @@ def load_topics(
                         f"unknown field{did_you_mean(key, ('label', 'description'))}",
                     )
                 )
-        try:
-            if "label" not in entry:
-                raise Invalid("is required but missing", f"{slug}.label")
-            label, labels = _localised(entry["label"], f"{slug}.label", ctx, languages)
-            description, descriptions = (
-                _localised(entry["description"], f"{slug}.description", ctx, languages)
-                if "description" in entry
-                else ("", ())
-            )
-        except Invalid as exc:
-            where = exc.path or slug
+        failures: list[Invalid] = []
+        label, labels, description, descriptions = "", (), "", ()
+        if "label" not in entry:
+            failures.append(Invalid("is required but missing", f"{slug}.label"))
+        for key in ("label", "description"):  # each on its own: both are reported
+            try:
+                if key == "label" and key in entry:
+                    label, labels = _localised(entry[key], f"{slug}.{key}", ctx, languages)
+                elif key in entry:
+                    description, descriptions = _localised(entry[key], f"{slug}.{key}", ctx, languages)
+            except Invalid as exc:
+                failures += exc.all()
+        for failure in failures:
+            where = failure.path or slug
             problems.append(
-                Problem(display, doc.lines.get(where, line), where if where.count(".") < 2 else slug, exc.message)
+                Problem(display, doc.lines.get(where, line), where if where.count(".") < 2 else slug, failure.message)
             )
-            continue
-        topics.append(Topic(slug, label, description, Origin(display, ((slug, line),)), labels, descriptions))
-    return tuple(sorted(topics, key=lambda t: t.slug)), problems
+        if not failures:
+            topics.append(Topic(slug, label, description, Origin(display, ((slug, line),)), labels, descriptions))
+    declared = frozenset(slug for slug in doc.values if SLUG_RE.match(slug))
+    return tuple(sorted(topics, key=lambda t: t.slug)), declared, problems

@@ -8,13 +8,15 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.addresses import IMAGE_LIMIT_BYTES
 from generator.cache import Cache
-from generator.config import load_site_config, load_topics
+from generator.config import load_site_config, load_topic_vocabulary
+from generator.converters import LANG_PATTERN, Vocabulary
 from generator.errors import Problem, Severity
 from generator.i18n import DEFAULT_THEME, POSTER_SECTIONS, poster_section_names
 from generator.markup import MarkdownRenderer
-from generator.model import CaseStudy, Content, EventReport, FreePage, Method, Translation
-from generator.records import IMAGE_LIMIT_BYTES, LANG_PATTERN, Vocabulary, build_record, build_translation
+from generator.model import Body, CaseStudy, Content, EventReport, FreePage, Method, Partial, Translation
+from generator.records import build_record, build_translation, unreadable
 from generator.source import read_bytes, read_source
 from generator.timelimit import TooSlow, time_limit
 from generator.vocab import SLUG_RE, slugify
@@ -32,6 +34,7 @@ NO_CONTACT = "practice names no contact; add contact: {organisation, url} so rea
 _FILES_PER_WORKER = 200
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 RENDER_SECONDS = 5  # Python-Markdown is quadratic on some inputs (8 KB of '[' took 5 s)
+_H2_RE = re.compile(r"^ {0,3}##[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -45,36 +48,37 @@ class _Task:
 
 
 def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
+    """One file's record (a Partial when it has errors, so it is still cross-checked) and its problems."""
     source, problems = read_source(task.path, task.display, task.data)
     if source is None:
-        return None, problems
+        return unreadable(task.kind, task.slug, task.display, task.lang), problems
+    body: Body | None = None
     try:
         with time_limit(RENDER_SECONDS):
             body, outside = renderer.render_checked(source.body)
     except RecursionError:
-        return None, problems + [Problem(task.display, source.body_line, "body", "is nested too deeply to render")]
+        problems.append(Problem(task.display, source.body_line, "body", "is nested too deeply to render"))
     except TooSlow:
         renderer.discard()
-        return None, problems + [
+        problems.append(
             Problem(
                 task.display,
                 source.body_line,
                 "body",
                 f"took more than {RENDER_SECONDS} s to render; simplify its Markdown (long runs of brackets or deep nesting)",
             )
-        ]
-    problems += [_outside_url_problem(task.display, source.body, source.body_line, *found) for found in outside]
+        )
+    else:
+        problems += [_outside_url_problem(task.display, source.body, source.body_line, *found) for found in outside]
     if task.lang:
-        translation, more = build_translation(task.kind, task.slug, task.lang, source, body, vocabulary)
-        if translation is not None and task.kind == "case-study":
-            more += _poster_warnings(translation.origin.path, body, source.body_line, vocabulary)
-        return translation, problems + more
-    record, more = build_record(task.kind, task.slug, source, body, vocabulary)
+        record, more = build_translation(task.kind, task.slug, task.lang, source, body, vocabulary)
+    else:
+        record, more = build_record(task.kind, task.slug, source, body, vocabulary)
     problems += more
-    if isinstance(record, CaseStudy):
-        problems += _poster_warnings(record.origin.path, record.body, source.body_line, vocabulary)
-        if record.contact is None:
-            problems.append(Problem(record.origin.path, 1, "contact", NO_CONTACT, Severity.WARNING))
+    if task.kind == "case-study" and body is not None:
+        problems += _poster_warnings(task.display, body, source.body, source.body_line, vocabulary)
+    if task.kind == "case-study" and not task.lang and "contact" not in source.front_matter.values:
+        problems.append(Problem(task.display, 1, "contact", NO_CONTACT, Severity.WARNING))
     return record, problems
 
 
@@ -102,20 +106,32 @@ def _load_batch(tasks: list[_Task], vocabulary: Vocabulary):
     return [_load_one(task, vocabulary, renderer) for task in tasks]
 
 
-def _poster_warnings(path: str, body, body_line: int, vocabulary: Vocabulary) -> list[Problem]:
-    """A missing poster section is a warning; headings count in any language of the site."""
+def _poster_warnings(path: str, body: Body, text: str, body_line: int, vocabulary: Vocabulary) -> list[Problem]:
+    """A missing or empty poster section is a warning; headings count in any language of the site."""
     found = {s.strip().casefold() for s in body.sections}
-    return [
-        Problem(
-            path,
-            body_line,
-            "body",
-            f"has no '## {names[0]}' section (one of the six poster sections)",
-            Severity.WARNING,
-        )
-        for names in vocabulary.poster_sections or POSTER_SECTIONS
-        if not any(n.casefold() in found for n in names)
-    ]
+    problems = []
+    for names in vocabulary.poster_sections or POSTER_SECTIONS:
+        accepted = {n.casefold() for n in names}
+        if not accepted & found:
+            message = f"has no '## {names[0]}' section (one of the six poster sections)"
+            problems.append(Problem(path, body_line, "body", message, Severity.WARNING))
+        for empty in body.empty_sections:
+            if empty.strip().casefold() in accepted:
+                message = (
+                    f"'## {empty.strip()}' has nothing under it; write the section (one of the six poster sections)"
+                )
+                line = _heading_line(text, empty, body_line)
+                problems.append(Problem(path, line, "body", message, Severity.WARNING))
+    return problems
+
+
+def _heading_line(text: str, heading: str, body_line: int) -> int:
+    """The line of a '## heading' in a Markdown body (the body's first line if it is written otherwise)."""
+    for number, line in enumerate(text.split("\n")):
+        match = _H2_RE.match(line)
+        if match and match.group(1).strip().casefold() == heading.strip().casefold():
+            return body_line + number
+    return body_line
 
 
 def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[str], list[Problem]]:
@@ -225,9 +241,8 @@ def _load_all(tasks: list[_Task], vocabulary: Vocabulary, jobs: int | None, cach
     Parsing runs in worker processes when there is enough of it; only cache misses go there.
     """
     media_fingerprint = "\n".join(f"{m}:{(vocabulary.content_dir / m).stat().st_size}" for m in media)
-    context = Cache.key(
-        repr(sorted(vocabulary.topics)), vocabulary.default_lang, repr(vocabulary.poster_sections), media_fingerprint
-    )
+    topics = repr(sorted(vocabulary.topics)) if vocabulary.topics is not None else "unknown"
+    context = Cache.key(topics, vocabulary.default_lang, repr(vocabulary.poster_sections), media_fingerprint)
     read, problems, keys = [], [], []
     for task in tasks:
         data, read_problems = read_bytes(task.path, task.display)
@@ -272,39 +287,37 @@ def load_content(
     ``theme_dirs`` are the build's themes, the first overriding: their catalogs name the poster
     sections in each language, so a theme that renames a section is checked by its own names.
 
-    Returns the valid records (None only when site.yml itself is unusable) and all problems,
-    warnings included: a caller must not build when any problem is an error. Drafts are kept
-    here; leaving them out is the site assembly's decision.
+    Returns the valid records, the partial ones (files with errors, still cross-checked) and all
+    problems, warnings included: a caller must not build when any problem is an error. When site.yml
+    itself is unusable, the content is None and its problems are the only ones (the others would follow
+    from it). Drafts are kept here; leaving them out is the site assembly's decision.
     """
     display_dir = display_dir or content_dir.as_posix()
     if not content_dir.is_dir():
         return None, [Problem(display_dir, 0, "", "is not a folder; point --content at the folder holding site.yml")]
     config, problems = load_site_config(content_dir, display_dir, base_url)
-    topics, topic_problems = load_topics(content_dir, display_dir, config.languages if config else ("en",))
+    if config is None:
+        # reported alone: without the site's languages, every topic label and translation would be wrong too
+        return None, problems
+    topics, declared, topic_problems = load_topic_vocabulary(content_dir, display_dir, config.languages)
     problems += topic_problems
     tasks, media, discovery_problems = _discover(content_dir, display_dir)
     problems += discovery_problems
-    languages = config.languages if config else ("en",)
-    vocabulary = Vocabulary(
-        frozenset(t.slug for t in topics),
-        config.language if config else "en",
-        content_dir,
-        poster_section_names(theme_dirs, languages),
-    )
+    vocabulary = Vocabulary(declared, config.language, content_dir, poster_section_names(theme_dirs, config.languages))
 
-    results, tasks, cache_problems = _load_all(tasks, vocabulary, jobs, Cache(cache_dir, "records"), media)
+    results, read, cache_problems = _load_all(tasks, vocabulary, jobs, Cache(cache_dir, "records"), media)
     problems += cache_problems
+    read_paths = {task.path for task in read}
+    # a file that could not be read still holds its slug: references to it are not reported as unknown
+    partial = [unreadable(t.kind, t.slug, t.display, t.lang) for t in tasks if t.path not in read_paths]
 
     by_type: dict[type, list] = {CaseStudy: [], EventReport: [], Method: [], FreePage: [], Translation: []}
-    invalid = set()
-    for task, (record, record_problems) in zip(tasks, results, strict=True):
+    for record, record_problems in results:
         problems += record_problems
-        if record is not None:
+        if isinstance(record, Partial):
+            partial.append(record)
+        else:
             by_type[type(record)].append(record)
-        elif not task.lang:
-            invalid.add((task.path.parent.name, task.slug))
-    if config is None:
-        return None, problems
     content = Content(
         config=config,
         topics=topics,
@@ -314,6 +327,7 @@ def load_content(
         pages=tuple(by_type[FreePage]),
         translations=tuple(sorted(by_type[Translation], key=lambda t: (t.section, t.slug, t.lang))),
         media=tuple(media),
-        invalid=frozenset(invalid),
+        partial=tuple(sorted(partial, key=lambda p: (p.section, p.slug, p.lang))),
+        has_errors=any(p.is_error for p in problems),
     )
     return content, problems

@@ -202,7 +202,8 @@ class MarkdownRenderer:
         sections = tuple(html.unescape(t["name"]) for t in toc if t["level"] == 2)
         for token in toc:
             sections += tuple(html.unescape(c["name"]) for c in token["children"] if c["level"] == 2)
-        return Body(_wrap_sections(self._cleaner.clean(raw)), sections), outside_urls(raw)
+        cleaned = self._cleaner.clean(raw)
+        return Body(_wrap_sections(cleaned), sections, _empty_sections(cleaned)), outside_urls(raw)
 
 
 def _top_level_h2s(fragment: str) -> list[int]:
@@ -220,6 +221,18 @@ def _top_level_h2s(fragment: str) -> list[int]:
                 starts.append(match.start())
             depth += 1
     return starts
+
+
+def _empty_sections(fragment: str) -> tuple[str, ...]:
+    """The titles of the top-level H2s with nothing after them before the next one (comments are already
+    gone: nh3 strips them), such as a poster heading left as the scaffold wrote it."""
+    starts = _top_level_h2s(fragment)
+    empty = []
+    for a, b in zip(starts, [*starts[1:], len(fragment)]):
+        heading, _, rest = fragment[a:b].partition("</h2>")
+        if not rest.strip():
+            empty.append(html.unescape(_TAG.sub("", heading)).strip())
+    return tuple(empty)
 
 
 def _wrap_sections(fragment: str) -> str:

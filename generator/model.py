@@ -23,6 +23,7 @@ __all__ = [
     "Method",
     "FreePage",
     "Translation",
+    "Partial",
     "Body",
     "Content",
     "Record",
@@ -174,6 +175,7 @@ class Body:
 
     html: str
     sections: tuple[str, ...] = ()
+    empty_sections: tuple[str, ...] = ()  # the titles of top-level H2s with nothing under them
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +295,34 @@ class Translation:
         return {"case-study": "case-studies", "event": "events", "method": "methods", "page": "pages"}[self.kind]
 
 
+_SECTIONS = {"case-study": "case-studies", "event": "events", "method": "methods", "page": "pages"}
+
+
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """A record or translation whose file has errors: the front-matter fields that did convert, so that the
+    cross-checks (duplicate slugs, references, translations) still run on it and every problem shows in one
+    run. It is never published. A file that could not be read at all has no values."""
+
+    origin: Origin
+    kind: str  # case-study, event, method or page, from the folder
+    slug: str
+    lang: str = ""  # a translation's language (<slug>.<lang>.md); "" for a record
+    values: tuple[tuple[str, object], ...] = ()  # each field that converted, by name
+
+    @property
+    def section(self) -> str:
+        return _SECTIONS[self.kind]
+
+    @property
+    def is_translation(self) -> bool:
+        return bool(self.lang)
+
+    def get(self, key: str, default: object = None) -> object:
+        """The converted value of a field, or ``default`` when it is missing or did not convert."""
+        return dict(self.values).get(key, default)
+
+
 @dataclass(frozen=True, slots=True)
 class Content:
     """Everything loaded from a content folder, each kind sorted by slug."""
@@ -305,9 +335,12 @@ class Content:
     pages: tuple[FreePage, ...] = ()
     media: tuple[str, ...] = field(default=())  # paths relative to content/, e.g. media/a.jpg
     translations: tuple[Translation, ...] = ()
-    # (folder, slug) of files that exist but failed validation: references to them are not
-    # reported again as unknown, so a run lists each real mistake once.
-    invalid: frozenset[tuple[str, str]] = frozenset()
+    # files that exist but failed validation, with what could be read of them: they are cross-checked
+    # (slugs, references, translations) but never published, and no reference to one is reported as unknown
+    partial: tuple[Partial, ...] = ()
+    # errors were found while loading (a partial record, a broken topics.yml...): the content is cross-checked,
+    # never assembled into a site
+    has_errors: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from generator.model import (
     FreePage,
     Method,
     Origin,
+    Partial,
     Participant,
     SiteConfig,
     Source,
@@ -53,6 +54,7 @@ _DATACLASSES: dict[str, type] = {
         Method,
         FreePage,
         Translation,
+        Partial,
         Problem,
     )
 }

@@ -1,449 +1,67 @@
-"""Validate front matter into typed records (model.py), one converter per field.
+"""Validate front matter into typed records (model.py): one table of fields for each kind of file.
 
-Each kind of file has a table of fields: required or not, and the converter that
-turns the YAML value into its typed form or raises ``Invalid``. Every failure
-becomes a Problem at the line of the field, and all of them are reported.
+Each field is required or not and has a converter (converters.py) that turns the YAML value into its
+typed form or raises ``Invalid``. Every failure becomes a Problem at the line of the field, and all of
+them are reported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from generator.addresses import contact, image, source
+from generator.converters import (
+    CITY_LIMIT,
+    TITLE_LIMIT,
+    Context,
+    Invalid,
+    Vocabulary,
+    boolean,
+    choice,
+    coordinates,
+    country,
+    cynefin,
+    date,
+    date_or_month,
+    language,
+    limited,
+    list_of,
+    participant,
+    plain_text,
+    sdg,
+    slug,
+    summary,
+    text,
+    topic,
+    year_or_date,
+)
 from generator.errors import Problem, Severity
 from generator.model import (
     Body,
     CaseStudy,
-    Contact,
-    CynefinDomain,
     EventReport,
     FreePage,
     Method,
-    MonthDate,
     Origin,
-    Participant,
-    Source,
+    Partial,
     Stage,
     Status,
     Translation,
     YearOrDate,
 )
-from generator.source import InvalidDate, SourceFile, YamlDocument
-from generator.vocab import (
-    CYNEFIN_ALIASES,
-    SLUG_RE,
-    country_code,
-    country_suggestion,
-    did_you_mean,
-)
+from generator.source import SourceFile, YamlDocument
+from generator.vocab import did_you_mean
 
-__all__ = [
-    "Invalid",
-    "Vocabulary",
-    "build_record",
-    "build_translation",
-    "SUMMARY_LIMIT",
-    "TEXT_LIMIT",
-    "TITLE_LIMIT",
-    "CITY_LIMIT",
-    "EARLIEST_YEAR",
-    "YEARS_AHEAD",
-    "IMAGE_LIMIT_BYTES",
-    "FIELDS",
-    "TEXT_FIELDS",
-    "LANG_PATTERN",
-]
-
-SUMMARY_LIMIT = 300
-# Length caps, checked before any pattern runs on a value (a pattern on 240 KB of '<a' took 17 s, and a
-# 500 KB title is repeated on every list page): titles, cities and any other text field.
-TITLE_LIMIT = 200
-CITY_LIMIT = 100
-TEXT_LIMIT = 300
-# start and end: a year range that bounds the search's year filters (start: 1000, end: 9999 made 9,000).
-EARLIEST_YEAR = 1800
-YEARS_AHEAD = 10  # a planned end may lie up to ten years after the current year
-IMAGE_LIMIT_BYTES = 2 * 1024 * 1024
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
-LANG_PATTERN = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"  # a BCP 47 tag as the contract takes it: pt, pt-BR
-_LANG_RE = re.compile(f"^{LANG_PATTERN}$")
-_TAG_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
-# No text field may hold C0/C1 control characters (other than the line breaks and tabs below), DEL,
-# lone surrogates (YAML's "\ud800" escape) or the non-characters U+FFFE and U+FFFF: XML 1.0 cannot
-# carry most of them (a feed with one does not parse), UTF-8 cannot encode a lone surrogate, and all
-# are invisible in a review.
-_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-# Nor invisible formatting characters that change what a reader sees: bidi embeddings, overrides and
-# isolates (a city "\u202euohzgnaH" shows as Hangzhou but is another city), the direction marks, zero-width
-# space, word joiner and a byte-order mark inside text. ZWNJ and ZWJ (U+200C, U+200D) stay: Persian and
-# Indic scripts need them.
-_INVISIBLE_RE = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
-# Line breaks and tabs inside a value become one space, so no value spans lines of a report.
-_BREAK_RE = re.compile("[ ]*[\t\n\r\x0b\x0c\x85\u2028\u2029]+[ ]*")
-# ASCII characters that are never literal in a URL (RFC 3986): they must be percent-encoded.
-_URL_UNSAFE_RE = re.compile(r'["<>\\^`{|}]')
-
-
-class Invalid(Exception):
-    """A value that breaks a rule; ``others`` carries further failures of the same list."""
-
-    def __init__(self, message: str, path: str | None = None, others: tuple[Invalid, ...] = ()) -> None:
-        super().__init__(message)
-        self.message, self.path, self.others = message, path, others
-
-    def all(self) -> tuple[Invalid, ...]:
-        return (self, *self.others)
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """What the values of a record are checked against."""
-
-    topics: frozenset[str]
-    default_lang: str
-    content_dir: Path
-    # each poster section's accepted H2 headings, in every language of the site (i18n.poster_section_names)
-    poster_sections: tuple[tuple[str, ...], ...] = ()
+__all__ = ["FIELDS", "NO_SOURCES", "TEXT_FIELDS", "build_record", "build_translation", "unreadable"]
 
 
 @dataclass(frozen=True)
 class _Field:
     convert: Callable[[Any, str, Context], Any]
     required: bool = False
-
-
-@dataclass(frozen=True)
-class Context:
-    doc: YamlDocument
-    vocabulary: Vocabulary
-
-
-# ---------------------------------------------------------------- converters
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return "a date"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing"
-    return "text"
-
-
-def text(value: Any, path: str, ctx: Context, limit: int = TEXT_LIMIT) -> str:
-    if isinstance(value, str) and not isinstance(value, InvalidDate):
-        if len(value) > limit:  # before any pattern runs on it
-            raise Invalid(f"is {len(value):,} characters long; the limit is {limit}")
-        invisible = _CONTROL_RE.search(value) or _INVISIBLE_RE.search(value)
-        if invisible:
-            raise Invalid(
-                f"contains the character U+{ord(invisible.group()):04X}, which is invisible and cannot be published; remove it"
-            )
-        result = _BREAK_RE.sub(" ", value).strip()
-        if not result:
-            raise Invalid("must not be empty")
-        return result
-    raw = ctx.doc.raw.get(path)
-    if raw is not None and not isinstance(value, (list, dict)) and value is not None:
-        raise Invalid(f'expected text, but YAML reads {raw} as {_describe(value)}; put it in quotes: "{raw}"')
-    raise Invalid(f"expected text, got {_describe(value)}")
-
-
-def limited(limit: int):
-    """``text`` with its own length cap."""
-
-    def convert(value: Any, path: str, ctx: Context) -> str:
-        return text(value, path, ctx, limit)
-
-    return convert
-
-
-def plain_text(value: Any, path: str, ctx: Context, limit: int = TEXT_LIMIT) -> str:
-    result = text(value, path, ctx, limit)
-    if _TAG_RE.search(result):
-        raise Invalid("must be plain text, without HTML tags")
-    return result
-
-
-def summary(value: Any, path: str, ctx: Context) -> str:
-    if isinstance(value, str):  # measured as published (spaces collapsed), before any pattern runs
-        length = len(" ".join(value.split()))
-        if length > SUMMARY_LIMIT:
-            raise Invalid(f"is {length:,} characters long; the limit is {SUMMARY_LIMIT}")
-    # the raw cap leaves room for the spaces and line breaks a folded YAML block may hold
-    return " ".join(plain_text(value, path, ctx, limit=2 * SUMMARY_LIMIT).split())
-
-
-def date(value: Any, path: str, ctx: Context) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    raw = ctx.doc.raw.get(path, value)
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise Invalid(f"'{raw}' is not a valid date (write it as YYYY-MM-DD)")
-
-
-_MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
-
-
-def date_or_month(value: Any, path: str, ctx: Context) -> dt.date:
-    """An event's date: an ISO date, or ``YYYY-MM`` when the sources give only the month (a MonthDate)."""
-    if isinstance(value, str) and not isinstance(value, InvalidDate):
-        month = _MONTH_RE.fullmatch(value.strip())
-        if month and 1 <= int(month.group(2)) <= 12 and int(month.group(1)) >= 1:
-            return MonthDate(int(month.group(1)), int(month.group(2)), 1)
-    try:
-        return date(value, path, ctx)
-    except Invalid:
-        raw = ctx.doc.raw.get(path, value)
-        raise Invalid(
-            f"'{raw}' is not a valid date (write it as YYYY-MM-DD, or YYYY-MM when only the month is known)"
-        ) from None
-
-
-def year_or_date(value: Any, path: str, ctx: Context) -> YearOrDate:
-    if isinstance(value, int) and not isinstance(value, bool):
-        if not 1000 <= value <= 9999:
-            raise Invalid(f"'{value}' is not a year (write a four-digit year or YYYY-MM-DD)")
-        found = YearOrDate(value)
-    else:
-        try:
-            day = date(value, path, ctx)
-        except Invalid:
-            raise Invalid(
-                f"'{ctx.doc.raw.get(path, value)}' is not a year or a date (write 2014 or 2014-05-01)"
-            ) from None
-        found = YearOrDate(day.year, day.month, day.day)
-    latest = dt.date.today().year + YEARS_AHEAD
-    if not EARLIEST_YEAR <= found.year <= latest:
-        raise Invalid(f"{found.year} is out of range; years run from {EARLIEST_YEAR} to {latest}")
-    return found
-
-
-def boolean(value: Any, path: str, ctx: Context) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise Invalid(f"expected true or false, got {_describe(value)}")
-
-
-def list_of(item: Callable, *, non_empty: bool = False, unique: bool = True, most: int | None = None):
-    def convert(value: Any, path: str, ctx: Context) -> tuple:
-        if not isinstance(value, list):
-            if isinstance(value, (str, int)) and not isinstance(value, bool):
-                raise Invalid(f"expected a list; write [{value}] or one '- {value}' line per item")
-            raise Invalid(f"expected a list, got {_describe(value)}")
-        if non_empty and not value:
-            raise Invalid("must list at least one item")
-        if most is not None and len(value) > most:
-            raise Invalid(f"lists {len(value):,} items; the limit is {most}")
-        results, failures = [], []
-        for i, element in enumerate(value):
-            try:
-                converted = item(element, f"{path}.{i}", ctx)
-            except Invalid as exc:
-                failures.append(Invalid(exc.message, exc.path or f"{path}.{i}"))
-                continue
-            if unique and converted in results:
-                failures.append(Invalid(f"'{element}' is listed twice", f"{path}.{i}"))
-            results.append(converted)
-        if failures:
-            raise Invalid(failures[0].message, failures[0].path, tuple(failures[1:]))
-        return tuple(results)
-
-    return convert
-
-
-def slug(value: Any, path: str, ctx: Context) -> str:
-    result = text(value, path, ctx)
-    if not SLUG_RE.match(result):
-        raise Invalid(f"'{result}' is not a slug (lowercase ASCII letters, digits and hyphens)")
-    return result
-
-
-def topic(value: Any, path: str, ctx: Context) -> str:
-    result = text(value, path, ctx)
-    if result not in ctx.vocabulary.topics:
-        raise Invalid(f"'{result}' is not a topic in topics.yml{did_you_mean(result, sorted(ctx.vocabulary.topics))}")
-    return result
-
-
-def cynefin(value: Any, path: str, ctx: Context) -> CynefinDomain:
-    result = text(value, path, ctx).lower()
-    if result in CYNEFIN_ALIASES:
-        return CYNEFIN_ALIASES[result]
-    try:
-        return CynefinDomain(result)
-    except ValueError:
-        choices = [d.value for d in CynefinDomain] + list(CYNEFIN_ALIASES)
-        hint = did_you_mean(result, choices) or f" (choose {', '.join(d.value for d in CynefinDomain)})"
-        raise Invalid(f"'{value}' is not a Cynefin domain{hint}") from None
-
-
-def choice(enum):
-    def convert(value: Any, path: str, ctx: Context):
-        result = text(value, path, ctx)
-        try:
-            return enum(result)
-        except ValueError:
-            names = [e.value for e in enum]
-            raise Invalid(f"'{result}' is not one of {', '.join(names)}{did_you_mean(result, names)}") from None
-
-    return convert
-
-
-def country(value: Any, path: str, ctx: Context) -> str:
-    result = text(value, path, ctx)
-    code = country_code(result)
-    if code is None:
-        raise Invalid(
-            f"'{result}' is not an ISO 3166-1 country code or English country name{country_suggestion(result)}"
-        )
-    return code
-
-
-def sdg(value: Any, path: str, ctx: Context) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(f"expected a number from 1 to 17, got {_describe(value)}")
-    if not 1 <= value <= 17:
-        raise Invalid(f"{value} is not an SDG; the goals are numbered 1 to 17")
-    return value
-
-
-def url(value: Any, path: str, ctx: Context, schemes=("http", "https")) -> str:
-    """An absolute URL of one of ``schemes``; whatever else reaches an href could run script."""
-    result = text(value, path, ctx)
-    scheme, sep, rest = result.partition(":")
-    web = scheme.lower() != "mailto"
-    if (
-        not sep
-        or scheme.lower() not in schemes
-        or (web and not rest.startswith("//"))
-        or len(rest) < 3
-        or any(c.isspace() for c in result)
-        or (web and not _host(result))
-    ):
-        wanted = " or ".join(schemes)
-        raise Invalid(f"'{result}' is not an absolute {wanted} URL")
-    unsafe = _URL_UNSAFE_RE.search(result)
-    if unsafe:
-        raise Invalid(
-            f"'{result}' contains {unsafe.group()}, which a URL cannot hold; percent-encode it as %{ord(unsafe.group()):02X}"
-        )
-    return result
-
-
-def _host(address: str) -> str | None:
-    try:
-        return urlsplit(address).hostname
-    except ValueError:  # a malformed [IPv6] host
-        return None
-
-
-# One e-mail address with a domain that has a dot in it: office@city.gov.mz, not "office" or "office@localhost".
-_MAILTO_RE = re.compile(
-    r"(?i)mailto:(?P<address>[^@?&,;:/\s%]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_][\w-]*[^\W_])(?:\?.*)?"
-)
-
-
-def contact_url(value: Any, path: str, ctx: Context) -> str:
-    """The web page (http or https) or e-mail address (mailto) of an office; a mailto names one address with a domain."""
-    result = url(value, path, ctx, schemes=("http", "https", "mailto"))
-    if result[:7].lower() == "mailto:" and not _MAILTO_RE.fullmatch(result):
-        raise Invalid(
-            f"'{result}' is not one e-mail address with a domain; write mailto:office@example.org, the address of an office"
-        )
-    return result
-
-
-def record(fields: dict[str, Callable], required: tuple[str, ...], build: Callable):
-    def convert(value: Any, path: str, ctx: Context):
-        if not isinstance(value, dict):
-            raise Invalid(f"expected a mapping with {', '.join(fields)}, got {_describe(value)}")
-        out = {}
-        for key, item in value.items():
-            if key not in fields:
-                raise Invalid(f"unknown field '{key}'{did_you_mean(key, fields)}", f"{path}.{key}")
-            try:
-                out[key] = fields[key](item, f"{path}.{key}", ctx)
-            except Invalid as exc:
-                raise Invalid(f"{key}: {exc.message}", exc.path or f"{path}.{key}") from None
-        missing = [k for k in required if k not in out]
-        if missing:
-            raise Invalid(f"'{missing[0]}' is required")
-        return build(**out)
-
-    return convert
-
-
-source = record({"title": text, "url": url}, ("title", "url"), Source)
-contact = record({"organisation": text, "url": contact_url}, ("organisation",), Contact)
-
-
-def coordinates(value: Any, path: str, ctx: Context) -> tuple[float, float]:
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-    ):
-        raise Invalid("expected [latitude, longitude] as two numbers")
-    lat, lon = float(value[0]), float(value[1])
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise Invalid(f"[{value[0]}, {value[1]}] is out of range (latitude -90..90, longitude -180..180)")
-    return lat, lon
-
-
-def image(value: Any, path: str, ctx: Context) -> str:
-    result = text(value, path, ctx)
-    parts = Path(result).parts
-    if result.startswith("/") or "\\" in result or ".." in parts or not parts or parts[0] != "media" or len(parts) < 2:
-        raise Invalid(f"'{result}' must be a path inside media/, relative to content/ (e.g. media/photo.jpg)")
-    if not result.lower().endswith(_IMAGE_SUFFIXES):
-        raise Invalid(f"'{result}' is not a PNG, JPEG, WebP or GIF image")
-    file = ctx.vocabulary.content_dir / result
-    linked = next((part for part in (file, *file.parents[: len(parts) - 1]) if part.is_symlink()), None)
-    if linked is not None:
-        shown = linked.relative_to(ctx.vocabulary.content_dir).as_posix()
-        raise Invalid(f"'{result}' goes through {shown}, a symbolic link; links are refused")
-    if not file.is_file():
-        raise Invalid(f"'{result}' does not exist in the content folder")
-    if file.stat().st_size > IMAGE_LIMIT_BYTES:
-        raise Invalid(f"'{result}' is {file.stat().st_size:,} bytes; images may be at most {IMAGE_LIMIT_BYTES:,} bytes")
-    return result
-
-
-def language(value: Any, path: str, ctx: Context) -> str:
-    result = text(value, path, ctx)
-    if not _LANG_RE.match(result):
-        raise Invalid(f"'{result}' is not a BCP 47 language tag (e.g. en, pt, pt-BR)")
-    return result
-
-
-def participant(value: Any, path: str, ctx: Context) -> Participant:
-    result = text(value, path, ctx)
-    name, sep, code = result.rpartition(",")
-    if sep and len(code.strip()) == 2:
-        found = country_code(code.strip())
-        if not found:
-            raise Invalid(f"'{code.strip()}' in '{result}' is not an ISO 3166-1 country code")
-        return Participant(name.strip(), found)
-    return Participant(result)
 
 
 # ---------------------------------------------------------------- field tables
@@ -518,6 +136,9 @@ TEXT_FIELDS = {
     "page": ("title", "summary"),
 }
 
+# An empty list of sources: readers cannot check the practice (the scaffold of practice new writes one).
+NO_SOURCES = "lists no sources; add at least one {title, url} where readers can check what the record says"
+
 _RECORD_TYPES = {"case-study": CaseStudy, "event": EventReport, "method": Method, "page": FreePage}
 
 
@@ -551,8 +172,9 @@ def _origin(source_file: SourceFile) -> Origin:
     return Origin(source_file.path, tuple(sorted(source_file.front_matter.lines.items())), content_path)
 
 
-def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body, vocabulary: Vocabulary):
-    """Validate one file's front matter; returns (record or None, problems)."""
+def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body | None, vocabulary: Vocabulary):
+    """Validate one file's front matter; returns (record, problems), the record a ``Partial`` (the fields
+    that converted) when there is an error or no ``body`` (its Markdown failed), so it is still cross-checked."""
     fields = FIELDS[kind]
     doc = source_file.front_matter
     values, problems, problem = _front_matter(fields, source_file, vocabulary)
@@ -561,20 +183,26 @@ def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body, voc
             problems.append(Problem(source_file.path, 1, key, "is required but missing"))
 
     _check_order(values, doc, problem)
-    if "image" in values and "image_alt" not in doc.values:
+    # checked on the fields as written, so a too-large or misplaced image still asks for its text
+    if "image" in doc.values and "image_alt" not in doc.values:
         problem("image", "needs an image_alt text describing the image")
-    if "image_alt" in values and "image" not in doc.values:
+    if "image_alt" in doc.values and "image" not in doc.values:
         problem("image_alt", "is given without an image")
-    if any(p.is_error for p in problems):
-        return None, problems
-
-    values.setdefault("lang", vocabulary.default_lang)
+    if values.get("sources") == ():
+        problem("sources", NO_SOURCES, Severity.WARNING)
+    if "lang" not in doc.values:
+        values["lang"] = vocabulary.default_lang
+    if body is None or any(p.is_error for p in problems):
+        return Partial(_origin(source_file), kind, slug_, values=tuple(sorted(values.items()))), problems
     return _RECORD_TYPES[kind](origin=_origin(source_file), slug=slug_, body=body, **values), problems
 
 
-def build_translation(kind: str, slug_: str, lang: str, source_file: SourceFile, body: Body, vocabulary: Vocabulary):
+def build_translation(
+    kind: str, slug_: str, lang: str, source_file: SourceFile, body: Body | None, vocabulary: Vocabulary
+):
     """Validate a translation's front matter (``<slug>.<lang>.md``): the same fields as its kind, of which
-    only the text ones are required; returns (Translation or None, problems)."""
+    only the text ones are required; returns (Translation, or a Partial when there is an error or no body,
+    and the problems)."""
     fields = {**FIELDS[kind], "lang": _F(language), "draft": _F(boolean)}
     values, problems, problem = _front_matter(fields, source_file, vocabulary)
     for key in TEXT_FIELDS[kind]:
@@ -589,10 +217,16 @@ def build_translation(kind: str, slug_: str, lang: str, source_file: SourceFile,
             )
     if "lang" in values and values["lang"] != lang:
         problem("lang", f"'{values['lang']}' differs from the file name's language '{lang}' ({slug_}.{lang}.md)")
-    if any(p.is_error for p in problems):
-        return None, problems
+    if body is None or any(p.is_error for p in problems):
+        return Partial(_origin(source_file), kind, slug_, lang, tuple(sorted(values.items()))), problems
     draft = values.pop("draft", False)
     return Translation(_origin(source_file), kind, slug_, lang, body, tuple(sorted(values.items())), draft), problems
+
+
+def unreadable(kind: str, slug_: str, display: str, lang: str = "") -> Partial:
+    """A file that exists but could not be read (its problems are reported where reading failed): it still
+    holds its slug, so references to it are not reported as unknown."""
+    return Partial(Origin(display, (), "/".join(display.rsplit("/", 2)[-2:])), kind, slug_, lang)
 
 
 def _check_order(values: dict, doc: YamlDocument, problem) -> None:

@@ -1,7 +1,7 @@
 """Translations (``<slug>.<lang>.md``): checked against their originals, then applied per language.
 
 A translation may change only text; any fact it repeats must equal the original's once both are
-normalised (the converters in records.py already turn ``simple`` into ``clear`` and ``Colombia`` into
+normalised (the converters in converters.py already turn ``simple`` into ``clear`` and ``Colombia`` into
 ``CO``). ``localise_content`` gives the content as one language's tree shows it. Pure: no I/O.
 """
 
@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any, TypeVar, cast
 
 from generator.errors import Problem
-from generator.model import Contact, Content, Participant, Record, Source, Translation, YearOrDate
+from generator.model import Contact, Content, Partial, Participant, Record, Source, Translation, YearOrDate
 from generator.records import TEXT_FIELDS
 
 __all__ = ["check_translations", "localise_content", "text_versions"]
@@ -58,11 +58,16 @@ def _show(value: object) -> str:
 
 
 def check_translations(content: Content) -> list[Problem]:
-    """Unknown languages, orphans, a second text in the original's language, and contradicted facts."""
+    """Unknown languages, orphans, a second text in the original's language, and contradicted facts; over the
+    valid translations and originals and the partial ones (files with errors: the fields that converted)."""
     problems: list[Problem] = []
-    originals = _records_by_key(content)
+    originals: dict[tuple[str, str], Record | Partial] = {
+        **{(p.section, p.slug): p for p in content.partial if not p.lang},
+        **_records_by_key(content),
+    }
     languages = content.config.languages
-    for t in content.translations:
+    translations: list[Translation | Partial] = [*content.translations, *(p for p in content.partial if p.lang)]
+    for t in sorted(translations, key=lambda t: (t.section, t.slug, t.lang)):
         where = t.origin.path
         if t.lang not in languages:
             problems.append(
@@ -75,17 +80,16 @@ def check_translations(content: Content) -> list[Problem]:
             )
         original = originals.get((t.section, t.slug))
         if original is None:
-            if (t.section, t.slug) not in content.invalid:
-                problems.append(
-                    Problem(
-                        where,
-                        1,
-                        "slug",
-                        f"translates '{t.slug}', but there is no {t.section}/{t.slug}.md; a translation sits beside its original",
-                    )
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    "slug",
+                    f"translates '{t.slug}', but there is no {t.section}/{t.slug}.md; a translation sits beside its original",
                 )
+            )
             continue
-        if t.lang == original.lang:
+        if t.lang == _value(original, "lang"):
             problems.append(
                 Problem(
                     where,
@@ -98,17 +102,28 @@ def check_translations(content: Content) -> list[Problem]:
     return problems
 
 
-def _contradictions(t: Translation, original: Record) -> list[Problem]:
+_MISSING = object()  # a field a partial original lacks or could not convert: nothing to compare with
+
+
+def _value(record: Record | Partial, key: str) -> object:
+    if isinstance(record, Partial):
+        return record.get(key, _MISSING)
+    return getattr(record, key, None)
+
+
+def _contradictions(t: Translation | Partial, original: Record | Partial) -> list[Problem]:
     problems: list[Problem] = []
     text_fields = set(TEXT_FIELDS[t.kind]) - {"sources"}
     for key, value in t.values:
-        if key in text_fields or key == "lang":
+        theirs = _value(original, key)
+        if key in text_fields or key in ("lang", "draft") or theirs is _MISSING:
             continue
         line = t.origin.line(key)
         if key == "sources":
-            problems += _source_contradictions(t, cast(tuple[Source, ...], value), getattr(original, "sources", ()))
+            problems += _source_contradictions(
+                t, cast(tuple[Source, ...], value), cast(tuple[Source, ...], theirs or ())
+            )
             continue
-        theirs = getattr(original, key, None)
         if value != theirs:
             shown = f"'{_show(theirs)}'" if theirs not in (None, ()) else "nothing"
             problems.append(
@@ -122,7 +137,9 @@ def _contradictions(t: Translation, original: Record) -> list[Problem]:
     return problems
 
 
-def _source_contradictions(t: Translation, sources: tuple[Source, ...], originals: tuple[Source, ...]) -> list[Problem]:
+def _source_contradictions(
+    t: Translation | Partial, sources: tuple[Source, ...], originals: tuple[Source, ...]
+) -> list[Problem]:
     if len(sources) != len(originals):
         return [
             Problem(

@@ -314,22 +314,22 @@ def test_years_run_from_1800_to_ten_years_ahead(site_root):
 
 def test_the_length_cap_runs_before_any_pattern(site_root, monkeypatch):
     """240 KB of '<a' took 17 s in the tag pattern: the cap must refuse it before any pattern sees it."""
-    from generator import records
+    from generator import converters
 
     class Watched:
         def __init__(self, pattern):
             self.pattern = pattern
 
         def search(self, value, *args):
-            assert len(value) <= 2 * records.SUMMARY_LIMIT, "a pattern ran on an over-long value"
+            assert len(value) <= 2 * converters.SUMMARY_LIMIT, "a pattern ran on an over-long value"
             return self.pattern.search(value, *args)
 
         def sub(self, repl, value, *args):
-            assert len(value) <= 2 * records.SUMMARY_LIMIT, "a pattern ran on an over-long value"
+            assert len(value) <= 2 * converters.SUMMARY_LIMIT, "a pattern ran on an over-long value"
             return self.pattern.sub(repl, value, *args)
 
     for name in ("_TAG_RE", "_CONTROL_RE", "_INVISIBLE_RE", "_BREAK_RE"):
-        monkeypatch.setattr(records, name, Watched(getattr(records, name)))
+        monkeypatch.setattr(converters, name, Watched(getattr(converters, name)))
     _add_front_matter(site_root, "summary: " + "<a" * 120_000 + "\ntitle: " + "<a" * 5000, replace="summary")
     path = site_root / CASE
     path.write_text(path.read_text().replace("title: Hangzhou public bicycles\n", ""))

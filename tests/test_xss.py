@@ -27,8 +27,8 @@ from conftest import REPO, SITE, make_site
 from PIL import Image
 
 from generator.build import BuildOptions, build_site, check_content
+from generator.converters import CITY_LIMIT, TEXT_LIMIT, TITLE_LIMIT
 from generator.markup import MarkdownRenderer
-from generator.records import CITY_LIMIT, TEXT_LIMIT, TITLE_LIMIT
 
 ENVIRON = {"SOURCE_DATE_EPOCH": "1790000000"}
 BASE_URL = "https://example.org/library/"  # of conftest.SITE; 404.html links absolutely on it
