@@ -253,6 +253,6 @@ def yaml_value(value: object, *, quoted: bool = False) -> str:
     return text.removesuffix("\n").removesuffix("\n...")
 
 
-def yaml_lines(mapping: dict) -> str:
+def yaml_lines(mapping: dict[str, object]) -> str:
     """A mapping as block-style YAML lines in the given order, safely dumped (text that looks like YAML stays text)."""
     return yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False, default_flow_style=False, width=_NO_WRAP)
