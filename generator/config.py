@@ -182,7 +182,9 @@ def load_topic_vocabulary(
                     )
                 )
         failures: list[Invalid] = []
-        label, labels, description, descriptions = "", (), "", ()
+        label, description = "", ""
+        labels: tuple[tuple[str, str], ...] = ()
+        descriptions: tuple[tuple[str, str], ...] = ()
         if "label" not in entry:
             failures.append(Invalid("is required but missing", f"{slug}.label"))
         for key in ("label", "description"):  # each on its own: both are reported
