@@ -59,11 +59,17 @@ cynefin: complicated
 contact: {organisation: Hangzhou public bicycle office, url: "https://example.org/hangzhou-bikes"}
 ---
 ## Starting point
+Written for the test.
 ## Institutional setting
+Written for the test.
 ## Approach
+Written for the test.
 ## Outcome
+Written for the test.
 ## Lessons learnt
+Written for the test.
 ## Transfer opportunities
+Written for the test.
 """
 
 

@@ -23,11 +23,17 @@ cynefin: complex
 contact: {organisation: Matola City Council, url: "https://example.org/matola"}
 ---
 ## Starting point
+Written for the test.
 ## Institutional setting
+Written for the test.
 ## Approach
+Written for the test.
 ## Outcome
+Written for the test.
 ## Lessons learned
+Written for the test.
 ## Transfer opportunities
+Written for the test.
 """
 
 
@@ -108,6 +114,8 @@ lang: "English!"
         "content/case-studies/matola.md:16: sources: url: 'ftp://example.org/x' is not an absolute http or https URL",
         "content/case-studies/matola.md:17: coordinates: [95, 10] is out of range (latitude -90..90, longitude -180..180)",
         "content/case-studies/matola.md:18: image: '../secret.png' must be a path inside media/, relative to content/ (e.g. media/photo.jpg)",
+        # asked for even though the image itself is refused: every problem in one run
+        "content/case-studies/matola.md:18: image: needs an image_alt text describing the image",
         "content/case-studies/matola.md:19: lang: 'English!' is not a BCP 47 language tag (e.g. en, pt, pt-BR)",
     ]
 
@@ -222,8 +230,11 @@ practices: [nope, hangzhou-bikes]
 participants: ["Maputo, ZZ", "Hangzhou"]
 ---
 """
+    # an event with front-matter errors is still cross-checked: its references are reported in the same run
     assert messages(site_root, event) == [
         "content/events/forum.md:5: end_date: 2016-10-10 is before date 2016-10-12",
+        "content/events/forum.md:8: method: 'world-caffe' is not a method in methods/ (did you mean 'world-cafe'?)",
+        "content/events/forum.md:10: practices: 'nope' is not a case study",
         "content/events/forum.md:11: participants: 'ZZ' in 'Maputo, ZZ' is not an ISO 3166-1 country code",
     ]
     make_site(site_root, event.replace("2016-10-10", "2016-10-13").replace(', ZZ"', ', MZ"'))

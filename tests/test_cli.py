@@ -32,7 +32,8 @@ def test_check_reports_errors_on_stderr_and_exits_1(site_root):
     assert (
         "content/case-studies/bad.md:3: cynefin: 'complexx' is not a Cynefin domain (did you mean 'complex'?)" in lines
     )
-    assert lines[-1] == "6 errors, 0 warnings."
+    # the record with errors is still checked for its poster sections and contact: 6 + 1 warnings
+    assert lines[-1] == "6 errors, 7 warnings."
     assert "Traceback" not in result.stderr
 
 
@@ -41,13 +42,15 @@ def test_check_json_format(site_root):
     result = run("check", "--format", "json")
     assert result.exit_code == 1
     records = json.loads(result.stdout)
-    assert records[-1] == {
+    assert {
         "file": "content/case-studies/bad.md",
         "line": 3,
         "field": "cynefin",
         "severity": "error",
         "message": "'complexx' is not a Cynefin domain (did you mean 'complex'?)",
-    }
+    } in records
+    # the record with errors is still checked for its poster sections (warnings, sorted after its line-3 error)
+    assert records[-1]["severity"] == "warning" and records[-1]["field"] == "body"
 
 
 def test_check_github_format_escapes_injected_commands(site_root):
@@ -57,10 +60,11 @@ def test_check_github_format_escapes_injected_commands(site_root):
     )
     result = run("check", "--format", "github")
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[0] == (
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    assert errors == [
         "::error file=content/case-studies/bad.md,line=8,title=cynefin::'x%250A::error::pwned, a:b' is not a Cynefin domain "
         "(choose clear, complicated, complex, chaotic, confused)"
-    )
+    ]
 
 
 def test_check_strict_fails_on_warnings(site_root):
@@ -170,12 +174,28 @@ def test_new_writes_a_valid_case_study_and_never_overwrites(site_root):
     written = (site_root / "content/case-studies/sao-paulo-bus-corridors.md").read_text()
     assert 'city: "São Paulo"\ncountry: BR\n' in written
     assert written.count("\n## ") == 6
-    check = run("check")  # the empty poster sections are present; only the missing contact is a warning
+    check = run("check")  # an untouched scaffold passes, with a warning for each part still to write
     assert check.exit_code == 0
     assert check.stderr.splitlines() == [
         "content/case-studies/sao-paulo-bus-corridors.md:1: contact: warning: practice names no contact; add contact: {organisation, url} so readers know whom to ask",
-        "0 errors, 1 warning.",
+        "content/case-studies/sao-paulo-bus-corridors.md:23: sources: warning: lists no sources; add at least one {title, url} where readers can check what the record says",
+        *(
+            f"content/case-studies/sao-paulo-bus-corridors.md:{line}: body: warning: '## {name}' has nothing under it; write the section (one of the six poster sections)"
+            for line, name in zip(
+                (26, 29, 32, 35, 38, 41),
+                (
+                    "Starting point",
+                    "Institutional setting",
+                    "Approach",
+                    "Outcome",
+                    "Lessons learnt",
+                    "Transfer opportunities",
+                ),
+            )
+        ),
+        "0 errors, 8 warnings.",
     ]
+    assert run("check", "--strict").exit_code == 1
     again = run(*args)
     assert again.exit_code == 2
     assert "already exists" in again.stderr

@@ -410,7 +410,7 @@ def test_urls_to_other_hosts_are_refused_in_bodies_and_stripped(site_root, url, 
     _with_body(site_root, "\nText.\n\n" + form.format(url=url) + "\n")
     errors = _errors()
     assert len(errors) == 1, errors
-    assert errors[0].startswith(f"{CASE}:20: body: '") and "names another host" in errors[0]
+    assert errors[0].startswith(f"{CASE}:26: body: '") and "names another host" in errors[0]
     html = MarkdownRenderer().render(form.format(url=url)).html
     assert "attacker" not in html
 
@@ -420,7 +420,7 @@ def test_images_load_only_from_inside_the_site(site_root):
 
     _with_body(site_root, "\n![remote](https://tracker.example/pixel.png)\n\n![local](../../media/x.png)\n")
     assert _errors() == [
-        f"{CASE}:18: body: the image 'https://tracker.example/pixel.png' is not inside the site;"
+        f"{CASE}:24: body: the image 'https://tracker.example/pixel.png' is not inside the site;"
         " put it in content/media/ and link it from there"
     ]
     html = MarkdownRenderer().render("![remote](https://tracker.example/pixel.png) [site](https://example.org/)").html
@@ -438,7 +438,7 @@ def test_a_build_refuses_a_url_to_another_host_and_keeps_the_output(site_root):
     build_site(BuildOptions(content_dir=Path("content"), out_dir=Path("out"), search=False))
     _with_body(site_root, "\n![map](//attacker.example/share/bus.png)\n")
     assert _refused_by_build(site_root) == [
-        f"{CASE}:18: body: '//attacker.example/share/bus.png' starts with two slashes (or backslashes), so it names"
+        f"{CASE}:24: body: '//attacker.example/share/bus.png' starts with two slashes (or backslashes), so it names"
         " another host (from an offline copy, file://host/...); write https:// for another site, or a path inside the site"
     ]
 

@@ -33,11 +33,17 @@ summary: Um sistema de bicicletas gerido pela prefeitura.
 {extra}
 ---
 ## Ponto de partida
+Escrito para o teste.
 ## Enquadramento institucional
+Escrito para o teste.
 ## Abordagem
+Escrito para o teste.
 ## Resultados
+Escrito para o teste.
 ## Lições aprendidas
+Escrito para o teste.
 ## Oportunidades de transferência
+Escrito para o teste.
 """
 
 
