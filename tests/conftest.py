@@ -153,9 +153,9 @@ def site_url(tmp_path_factory):
     server.shutdown()
 
 
-# Printing: the theme's @page is A4 with 12 mm margins.
+# Printing: the theme's @page is A4 with 10 mm margins.
 MM = 96 / 25.4  # CSS pixels per millimetre
-A4_PRINTABLE = ((210 - 2 * 12) * MM, (297 - 2 * 12) * MM)
+A4_PRINTABLE = ((210 - 2 * 10) * MM, (297 - 2 * 10) * MM)
 
 
 def render_fragment(source: str, **context) -> str:
