@@ -41,7 +41,7 @@ ALLOWED = {
     "site": {"errors", "model", "taxonomies", "translations", "vocab"},
     "taxonomies": {"i18n", "model", "vocab"},
     "geo": set(),
-    "network": {"site", "vocab"},
+    "network": {"model", "site", "vocab"},
     "formats": {"i18n", "model", "vocab"},
     "views": {"formats", "model", "site", "taxonomies"},
     "map_views": {"formats", "geo", "model", "site"},
