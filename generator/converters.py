@@ -18,7 +18,14 @@ from typing import Any
 
 from generator.model import CynefinDomain, MonthDate, Participant, YearOrDate
 from generator.source import InvalidDate, YamlDocument
-from generator.vocab import CYNEFIN_ALIASES, SLUG_RE, country_code, country_suggestion, did_you_mean
+from generator.vocab import (
+    CYNEFIN_ALIASES,
+    SLUG_RE,
+    country_code,
+    country_suggestion,
+    device_name_problem,
+    did_you_mean,
+)
 
 __all__ = [
     "CITY_LIMIT",
@@ -262,6 +269,8 @@ def slug(value: Any, path: str, ctx: Context) -> str:
     result = text(value, path, ctx)
     if not SLUG_RE.match(result):
         raise Invalid(f"'{result}' is not a slug (lowercase ASCII letters, digits and hyphens)")
+    if problem := device_name_problem(result):  # an alias of that name would be a folder Windows cannot check out
+        raise Invalid(problem)
     return result
 
 

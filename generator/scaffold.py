@@ -144,7 +144,9 @@ def scaffold(
 
 def _slug(kind: str, title: str, given: str | None, setting: Setting) -> tuple[str, list[str]]:
     """The file's slug (given with --slug, else made from the title) and what is wrong with it."""
-    if given is not None:
+    if given is not None and windows_device(given):  # before the converter, which would say "rename it"
+        found, subject = given, f"--slug: '{given}'"
+    elif given is not None:
         ctx = Context(YamlDocument({"slug": given}, {}, {}), setting.vocabulary)
         try:
             found = slug_converter(given, "slug", ctx)

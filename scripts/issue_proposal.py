@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 FORM = REPO / ".github" / "ISSUE_TEMPLATE" / "propose-a-practice.yml"
 
 MAX_BODY = 65_536  # characters: GitHub's own limit for an issue's body
-MAX_SLUG = 60  # characters of a slug made from the title
+MAX_SLUG = 60  # characters of a slug made from the title (practice new's limit, vocab.SLUG_LIMIT)
 NO_RESPONSE = "_No response_"
 POSTER_IDS = (
     "starting_point",
@@ -224,11 +224,11 @@ def to_proposal(values: dict[str, str | None], fields: list[FormField], case_stu
 
 def make_slug(title: str, taken: set[str], issue_number: int) -> str:
     """The title's slug, at most MAX_SLUG characters cut at a hyphen; the issue's number added if taken."""
-    from generator.vocab import slugify
+    from generator.vocab import title_slug
 
-    slug = slugify(title)
-    if len(slug) > MAX_SLUG:
-        slug = slug[:MAX_SLUG].rsplit("-", 1)[0] or slug[:MAX_SLUG]
+    slug = title_slug(title, MAX_SLUG)  # the rule `practice new` follows
+    if not slug:
+        raise ProposalError([f"the title {title!r} has no letter or digit to make a file name from"])
     if slug in taken:
         slug = f"{slug[: MAX_SLUG - 12].rstrip('-')}-{issue_number}"
     if slug in taken:

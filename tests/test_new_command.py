@@ -325,3 +325,15 @@ def test_the_pre_commit_hook_names_a_real_command():
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
     program, command = hook["entry"].split()
     assert scripts[program] == "generator.cli:main" and command in cli.commands
+
+
+def test_a_slug_in_front_matter_named_after_a_windows_device_is_refused(site_root):
+    # an alias becomes a redirect folder (case-studies/con/), which Windows cannot check out
+    study = (site_root / "content/case-studies/hangzhou-bikes.md").read_text(encoding="utf-8")
+    make_site(
+        site_root, "-- content/case-studies/hangzhou-bikes.md --\n" + study.replace("---\n", "---\naliases: [con]\n", 1)
+    )
+    assert errors() == [
+        "content/case-studies/hangzhou-bikes.md:2: aliases: the name 'con' is reserved for a device on Windows, "
+        "which cannot check it out; rename it",
+    ]
