@@ -302,8 +302,9 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
     from generator.assets import minified_styles
     from generator.exports import render_data_exports, render_feeds, render_sitemap
     from generator.i18n import catalog_translations
+    from generator.planning import RenderOptions, plan_pages
     from generator.provenance import render_offline_readme
-    from generator.render import RenderOptions, plan_pages, render_offline_search_indexes
+    from generator.render import render_offline_search_indexes
     from generator.structured_data import robots_txt
 
     if links := _theme_links(options):

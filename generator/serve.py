@@ -30,7 +30,7 @@ import watchfiles
 from generator.build import BuildOptions, build_site
 from generator.console import Console
 from generator.errors import BuildFailed, EnvironmentFailure, Problem
-from generator.render import DEFAULT_THEME
+from generator.i18n import DEFAULT_THEME
 from generator.search import run_pagefind
 
 __all__ = ["ServeOptions", "serve_site"]

@@ -160,7 +160,8 @@ A4_PRINTABLE = ((210 - 2 * 10) * MM, (297 - 2 * 10) * MM)
 
 def render_fragment(source: str, **context) -> str:
     """A template fragment rendered with the default theme, as on a page one level below the root."""
-    from generator.render import DEFAULT_THEME, make_environment
+    from generator.i18n import DEFAULT_THEME
+    from generator.templating import make_environment
 
     env = make_environment([DEFAULT_THEME])
     return env.from_string(source).render({"root": "../", "offline": False, "lang": "en", **context})

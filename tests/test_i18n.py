@@ -10,8 +10,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from conftest import REPO, render_fragment
 
-from generator.i18n import POSTER_SECTIONS, catalog_translations, language_name, poster_section_names
-from generator.render import DEFAULT_THEME, make_environment
+from generator.i18n import DEFAULT_THEME, POSTER_SECTIONS, catalog_translations, language_name, poster_section_names
+from generator.templating import make_environment
 
 LANGUAGES = ("fr", "es", "pt")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

@@ -23,7 +23,7 @@ from generator import geo
 from generator.build import BuildOptions, build_site, check_content
 from generator.geo import Cartographer
 from generator.map_views import locator_view, map_view
-from generator.render import WORLD_ASSET, world_atlas
+from generator.planning import WORLD_ASSET, world_atlas
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "content"
 GOLDEN_MAP = Path(__file__).parent / "golden-map"

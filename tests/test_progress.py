@@ -20,7 +20,9 @@ import generator.render
 from generator.build import load_sites
 from generator.cli import _ProgressBar, _wants_progress, cli
 from generator.errors import BuildFailed
-from generator.render import DEFAULT_THEME, RenderOptions, plan_pages, render_plans
+from generator.i18n import DEFAULT_THEME
+from generator.planning import RenderOptions, plan_pages
+from generator.render import render_plans
 from generator.workers import worker_context
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
