@@ -104,7 +104,7 @@ ALLOWED = {
         "tracked",
         "vocab",
     },
-    "scaffold": {"config", "content", "errors", "model", "records", "source", "taxonomies", "vocab"},
+    "scaffold": {"config", "content", "converters", "errors", "model", "records", "source", "taxonomies", "vocab"},
     "translation_scaffold": {"content", "errors", "records", "scaffold", "source", "vocab"},
     "new_commands": {"console", "errors", "scaffold", "translation_scaffold"},
     "serve": {"build", "console", "errors", "i18n", "search"},

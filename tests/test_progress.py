@@ -18,7 +18,8 @@ from conftest import REPO
 import generator.cli
 import generator.render
 from generator.build import load_sites
-from generator.cli import _ProgressBar, _wants_progress, cli
+from generator.cli import cli
+from generator.console import ProgressBar, wants_progress
 from generator.errors import BuildFailed
 from generator.i18n import DEFAULT_THEME
 from generator.planning import RenderOptions, plan_pages
@@ -141,12 +142,12 @@ class Terminal(io.StringIO):
 
 
 def test_progress_only_for_a_terminal_outside_ci():
-    assert _wants_progress(Terminal(), {})
-    assert _wants_progress(Terminal(), {"CI": "false"})
-    assert not _wants_progress(Terminal(), {"CI": "true"})
-    assert not _wants_progress(Terminal(), {"CI": "1"})
-    assert not _wants_progress(io.StringIO(), {})
-    assert not _wants_progress(object(), {})  # a stream replaced by something without isatty
+    assert wants_progress(Terminal(), {})
+    assert wants_progress(Terminal(), {"CI": "false"})
+    assert not wants_progress(Terminal(), {"CI": "true"})
+    assert not wants_progress(Terminal(), {"CI": "1"})
+    assert not wants_progress(io.StringIO(), {})
+    assert not wants_progress(object(), {})  # a stream replaced by something without isatty
 
 
 def test_no_progress_output_when_stderr_is_not_a_terminal(fixture_root, monkeypatch):
@@ -160,7 +161,7 @@ def test_no_progress_output_when_stderr_is_not_a_terminal(fixture_root, monkeypa
 
 def test_in_a_terminal_the_bar_is_drawn_in_place_and_cleared_before_the_summary(fixture_root, monkeypatch):
     monkeypatch.setattr(generator.cli, "_PROGRESS_DELAY", 0.0)
-    monkeypatch.setattr(generator.cli, "_wants_progress", lambda stream, environ: True)
+    monkeypatch.setattr(generator.cli, "wants_progress", lambda stream, environ: True)
     result = CliRunner().invoke(cli, ["build", "--no-search", "--out", "out", "--jobs", "2"])
     assert result.exit_code == 0, result.stderr
     bar, _, rest = result.stderr.rpartition("\r")
@@ -173,7 +174,7 @@ def test_in_a_terminal_the_bar_is_drawn_in_place_and_cleared_before_the_summary(
 def test_the_bar_waits_a_second_redraws_at_most_ten_times_a_second_and_clears():
     now = [100.0]
     stream = Terminal()
-    bar = _ProgressBar(stream, started=100.0, delay=1.0, clock=lambda: now[0])
+    bar = ProgressBar(stream, started=100.0, delay=1.0, clock=lambda: now[0])
     bar(10, 200)
     now[0] = 100.9
     bar(50, 200)
@@ -194,7 +195,7 @@ def test_the_bar_waits_a_second_redraws_at_most_ten_times_a_second_and_clears():
 
 def test_a_build_that_never_draws_the_bar_clears_nothing():
     stream = Terminal()
-    bar = _ProgressBar(stream, started=0.0, delay=1.0, clock=lambda: 0.5)
+    bar = ProgressBar(stream, started=0.0, delay=1.0, clock=lambda: 0.5)
     bar(1, 2)
     bar.clear()
     assert stream.getvalue() == ""
