@@ -68,7 +68,7 @@ def _largest_case_study(site: Path) -> Path:
 
 def test_each_page_links_only_the_stylesheets_it_uses(sample_site):
     case_study = _largest_case_study(sample_site)
-    assert _stylesheets(case_study) == {"base": "", "locator": "", "print": "print"}
+    assert _stylesheets(case_study) == {"base": "", "print": "print"}  # its locator map is an image
     assert _stylesheets(sample_site / "index.html") == {"base": "", "home": "", "terms": "", "print": "print"}
     assert _stylesheets(sample_site / "methods/peer-review/index.html") == {"base": "", "method": "", "print": "print"}
     assert _stylesheets(sample_site / "topics/mobility/index.html") == {"base": "", "print": "print"}  # one page
@@ -98,7 +98,7 @@ def test_published_stylesheets_are_the_theme_sources_minified(sample_site):
 def test_a_case_study_page_blocks_rendering_on_less_than_its_budget(sample_site):
     page = _largest_case_study(sample_site)
     blocking = _render_blocking(page)
-    assert sorted(p.name for p in blocking) == ["base.css", "locator.css"]  # no script, no print sheet
+    assert sorted(p.name for p in blocking) == ["base.css"]  # no script, no print sheet, no locator.css
     assert _weight(page) < BUDGET, f"{page}: {_weight(page)} bytes block rendering"
 
 
