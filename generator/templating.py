@@ -124,16 +124,15 @@ _ROOT_TOKEN = "\x00root\x00"  # stands for the page's path to the site root in a
 
 
 @pass_context
-def _render_card(context: Context, item: dict[str, Any], heading: str = "h3", summary: bool = True) -> Markup:
+def _render_card(context: Context, item: dict[str, Any], heading: str = "h3") -> Markup:
     """card.html for one practice, rendered once and reused: lists of 100 cards are most of a large site.
 
     The card is rendered with a placeholder for the path to the site root, which each page fills in.
-    Without ``summary`` it is a brief card: kind, title, place and date.
     """
     env = context.environment
     cache: dict[tuple[object, ...], str] = env.globals["_card_cache"]  # type: ignore[assignment]  # this environment's: one language, one build, one process
     # a practice's card is the same wherever it is listed within one build: its URL names it
-    key = (heading, summary, context.get("offline", False), context.get("lang"), context.get("tree", ""), item["url"])
+    key = (heading, context.get("offline", False), context.get("lang"), context.get("tree", ""), item["url"])
     html = cache.get(key)
     if html is None:
         html = (
@@ -141,7 +140,6 @@ def _render_card(context: Context, item: dict[str, Any], heading: str = "h3", su
             .render(
                 item=item,
                 heading=heading,
-                summary=summary,
                 root=_ROOT_TOKEN,
                 offline=context.get("offline", False),
                 lang=context.get("lang"),

@@ -288,7 +288,10 @@ def test_json_ld_stays_inert_whatever_the_title_holds(site_root):
     assert data["headline"] == HOSTILE
     assert data["description"] == "a < b && c > d <!-- e"
     assert data["contentLocation"]["name"] == "Hang</script>zhou"
-    assert not list(tree.iter("img"))  # nothing in the head or body became an element
+    # nothing in the head or body became an element: the page's only image is its locator map, the theme's
+    assert [(i.get("class"), i.get("alt")) for i in tree.iter("img")] == [
+        ("locator-map", "Hang</script>zhou, China on a map")
+    ]
     og = _og(_metadata(out / "case-studies/hangzhou-bikes/index.html"))
     assert og["og:title"] == [HOSTILE]
 

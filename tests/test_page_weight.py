@@ -14,7 +14,10 @@ from conftest import REPO, make_site
 from generator.build import BuildOptions, build_site
 
 THEME_STATIC = REPO / "themes/default/static"
-SHEETS = ("base", "cynefin", "home", "locator", "map", "method", "network", "pager", "print", "search", "terms")
+SHEETS = (
+    *("base", "cards", "cynefin", "home", "locator", "map", "method", "network", "pager", "print", "prose", "search"),
+    "terms",
+)
 # What blocks the first render of the sample site's largest case-study page (HTML + stylesheets +
 # scripts), in bytes, uncompressed: 75.5 kB before the split, 46.8 kB after it, 43.4 kB once base.css lost
 # what only other pages use (term lists and grids, the 404 form, other pages' forced-colour and print rules)
@@ -68,11 +71,21 @@ def _largest_case_study(site: Path) -> Path:
 
 def test_each_page_links_only_the_stylesheets_it_uses(sample_site):
     case_study = _largest_case_study(sample_site)
-    assert _stylesheets(case_study) == {"base": "", "print": "print"}  # its locator map is an image
-    assert _stylesheets(sample_site / "index.html") == {"base": "", "home": "", "terms": "", "print": "print"}
-    assert _stylesheets(sample_site / "methods/peer-review/index.html") == {"base": "", "method": "", "print": "print"}
-    assert _stylesheets(sample_site / "topics/mobility/index.html") == {"base": "", "print": "print"}  # one page
-    assert _stylesheets(sample_site / "events/index.html") == {"base": "", "print": "print"}
+    # its locator map is an image, its linked practices a list (no cards), its body plain prose
+    assert _stylesheets(case_study) == {"base": "", "print": "print"}
+    coding = sample_site / "case-studies/la-paz-participatory-planning/index.html"  # code in its body
+    assert "<code>" in coding.read_text(encoding="utf-8")
+    assert _stylesheets(coding) == {"base": "", "prose": "", "print": "print"}
+    assert _stylesheets(sample_site / "about/index.html") == {"base": "", "prose": "", "print": "print"}  # tables
+    home = {"base": "", "cards": "", "home": "", "terms": "", "print": "print"}
+    assert _stylesheets(sample_site / "index.html") == home
+    method = {"base": "", "cards": "", "method": "", "print": "print"}
+    assert _stylesheets(sample_site / "methods/peer-review/index.html") == method
+    cards = {"base": "", "cards": "", "print": "print"}
+    assert _stylesheets(sample_site / "topics/mobility/index.html") == cards  # one page
+    assert _stylesheets(sample_site / "events/index.html") == cards
+    assert _stylesheets(sample_site / "methods/index.html") == cards
+    assert _stylesheets(sample_site / "events/bogota-2016-peer-review-la-paz/index.html") == cards
     assert _stylesheets(sample_site / "topics/index.html") == {"base": "", "terms": "", "print": "print"}
     assert _stylesheets(sample_site / "404.html") == {"base": "", "search": "", "print": "print"}
     map_sheets = {"base": "", "map": "", "locator": "", "terms": "", "print": "print"}
@@ -80,11 +93,21 @@ def test_each_page_links_only_the_stylesheets_it_uses(sample_site):
     assert _stylesheets(sample_site / "network/index.html") == {"base": "", "network": "", "print": "print"}
     assert _stylesheets(sample_site / "search/index.html") == {"base": "", "search": "", "print": "print"}
     assert _stylesheets(sample_site / "cynefin/index.html") == {"base": "", "cynefin": "", "print": "print"}
-    assert _stylesheets(sample_site / "cynefin/complex/index.html") == {"base": "", "cynefin": "", "print": "print"}
-    assert _stylesheets(sample_site / "countries/br/index.html") == {"base": "", "locator": "", "print": "print"}
+    domain = {"base": "", "cards": "", "cynefin": "", "print": "print"}
+    assert _stylesheets(sample_site / "cynefin/complex/index.html") == domain
+    country = {"base": "", "cards": "", "locator": "", "print": "print"}
+    assert _stylesheets(sample_site / "countries/br/index.html") == country
     city = sample_site / "cities/br/porto-alegre/index.html"
-    assert _stylesheets(city) == {"base": "", "network": "", "print": "print"}
+    assert _stylesheets(city) == {"base": "", "cards": "", "network": "", "print": "print"}
     assert not (sample_site / "static/style.css").exists()
+
+
+def test_pages_link_cards_css_exactly_when_they_show_cards(sample_site):
+    for page in sorted(sample_site.rglob("*.html")):
+        tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+        shows = any("card" in (e.get("class") or "").split() for e in tree.iter())
+        shows |= any("cards" in (e.get("class") or "").split() for e in tree.iter())
+        assert shows == ("cards" in _stylesheets(page)), page
 
 
 def test_published_stylesheets_are_the_theme_sources_minified(sample_site):
@@ -135,12 +158,12 @@ def test_only_lists_of_more_than_one_page_link_the_pager(site_root):
     )
     out = site_root / "out"
     build_site(BuildOptions(content_dir=site_root / "content", out_dir=out, search=False))
-    pager = {"base": "", "pager": "", "print": "print"}
+    pager = {"base": "", "cards": "", "pager": "", "print": "print"}
     assert _stylesheets(out / "case-studies/index.html") == pager
     assert _stylesheets(out / "case-studies/page/2/index.html") == pager
     assert _stylesheets(out / "topics/mobility/index.html") == pager
-    assert _stylesheets(out / "topics/public-space/index.html") == {"base": "", "print": "print"}
-    assert _stylesheets(out / "events/index.html") == {"base": "", "print": "print"}
+    assert _stylesheets(out / "topics/public-space/index.html") == {"base": "", "print": "print"}  # empty: no cards
+    assert _stylesheets(out / "events/index.html") == {"base": "", "print": "print"}  # no event: no cards
 
 
 def test_an_event_discussed_is_not_listed_again_among_related_practices(sample_site):
@@ -152,7 +175,7 @@ def test_an_event_discussed_is_not_listed_again_among_related_practices(sample_s
     sections = {s.get("aria-labelledby"): s for s in tree.iter("section")}
 
     def titles(section: str) -> list[str]:
-        return [h.find("a").get("href").split("/")[-2] for h in sections[section].iter("h3")]
+        return [li.find("a").get("href").split("/")[-2] for li in sections[section].iter("li")]
 
     assert titles("events-heading") == [
         "bogota-2016-peer-review-la-paz",
