@@ -4,6 +4,8 @@ render is weighed on the sample site's largest one."""
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 
 import html5lib
@@ -12,6 +14,8 @@ import rcssmin
 from conftest import REPO, make_site
 
 from generator.build import BuildOptions, build_site
+from generator.planning import CONTENT_SECURITY_POLICY, SEARCH_CONTENT_SECURITY_POLICY
+from generator.search import run_pagefind
 
 THEME_STATIC = REPO / "themes/default/static"
 SHEETS = (
@@ -188,3 +192,26 @@ def test_an_event_discussed_is_not_listed_again_among_related_practices(sample_s
         "porto-alegre-public-spaces",
         "porto-alegre-local-solidarity-governance",
     ]
+
+
+def test_the_year_filter_in_one_element_gives_pagefind_every_year(sample_site, tmp_path):
+    """Porto Alegre's practice runs from 1990 to the build year (2026): one element holds the 37 years, and
+    Pagefind indexes each as a value of the year filter."""
+    page = sample_site / "case-studies/porto-alegre-participatory-budgeting/index.html"
+    tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+    [years] = [e for e in tree.iter() if (e.get("data-pagefind-filter") or "").startswith("year[")]
+    assert [years.get(f"data-y{i}") for i in range(37)] == [str(y) for y in range(1990, 2027)]
+    site = tmp_path / "one"
+    (site / "case-studies/x").mkdir(parents=True)
+    (site / "case-studies/x/index.html").write_bytes(page.read_bytes())
+    run_pagefind(site)
+    [fragment] = (site / "pagefind/fragment").iterdir()
+    data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+    assert data["filters"]["year"] == [str(y) for y in range(1990, 2027)]
+    assert data["filters"]["type"] == ["Case study"] and data["filters"]["city"] == ["Porto Alegre"]
+
+
+def test_the_content_security_policy_is_printed_unescaped_and_needs_no_escaping():
+    """base.html prints the policy with |safe (its quotes as they are): it must hold nothing to escape."""
+    for policy in (CONTENT_SECURITY_POLICY, SEARCH_CONTENT_SECURITY_POLICY):
+        assert not set(policy) & set('"&<>'), policy
