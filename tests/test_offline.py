@@ -55,7 +55,9 @@ def test_a_case_study_shows_its_locator_map_and_dark_colours_from_disk(browser, 
         context = browser.new_context(color_scheme=scheme)
         page = context.new_page()
         errors: list[str] = []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on(
+            "console", lambda message, errors=errors: errors.append(message.text) if message.type == "error" else None
+        )
         page.goto((offline_site / "fr/case-studies/porto-alegre-participatory-budgeting/index.html").as_uri())
         image = page.get_by_role("img", name="Carte de situation : Porto Alegre, Brésil")
         expect(image).to_be_visible()
