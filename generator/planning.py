@@ -7,6 +7,7 @@ build), so a plan can be rendered anywhere, in any order, or compared with the p
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,10 +25,13 @@ from generator.structured_data import page_head
 from generator.taxonomies import navigation
 from generator.views import TreeViews, method_summary, search_filter_names, site_view, taxonomy_view
 
-__all__ = ["PAGE_SIZE", "WORLD_ASSET", "PagePlan", "RenderOptions", "plan_pages", "world_atlas"]
+__all__ = ["LOCATOR_FOLDER", "PAGE_SIZE", "WORLD_ASSET", "PagePlan", "RenderOptions", "plan_pages", "world_atlas"]
 
 WORLD_ASSET = DEFAULT_THEME / "data" / "world-110m.json"  # made by scripts/build-world-asset.py
 PAGE_SIZE = 100
+# The locator maps of case-study pages are SVG files of their own, shown with <img>: one file for each
+# country and point set, shared by every language tree (it holds no text), named by what it draws.
+LOCATOR_FOLDER = "map/locators/"
 
 # Scripts and styles only from the site itself: no page has a style attribute or element, inline
 # scripts, plugins, frames or a <base>. Only the search page (served, not offline) runs Pagefind, which
@@ -92,9 +96,13 @@ def plan_pages(sites: dict[str, Site] | Site, options: RenderOptions) -> list[Pa
         sites = {sites.lang: sites}
     maps = Cartographer(options.atlas or world_atlas())  # this build's: shared by every tree's maps
     plans: list[PagePlan] = []
+    locators: dict[str, dict[str, Any]] = {}  # path of a locator map's SVG file -> what it draws
     for site in sites.values():
-        plans += _plan_tree(site, options, maps)
+        plans += _plan_tree(site, options, maps, locators)
     default = next(iter(sites.values()))
+    plans += [
+        PagePlan(path, "locator.svg", {"view": view}, lang=default.lang) for path, view in sorted(locators.items())
+    ]
     plans.append(
         PagePlan(
             "404.html",
@@ -155,7 +163,9 @@ def _autonym(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[PagePlan]:
+def _plan_tree(
+    site: Site, options: RenderOptions, maps: Cartographer, locators: dict[str, dict[str, Any]]
+) -> list[PagePlan]:
     lang = site.lang
     tree = language_tree(lang, site.languages)
     common = _common(site, options)
@@ -232,7 +242,9 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
             record=study,
             page=views.case_study(study),
             section="case-studies",
-            locator=locator_view(maps, study.country, [study.coordinates] if study.coordinates else []),
+            locator=_locator_image(
+                locator_view(maps, study.country, [study.coordinates] if study.coordinates else []), locators
+            ),
         )
     for event in site.events.values():
         add(
@@ -314,6 +326,18 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
         content_security_policy=SEARCH_CONTENT_SECURITY_POLICY if pagefind else CONTENT_SECURITY_POLICY,
     )
     return plans
+
+
+def _locator_image(view: dict[str, Any] | None, locators: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """A locator map as an image: its SVG file (planned once in ``locators``, whichever pages show it) and
+    its size in CSS pixels (the view box's, so the page keeps its place before the image arrives)."""
+    if view is None:
+        return None
+    drawn = json.dumps([view[key] for key in ("view_box", "land", "country", "dots", "dot_radius")]).encode()
+    path = f"{LOCATOR_FOLDER}{hashlib.sha256(drawn).hexdigest()[:16]}.svg"
+    locators.setdefault(path, view)
+    box = view["box"]
+    return {"src": path, "width": round(float(box["width"])), "height": round(float(box["height"]))}
 
 
 def _country_locator(site: Site, maps: Cartographer, term: Term) -> dict[str, Any] | None:

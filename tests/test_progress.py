@@ -110,7 +110,9 @@ def test_build_ends_with_one_summary_line(fixture_root, jobs):
     assert match, last
     files, pages, workers = map(int, match.groups())
     out = fixture_root / "out"
-    assert pages == len(list(out.rglob("*.html"))) == 103
+    # what the build renders: the HTML pages and the case studies' locator maps (an SVG file per country
+    # and point set, rendered like a page: planning.py), which the count of pages includes
+    assert pages == len(list(out.rglob("*.html"))) + len(list((out / "map/locators").glob("*.svg"))) == 103 + 2
     # every file the build wrote itself: not the theme's static files, nor the manifest written after them
     assert files == len(
         [
@@ -166,8 +168,8 @@ def test_in_a_terminal_the_bar_is_drawn_in_place_and_cleared_before_the_summary(
     assert result.exit_code == 0, result.stderr
     bar, _, rest = result.stderr.rpartition("\r")
     assert bar.startswith("\rRendering pages [")
-    assert "] 103/103" in bar  # the last count is always drawn
-    assert bar.endswith("\r" + " " * len("Rendering pages [####################] 103/103"))  # then blanked
+    assert "] 105/105" in bar  # the last count is always drawn (103 pages and 2 locator maps)
+    assert bar.endswith("\r" + " " * len("Rendering pages [####################] 105/105"))  # then blanked
     assert SUMMARY.fullmatch(rest.splitlines()[-1])
 
 
@@ -235,8 +237,8 @@ def _build_in_a_terminal(root: Path, environ: dict) -> str:
 def test_a_terminal_shows_the_bar_and_clears_it(fixture_root):
     output = _build_in_a_terminal(fixture_root, {k: v for k, v in os.environ.items() if k != "CI"})
     bar, _, rest = output.rpartition("\r")
-    assert bar.startswith("\rRendering pages [") and "] 103/103" in bar
-    assert bar.endswith(" " * len("Rendering pages [####################] 103/103"))
+    assert bar.startswith("\rRendering pages [") and "] 105/105" in bar  # 103 pages and 2 locator maps
+    assert bar.endswith(" " * len("Rendering pages [####################] 105/105"))
     assert SUMMARY.fullmatch(rest.splitlines()[-1])
 
 
