@@ -115,7 +115,8 @@ def test_the_portuguese_tree_finds_a_practice_through_another_word_form(page, si
     result = page.locator(TOP_RESULTS, has_text="Orçamento Participativo em Porto Alegre")
     expect(result).to_have_count(1, timeout=10000)
     assert result.get_attribute("href").endswith("/pt/case-studies/porto-alegre-participatory-budgeting/")
-    expect(page.locator(".pagefind-ui__filter-name").first).to_be_visible()
+    # the filter groups are drawn as Pagefind's filter data arrives: wait for the last one the test names
+    expect(page.locator(".pagefind-ui__filter-name", has_text="Tipo")).to_be_visible()
     names = page.locator(".pagefind-ui__filter-name").all_inner_texts()
     assert "Tipo" in names and "Tema" in names and "type" not in names  # the filters speak Portuguese
     result.click()
