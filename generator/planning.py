@@ -8,7 +8,7 @@ build), so a plan can be rendered anywhere, in any order, or compared with the p
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,15 +86,24 @@ def _paginated(base_url: str, items: list[Any]) -> list[tuple[str, list[Any], di
     return pages
 
 
-def plan_pages(sites: dict[str, Site] | Site, options: RenderOptions) -> list[PagePlan]:
-    """Every page of every language tree: the default language's at the root, the others under <lang>/."""
+def plan_pages(
+    sites: dict[str, Site] | Site, options: RenderOptions, only: Collection[str] | None = None
+) -> list[PagePlan]:
+    """Every page of every language tree: the default language's at the root, the others under <lang>/.
+
+    ``only``, if given, plans just the pages with these URLs (as a tree names them: "case-studies/x/",
+    "" for home, "404.html"), in every tree; a list's URL brings all its pages, "map/" all the map's pages.
+    The pages planned are the same, in the same order, as among all pages: the incremental layer re-plans
+    the pages an edit can change with it."""
     if isinstance(sites, Site):
         sites = {sites.lang: sites}
     maps = Cartographer(options.atlas or world_atlas())  # this build's: shared by every tree's maps
     plans: list[PagePlan] = []
     for site in sites.values():
-        plans += _plan_tree(site, options, maps)
+        plans += _plan_tree(site, options, maps, only)
     default = next(iter(sites.values()))
+    if only is not None and "404.html" not in only:
+        return plans
     plans.append(
         PagePlan(
             "404.html",
@@ -155,7 +164,10 @@ def _autonym(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[PagePlan]:
+def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer, only: Collection[str] | None) -> list[PagePlan]:
+    def wanted(url: str) -> bool:
+        return only is None or url in only
+
     lang = site.lang
     tree = language_tree(lang, site.languages)
     common = _common(site, options)
@@ -191,28 +203,31 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
         )
 
     def add_list(url: str, template: str, slugs: Iterable[str], **context: Any) -> None:
+        if not wanted(url):
+            return
         cards = [views.card(s) for s in slugs]
         for page_url, chunk, pager in _paginated(url, cards):
             add(page_url, template, items=chunk, pager=pager, list_url=url, **context)
 
     terms = site.taxonomies
     practices: list[CaseStudy | EventReport] = [*site.case_studies.values(), *site.events.values()]
-    newest = sorted(practices, key=lambda r: (-r.date.toordinal(), r.slug))
-    add(
-        "",
-        "home.html",
-        newest=[views.card(r.slug) for r in newest[:8]],
-        topics=[views.term(t) for t in terms["topics"]],
-        domains=[views.term(t) for t in terms["cynefin"]],
-        cities=[views.term(t) for t in terms["cities"]],
-        methods=[method_summary(m) for m in site.methods.values()],
-        counts={
-            "case_studies": len(site.case_studies),
-            "events": len(site.events),
-            "cities": len(terms["cities"]),
-            "countries": len(terms["countries"]),
-        },
-    )
+    if wanted(""):
+        newest = sorted(practices, key=lambda r: (-r.date.toordinal(), r.slug))
+        add(
+            "",
+            "home.html",
+            newest=[views.card(r.slug) for r in newest[:8]],
+            topics=[views.term(t) for t in terms["topics"]],
+            domains=[views.term(t) for t in terms["cynefin"]],
+            cities=[views.term(t) for t in terms["cities"]],
+            methods=[method_summary(m) for m in site.methods.values()],
+            counts={
+                "case_studies": len(site.case_studies),
+                "events": len(site.events),
+                "cities": len(terms["cities"]),
+                "countries": len(terms["countries"]),
+            },
+        )
 
     by_title = sorted(site.case_studies.values(), key=lambda r: (r.title.casefold(), r.slug))
     add_list("case-studies/", "list.html", [r.slug for r in by_title], section="case-studies")
@@ -222,9 +237,12 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
         [r.slug for r in sorted(site.events.values(), key=lambda r: (-r.date.toordinal(), r.slug))],
         section="events",
     )
-    add("methods/", "methods.html", methods=[method_summary(m) for m in site.methods.values()], section="methods")
+    if wanted("methods/"):
+        add("methods/", "methods.html", methods=[method_summary(m) for m in site.methods.values()], section="methods")
 
     for study in site.case_studies.values():
+        if not wanted(record_url(study)):
+            continue
         add(
             record_url(study),
             "case_study.html",
@@ -235,6 +253,8 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
             locator=locator_view(maps, study.country, [study.coordinates] if study.coordinates else []),
         )
     for event in site.events.values():
+        if not wanted(record_url(event)):
+            continue
         add(
             record_url(event),
             "event.html",
@@ -244,6 +264,8 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
             section="events",
         )
     for method in site.methods.values():
+        if not wanted(record_url(method)):
+            continue
         add(
             record_url(method),
             "method.html",
@@ -253,6 +275,8 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
             section="methods",
         )
     for page in site.pages.values():
+        if not wanted(record_url(page)):
+            continue
         add(
             record_url(page),
             "page.html",
@@ -262,22 +286,31 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
             section=page.slug,
         )
 
-    network = learning_graph(site)
+    graph: list[Any] = []  # the learning network, made when a page first needs it
+
+    def network() -> Any:
+        if not graph:
+            graph.append(learning_graph(site))
+        return graph[0]
+
     for taxonomy in site.declarations:  # each declared taxonomy: its index page and a page per term
         about = taxonomy_view(taxonomy)
-        add(
-            taxonomy.url,
-            taxonomy.list_template,
-            taxonomy=about,
-            terms=[views.term(t) for t in terms[taxonomy.key]],
-            section=taxonomy.key,
-        )
+        if wanted(taxonomy.url):
+            add(
+                taxonomy.url,
+                taxonomy.list_template,
+                taxonomy=about,
+                terms=[views.term(t) for t in terms[taxonomy.key]],
+                section=taxonomy.key,
+            )
         for term in terms[taxonomy.key]:
+            if not wanted(term.url):
+                continue
             extra = {}
             if "locator" in taxonomy.extras:
                 extra["locator"] = _country_locator(site, maps, term)
             if "peers" in taxonomy.extras:
-                extra["peers"] = city_network_view(site, network, term.key, lang)
+                extra["peers"] = city_network_view(site, network(), term.key, lang)
             add_list(
                 term.url,
                 taxonomy.term_template,
@@ -288,31 +321,35 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer) -> list[P
                 **extra,
             )
 
-    filters = map_filters(site)
-    add("map/", "map.html", map=map_view(site, maps, lang), filters=filters, current=None, section="map")
-    for group in filters["groups"]:
-        for f in group["filters"]:
-            add(
-                f["url"],
-                "map.html",
-                map=map_view(site, maps, lang, only=(group["kind"], f["key"])),
-                filters=filters,
-                current={"kind": group["kind"], "kind_label": group["kind_label"], "style": group["style"], **f},
-                section="map",
-            )
+    if wanted("map/"):  # the map and its filter pages
+        filters = map_filters(site)
+        add("map/", "map.html", map=map_view(site, maps, lang), filters=filters, current=None, section="map")
+        for group in filters["groups"]:
+            for f in group["filters"]:
+                add(
+                    f["url"],
+                    "map.html",
+                    map=map_view(site, maps, lang, only=(group["kind"], f["key"])),
+                    filters=filters,
+                    current={"kind": group["kind"], "kind_label": group["kind_label"], "style": group["style"], **f},
+                    section="map",
+                )
 
-    add("network/", "network.html", network=network_view(site, network, lang), section="network")
+    if wanted("network/"):
+        add("network/", "network.html", network=network_view(site, network(), lang), section="network")
 
     for old, new, source in site.redirects:
-        add(old, "redirect.html", source, target=new)
-    pagefind = options.search and not options.offline
-    add(
-        "search/",
-        "search.html",
-        section="search",
-        filters=search_filter_names(site),
-        content_security_policy=SEARCH_CONTENT_SECURITY_POLICY if pagefind else CONTENT_SECURITY_POLICY,
-    )
+        if wanted(old):
+            add(old, "redirect.html", source, target=new)
+    if wanted("search/"):
+        pagefind = options.search and not options.offline
+        add(
+            "search/",
+            "search.html",
+            section="search",
+            filters=search_filter_names(site),
+            content_security_policy=SEARCH_CONTENT_SECURITY_POLICY if pagefind else CONTENT_SECURITY_POLICY,
+        )
     return plans
 
 
