@@ -57,6 +57,7 @@ from generator.content import (
     load_settings,
 )
 from generator.errors import BuildFailed, Problem, sorted_problems
+from generator.geo import Cartographer
 from generator.markup import MarkdownRenderer
 from generator.model import Partial, RenderedFile
 from generator.output import (
@@ -73,6 +74,7 @@ from generator.planning import PagePlan, plan_pages, world_atlas
 from generator.render import page_digest, render_plans
 from generator.served import ServedFolder
 from generator.site import Site, assemble_languages
+from generator.site_patch import with_new_bodies
 
 __all__ = ["IncrementalBuild"]
 
@@ -97,6 +99,7 @@ class IncrementalBuild:
         self._discovery_problems: list[Problem] = []
         self._media_files: list[RenderedFile] = []
         self._atlas: Any = None
+        self._maps: Cartographer | None = None
         self._theme_key = ""
         self._pages: dict[str, tuple[str, str]] = {}  # path -> (digest, source), in plan order
         self._file_count = 0
@@ -106,6 +109,7 @@ class IncrementalBuild:
         self._needs_build = True  # until a whole build succeeded: settings, themes or media may have changed
         self._warnings: tuple[Problem, ...] = ()
         self._theme_paths: set[str] = set()  # the static files and stylesheets, written by build() only
+        self._assembly_problems: tuple[Problem, ...] = ()  # the last assembly's (warnings only, once it built)
 
     # -- the first build, and edits that change what every file is loaded with -------------------------
 
@@ -131,9 +135,10 @@ class IncrementalBuild:
         site = next(iter(sites.values()))
         check_output_location(options.out_dir, [options.content_dir, *self.theme_dirs, Path.cwd()])
         self._atlas = world_atlas()
+        self._maps = Cartographer(self._atlas)  # kept between edits: what it remembers depends on the atlas only
         self._theme_key = tree_fingerprint(self.theme_dirs, "pages")
         self._media_files = published_media(site, options)
-        plans = plan_pages(sites, render_options(options, self.environ, self._atlas))
+        plans = plan_pages(sites, render_options(options, self.environ, self._atlas), maps=self._maps)
         files_made = self._site_files(sites, [p.path for p in plans])
         claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files_made)])
         static, styles = theme_files(options)
@@ -191,14 +196,16 @@ class IncrementalBuild:
                 self._loaded[path] = (file, load_file(file, self._settings.vocabulary, self._renderer))
             reread = records
             if all(_differs_in_body_only(before[path], self._loaded[path][1][0]) for path in records):
-                return self._apply_bodies(records, started)
+                changes = [(before[path], self._loaded[path][1][0]) for path in sorted(records)]
+                return self._apply_bodies(records, changes, started)
         self._reload(records, already=reread)
         return self._apply_records(started)
 
-    def _apply_bodies(self, records: set[Path], started: float) -> BuildResult:
-        sites, warnings = self._assemble()
+    def _apply_bodies(self, records: set[Path], changes: list[tuple[Any, Any]], started: float) -> BuildResult:
+        sites = with_new_bodies(self._sites, changes)  # what assembling again would give, without doing it
+        warnings = self._problems(self._assembly_problems)
         urls = {_page_url(self._loaded[path][0]) for path in records}
-        plans = plan_pages(sites, render_options(self.options, self.environ, self._atlas), only=urls)
+        plans = plan_pages(sites, render_options(self.options, self.environ, self._atlas), only=urls, maps=self._maps)
         if any(plan.path not in self._pages for plan in plans):  # not the pages it had: plan them all
             return self._apply_records(started)
         digests = [page_digest(plan, self._theme_key) for plan in plans]
@@ -211,7 +218,7 @@ class IncrementalBuild:
 
     def _apply_records(self, started: float) -> BuildResult:
         sites, warnings = self._assemble()
-        plans = plan_pages(sites, render_options(self.options, self.environ, self._atlas))
+        plans = plan_pages(sites, render_options(self.options, self.environ, self._atlas), maps=self._maps)
         files_made = self._site_files(sites, [p.path for p in plans])
         claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files_made)])
         digests = [page_digest(plan, self._theme_key) for plan in plans]
@@ -279,7 +286,17 @@ class IncrementalBuild:
         every = sorted_problems([*problems, *more])
         if sites is None or any(p.is_error for p in every):
             raise BuildFailed(every)
+        self._assembly_problems = tuple(more)
         return sites, tuple(p for p in every if not p.is_error)
+
+    def _problems(self, assembly: tuple[Problem, ...]) -> tuple[Problem, ...]:
+        """The warnings of what is loaded, with those assembly found (no errors: a file with one is a Partial,
+        which never differs in its body only)."""
+        assert self._settings is not None
+        every = [*self._settings.problems, *self._discovery_problems, *assembly]
+        for _file, (_record, problems) in self._loaded.values():
+            every += problems
+        return tuple(sorted_problems(every))
 
     def _site_files(self, sites: dict[str, Site], page_paths: list[str]) -> list[RenderedFile]:
         return site_files(sites, page_paths, self.options, self.environ, self.theme_dirs, list(self._media_files))

@@ -49,6 +49,10 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _json_string(text: str) -> str:
+    return json.dumps(text)  # ASCII, escaped as json.dumps escapes a string inside a document
+
+
 def _checksum_line(name: str, sha256: str) -> str:
     # GNU sha256sum's escaping for names holding a backslash or a line break; the contract's paths never do
     if "\\" in name or "\n" in name or "\r" in name:
@@ -84,8 +88,13 @@ def write_manifest(root: Path, known: dict[str, tuple[int, str]] | None = None) 
 def manifest_documents(hashes: dict[str, tuple[int, str]]) -> tuple[bytes, bytes]:
     """The bytes of data/manifest.json and of SHA256SUMS for a build whose files (all but those two) have
     these (size, sha256): what ``write_manifest`` writes, for a caller that knows every hash already."""
-    entries = [{"path": name, "size": size, "sha256": sha256} for name, (size, sha256) in sorted(hashes.items())]
-    data = (json.dumps({"schema": 1, "files": entries}, indent=1) + "\n").encode("utf-8")
+    # json.dumps(..., indent=1) written out by hand: its pure-Python encoder took a second at 10,000 files
+    entries = ",\n".join(
+        f'  {{\n   "path": {_json_string(name)},\n   "size": {size},\n   "sha256": {_json_string(sha256)}\n  }}'
+        for name, (size, sha256) in sorted(hashes.items())
+    )
+    files = f"[\n{entries}\n ]" if entries else "[]"
+    data = f'{{\n "schema": 1,\n "files": {files}\n}}\n'.encode()
     sums = {name: sha256 for name, (_size, sha256) in hashes.items()}
     sums[MANIFEST_PATH] = hashlib.sha256(data).hexdigest()
     lines = "".join(_checksum_line(name, sums[name]) for name in sorted(sums, key=lambda n: n.encode("utf-8")))

@@ -87,17 +87,21 @@ def _paginated(base_url: str, items: list[Any]) -> list[tuple[str, list[Any], di
 
 
 def plan_pages(
-    sites: dict[str, Site] | Site, options: RenderOptions, only: Collection[str] | None = None
+    sites: dict[str, Site] | Site,
+    options: RenderOptions,
+    only: Collection[str] | None = None,
+    maps: Cartographer | None = None,
 ) -> list[PagePlan]:
     """Every page of every language tree: the default language's at the root, the others under <lang>/.
 
     ``only``, if given, plans just the pages with these URLs (as a tree names them: "case-studies/x/",
     "" for home, "404.html"), in every tree; a list's URL brings all its pages, "map/" all the map's pages.
     The pages planned are the same, in the same order, as among all pages: the incremental layer re-plans
-    the pages an edit can change with it."""
+    the pages an edit can change with it. ``maps``: a Cartographer of ``options.atlas`` made before (what it
+    remembers depends on the atlas only), which the incremental layer keeps between edits."""
     if isinstance(sites, Site):
         sites = {sites.lang: sites}
-    maps = Cartographer(options.atlas or world_atlas())  # this build's: shared by every tree's maps
+    maps = maps or Cartographer(options.atlas or world_atlas())  # this build's: shared by every tree's maps
     plans: list[PagePlan] = []
     for site in sites.values():
         plans += _plan_tree(site, options, maps, only)

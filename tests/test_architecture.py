@@ -113,6 +113,7 @@ ALLOWED = {
         "cache",
         "content",
         "errors",
+        "geo",
         "markup",
         "model",
         "output",
@@ -120,7 +121,9 @@ ALLOWED = {
         "render",
         "served",
         "site",
+        "site_patch",
     },
+    "site_patch": {"model", "site"},
     "served": {"errors", "mirror", "model", "output", "planning", "render"},
     "serve": {"build", "console", "errors", "i18n", "incremental", "search"},
     "console": {"errors"},
@@ -169,7 +172,7 @@ def test_modules_import_only_earlier_stages():
 
 
 # The incremental layer keeps a build in memory between edits; the core must build the same bytes without it.
-INCREMENTAL_LAYER = {"incremental", "served"}
+INCREMENTAL_LAYER = {"incremental", "served", "site_patch"}
 ABOVE_THE_CORE = INCREMENTAL_LAYER | {"serve", "cli", "__main__"}
 
 
