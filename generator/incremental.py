@@ -33,6 +33,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from generator.affected import pages_showing, same_pages
 from generator.build import (
     BuildOptions,
     BuildResult,
@@ -198,6 +199,8 @@ class IncrementalBuild:
             if all(_differs_in_body_only(before[path], self._loaded[path][1][0]) for path in records):
                 changes = [(before[path], self._loaded[path][1][0]) for path in sorted(records)]
                 return self._apply_bodies(records, changes, started)
+            if all(self._loaded[path][0].kind in ("case-study", "event") for path in records):
+                return self._apply_practices(records, started)
         self._reload(records, already=reread)
         return self._apply_records(started)
 
@@ -216,8 +219,32 @@ class IncrementalBuild:
         self._remember(sites, plans, digests, warnings, replace=False)
         return self._result(warnings, len(self._pages) - len(fresh), workers, started)
 
-    def _apply_records(self, started: float) -> BuildResult:
+    def _apply_practices(self, records: set[Path], started: float) -> BuildResult:
+        """Practices (or their translations) edited, none added or removed: when no page comes or goes, only
+        the pages that show them are planned again (affected.py); else every page is."""
         sites, warnings = self._assemble()
+        if not same_pages(self._sites, sites):
+            return self._apply_records(started, (sites, warnings))
+        urls = pages_showing(self._sites, sites, {self._loaded[path][0].slug for path in records})
+        plans = plan_pages(sites, render_options(self.options, self.environ, self._atlas), only=urls, maps=self._maps)
+        if any(plan.path not in self._pages for plan in plans):
+            return self._apply_records(started, (sites, warnings))
+        files_made = self._site_files(sites, list(self._pages))
+        digests = [page_digest(plan, self._theme_key) for plan in plans]
+        fresh = [plan for plan, digest in zip(plans, digests, strict=True) if self._pages[plan.path][0] != digest]
+        workers = self.output.render(fresh, self.theme_dirs, self.options.jobs, template_cache_dir(self.options))
+        self.output.update(files_made)
+        made = set(self._pages) | {file.path for file in files_made} | self._theme_paths
+        self.output.remove([path for path in self.output.files if path not in made])
+        self.output.finish()
+        self._remember(sites, plans, digests, warnings, replace=False)
+        self._file_count = len(files_made)
+        return self._result(warnings, len(self._pages) - len(fresh), workers, started)
+
+    def _apply_records(
+        self, started: float, assembled: tuple[dict[str, Site], tuple[Problem, ...]] | None = None
+    ) -> BuildResult:
+        sites, warnings = assembled or self._assemble()
         plans = plan_pages(sites, render_options(self.options, self.environ, self._atlas), maps=self._maps)
         files_made = self._site_files(sites, [p.path for p in plans])
         claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files_made)])

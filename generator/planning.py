@@ -95,7 +95,7 @@ def plan_pages(
     """Every page of every language tree: the default language's at the root, the others under <lang>/.
 
     ``only``, if given, plans just the pages with these URLs (as a tree names them: "case-studies/x/",
-    "" for home, "404.html"), in every tree; a list's URL brings all its pages, "map/" all the map's pages.
+    "" for home, "404.html"), in every tree; a list's URL brings all its pages.
     The pages planned are the same, in the same order, as among all pages: the incremental layer re-plans
     the pages an edit can change with it. ``maps``: a Cartographer of ``options.atlas`` made before (what it
     remembers depends on the atlas only), which the incremental layer keeps between edits."""
@@ -325,11 +325,14 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer, only: Col
                 **extra,
             )
 
-    if wanted("map/"):  # the map and its filter pages
+    if only is None or any(url.startswith("map/") for url in only):  # the map and its filter pages
         filters = map_filters(site)
-        add("map/", "map.html", map=map_view(site, maps, lang), filters=filters, current=None, section="map")
+        if wanted("map/"):
+            add("map/", "map.html", map=map_view(site, maps, lang), filters=filters, current=None, section="map")
         for group in filters["groups"]:
             for f in group["filters"]:
+                if not wanted(f["url"]):
+                    continue
                 add(
                     f["url"],
                     "map.html",
