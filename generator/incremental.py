@@ -268,9 +268,8 @@ class IncrementalBuild:
     def _kind_of(self, path: Path) -> str:
         """'record' (a file of case-studies/, events/, methods/, pages/), 'ignored' (a hidden file or a
         folder there, which discovery skips too) or 'other' (everything else: all is loaded again)."""
-        try:
-            relative = self._resolved(path).relative_to(self.options.content_dir.resolve())
-        except ValueError:
+        relative = self._relative(path)
+        if relative is None:
             return "other"
         parts = relative.parts
         if len(parts) < 2 or parts[0] not in KIND_FOLDERS:
@@ -279,14 +278,18 @@ class IncrementalBuild:
             return "ignored"
         return "record"
 
-    def _resolved(self, path: Path) -> Path:
-        """A changed path as discovery names it (content_dir / folder / name)."""
+    def _relative(self, path: Path) -> Path | None:
+        """A path under the content folder, relative to it; None for a path outside it."""
         absolute = path if path.is_absolute() else Path.cwd() / path
         try:
-            relative = absolute.resolve().relative_to(self.options.content_dir.resolve())
+            return absolute.resolve().relative_to(self.options.content_dir.resolve())
         except ValueError:
-            return absolute
-        return self.options.content_dir.joinpath(*relative.parts)
+            return None
+
+    def _resolved(self, path: Path) -> Path:
+        """A changed path as discovery names it (content_dir / folder / name), as given if outside the content."""
+        relative = self._relative(path)
+        return path if relative is None else self.options.content_dir.joinpath(*relative.parts)
 
     def _reload(self, changed: set[Path], already: set[Path]) -> None:
         """List the content folders again; read the files that are new or changed (not those in ``already``,

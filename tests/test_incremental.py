@@ -173,7 +173,9 @@ def space(tmp_path) -> Workspace:
 
 def test_a_body_edit_renders_only_the_record_s_pages(space):
     path = space.content / "case-studies/porto-alegre-budget.md"
+    folder = space.served.stat().st_ino
     result = space.site.apply(space.edit(path, "", "\nA sentence only its page shows.\n"))
+    assert space.served.stat().st_ino == folder  # changed in place, not built again beside it
     # its page in the English tree; the Portuguese tree shows the translation's own body
     assert result.pages - result.reused == 1 and result.pages > 90
     page = (space.served / "case-studies/porto-alegre-budget/index.html").read_text(encoding="utf-8")
@@ -183,7 +185,9 @@ def test_a_body_edit_renders_only_the_record_s_pages(space):
 
 def test_a_title_edit_renders_the_pages_that_show_the_title_and_no_others(space):
     path = space.content / "case-studies/porto-alegre-budget.md"
+    folder = space.served.stat().st_ino
     result = space.site.apply(space.edit(path, "title: Participatory budgeting", "title: Budgeting together"))
+    assert space.served.stat().st_ino == folder
     rendered = result.pages - result.reused
     assert 5 < rendered < result.pages // 3, rendered
     assert "Budgeting together" in (space.served / "index.html").read_text(encoding="utf-8")
@@ -264,3 +268,18 @@ def test_the_manifest_written_from_known_hashes_is_the_json_of_write_manifest(ha
     manifest, _sums = manifest_documents(hashes)
     entries = [{"path": name, "size": size, "sha256": sha256} for name, (size, sha256) in sorted(hashes.items())]
     assert manifest == (json.dumps({"schema": 1, "files": entries}, indent=1) + "\n").encode("utf-8")
+
+
+def test_a_relative_content_folder_and_absolute_changed_paths_take_the_quick_way(tmp_path, monkeypatch):
+    """serve's content folder is usually relative ('content') while the file watcher names absolute paths."""
+    shutil.copytree(FIXTURE, tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    site = IncrementalBuild(BuildOptions(content_dir=Path("content"), out_dir=tmp_path / "served", search=False))
+    site.build()
+    path = tmp_path / "content/case-studies/porto-alegre-budget.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    folder = (tmp_path / "served").stat().st_ino
+    result = site.apply([str(path)])
+    assert result.pages - result.reused == 1
+    assert (tmp_path / "served").stat().st_ino == folder  # changed in place: not loaded and swapped in whole
+    assert "One more sentence." in (tmp_path / "served/case-studies/porto-alegre-budget/index.html").read_text()
