@@ -47,13 +47,16 @@ def _wait_for_reload(base: str, version: str, answer: dict) -> None:
     answer["at"] = time.monotonic()
 
 
-def _edited(original: bytes, kind: str, marker: str) -> bytes:
-    """The case study with a sentence added to its body, or with ``marker`` as its new title."""
-    if kind == "body":
-        return original.rstrip(b"\n") + f"\n\n{marker}\n".encode()
-    head, separator, rest = original.partition(b"\ntitle: ")
-    assert separator, "the case study has no title line"
-    return head + separator + marker.encode() + b"\n" + rest.partition(b"\n")[2]
+def _edited(original: bytes, title: str | None, sentence: str | None) -> bytes:
+    """The case study with ``title`` as its title and ``sentence`` added to its body (either may be None)."""
+    text = original
+    if title is not None:
+        head, separator, rest = text.partition(b"\ntitle: ")
+        assert separator, "the case study has no title line"
+        text = head + separator + title.encode() + b"\n" + rest.partition(b"\n")[2]
+    if sentence is not None:
+        text = text.rstrip(b"\n") + f"\n\n{sentence}\n".encode()
+    return text
 
 
 def measure_serve_latency(
@@ -90,6 +93,7 @@ def measure_serve_latency(
         url = f"{base}/case-studies/{target.stem}/"
         told: dict[str, list[float]] = {kind: [] for kind in ("body", "title")}
         shown: dict[str, list[float]] = {kind: [] for kind in ("body", "title")}
+        latest: dict[str, str | None] = {"title": None, "body": None}  # each edit changes one thing only
         for i in range(edits):
             for kind in kinds:
                 version = urllib.request.urlopen(f"{base}/__practice/version").read().decode()
@@ -99,7 +103,8 @@ def measure_serve_latency(
                 waiter.start()
                 time.sleep(0.3)
                 saved = time.monotonic()
-                target.write_bytes(_edited(original, kind, marker))
+                latest[kind] = marker
+                target.write_bytes(_edited(original, latest["title"], latest["body"]))
                 waiter.join()
                 while marker not in urllib.request.urlopen(url).read().decode():
                     time.sleep(0.02)

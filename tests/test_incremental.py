@@ -125,6 +125,9 @@ def _step(space: Workspace, step: tuple[str, int]) -> list[Path]:
     if kind == "event":
         event = space.content / "events/peer-review-porto-alegre.md"
         return space.edit(event, "participants: [Porto Alegre", f"participants: [Porto Alegre, Lyon {space.edits}")
+    if kind == "other-body":  # a free page's or a method's body
+        target = ["pages/about.md", "methods/peer-review.md"][n % 2]
+        return space.edit(space.content / target, "", f"\nAnother sentence, edit {space.edits}.\n")
     if kind == "method":
         return space.edit(space.content / "methods/peer-review.md", "title: ", f"title: Method {space.edits} ")
     if kind == "error" and study:
@@ -135,7 +138,8 @@ def _step(space: Workspace, step: tuple[str, int]) -> list[Path]:
 STEPS = st.tuples(
     st.sampled_from(
         [
-            *("title", "body", "summary", "date", "add", "delete", "rename", "translation", "event", "method"),
+            *("title", "body", "summary", "date", "add", "delete", "rename", "translation", "event"),
+            *("method", "other-body"),
             *("site", "topic", "template", "catalog", "error"),
         ]
     ),
