@@ -183,7 +183,7 @@ class IncrementalBuild:
         kinds = {path: self._kind_of(path) for path in paths}
         if self._needs_build or "other" in kinds.values():
             return self.build()
-        records = {path for path, kind in kinds.items() if kind == "record"}
+        records = {path for path, kind in kinds.items() if kind == "record" and not self._passing(path)}
         was_good, self._good = self._good, False
         if not records and was_good:  # hidden files, sub-folders: discovery skips them, so does the build
             self._good = True
@@ -277,6 +277,15 @@ class IncrementalBuild:
         if any(part.startswith(".") for part in parts[1:]) or len(parts) > 2:
             return "ignored"
         return "record"
+
+    def _passing(self, path: Path) -> bool:
+        """A file that was not there at the last build and is gone again (an editor's temporary file, made and
+        deleted within one batch of changes): discovery would not see it."""
+        if path in self._loaded or path.exists() or path.is_symlink():
+            return False
+        relative = self._relative(path)
+        shown = f"{self.display_dir}/{relative.as_posix()}" if relative is not None else ""
+        return not any(problem.file == shown for problem in self._discovery_problems)
 
     def _relative(self, path: Path) -> Path | None:
         """A path under the content folder, relative to it; None for a path outside it."""

@@ -239,6 +239,21 @@ def test_hidden_files_change_nothing(space):
     assert result.reused == result.pages and _tree(space.served) == before
 
 
+def test_an_editor_s_temporary_file_made_and_deleted_changes_nothing(space):
+    before = _tree(space.served)
+    manifest = (space.served / "data/manifest.json").stat().st_ino
+    result = space.site.apply([space.content / "case-studies/4913", space.content / "case-studies/about.md~"])
+    assert result.reused == result.pages and _tree(space.served) == before
+    assert (space.served / "data/manifest.json").stat().st_ino == manifest  # nothing was written at all
+    notes = space.content / "case-studies/notes.txt"  # one that stays is reported, as a build reports it
+    notes.write_text("not a practice")
+    result = space.site.apply([notes])
+    assert any("is not a Markdown file" in w.message for w in result.warnings)
+    notes.unlink()
+    result = space.site.apply([notes])
+    assert not any("is not a Markdown file" in w.message for w in result.warnings)
+
+
 def test_planning_some_pages_plans_them_as_planning_all_does():
     sites, problems = load_sites(FIXTURE)
     assert sites is not None, problems
