@@ -52,7 +52,6 @@ __all__ = [
     "build_bundle",
     "resolve_cache_dir",
     # for the incremental layer (incremental.py), which builds from the same pieces
-    "PreparedBuild",
     "published_media",
     "render_options",
     "site_files",
@@ -296,7 +295,7 @@ def theme_links(options: BuildOptions) -> list[Problem]:
 
 
 @dataclass
-class PreparedBuild:
+class _Prepared:
     """What a build writes, once the content is loaded and every page planned: the records themselves
     are no longer needed (plans hold plain data), so they are not kept while pages render."""
 
@@ -358,7 +357,7 @@ def theme_files(options: BuildOptions) -> tuple[list[tuple[Path, str]], list[Ren
     return minified_styles(_static_copies(options))
 
 
-def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> PreparedBuild:
+def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _Prepared:
     from generator.planning import plan_pages
 
     if links := theme_links(options):
@@ -380,9 +379,7 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> Pr
     files = site_files(sites, [p.path for p in plans], options, environ, theme_dirs, published_media(site, options))
     claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files)])
     static, styles = theme_files(options)
-    return PreparedBuild(
-        plans, files, static, site.content.config, tuple(p for p in problems if not p.is_error), styles
-    )
+    return _Prepared(plans, files, static, site.content.config, tuple(p for p in problems if not p.is_error), styles)
 
 
 def _build(
