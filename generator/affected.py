@@ -2,7 +2,8 @@
 existence, so that only those are planned again.
 
 An edit qualifies when every language tree keeps the same records (by slug), the same terms with the same
-practices in each (so every list keeps its number of pages), the same cities, translations and redirects:
+practices in each (so every list keeps its number of pages), the same cities, places (each case study's
+locator map is a file of its own), translations and redirects:
 then the set of pages is the same, and a practice's front matter shows only on
 
 - its own page;
@@ -54,6 +55,8 @@ def _shape(site: Site) -> tuple[Any, ...]:
         tuple(site.pages),
         terms,
         site.city_of,
+        # a case study's place draws its locator map, a file of its own named by what it draws
+        tuple((study.slug, study.country, study.coordinates) for study in site.case_studies.values()),
         site.redirects,
         site.versions,
         site.languages,

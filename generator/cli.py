@@ -6,13 +6,15 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar, overload
 
 import click
 
 from generator.build import BuildOptions, CacheRefused, build_bundle, build_site, check_content, resolve_cache_dir
-from generator.console import Console
-from generator.errors import BuildFailed, EnvironmentFailure, ExitCode, Terminated
+from generator.console import Console, ProgressBar, wants_progress
+from generator.errors import BuildFailed, EnvironmentFailure, ExitCode, Problem, Terminated
 from generator.mirror import verify_mirror
 from generator.new_commands import make_new_group
 from generator.report import content_paths, format_github, format_json, of_paths
@@ -29,7 +31,14 @@ _content_option = click.option(
 )
 
 
-def _build_options(func=None, *, offline=True):
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@overload
+def _build_options(func: F, *, offline: bool = True) -> F: ...
+@overload
+def _build_options(func: None = None, *, offline: bool = True) -> Callable[[F], F]: ...
+def _build_options(func: F | None = None, *, offline: bool = True) -> F | Callable[[F], F]:
     """build's options; ``offline=False`` leaves out --offline (bundle is always the offline copy)."""
     if func is None:
         return lambda f: _build_options(f, offline=offline)
@@ -68,51 +77,7 @@ def _in_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _in_ci(environ) -> bool:
-    """Whether this runs in continuous integration: CI set to anything but empty, 0, false or no."""
-    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _wants_progress(stream, environ) -> bool:
-    """A progress bar only for a person watching: standard error is a terminal, and not in CI."""
-    try:
-        return stream.isatty() and not _in_ci(environ)
-    except (AttributeError, ValueError):  # no isatty, or a closed stream
-        return False
-
-
 _PROGRESS_DELAY = 1.0  # seconds a build runs before its progress bar appears
-
-
-class _ProgressBar:
-    """``Rendering pages [#######-------------] 3800/10745`` on one line of standard error, redrawn in
-    place with a carriage return. It appears only once the build has run for ``delay`` seconds, so that
-    quick builds print nothing but their summary, and ``clear`` blanks the line again."""
-
-    WIDTH = 20
-
-    def __init__(self, stream, started: float, delay: float = 1.0, clock=time.monotonic) -> None:
-        self.stream, self.started, self.delay, self.clock = stream, started, delay, clock
-        self.drawn: float | None = None  # when the line was last drawn
-        self.length = 0  # the characters it holds
-
-    def __call__(self, done: int, total: int) -> None:
-        now = self.clock()
-        if now - self.started < self.delay:
-            return
-        if self.drawn is not None and done < total and now - self.drawn < 0.1:
-            return  # at most ten redraws a second, but always the last one
-        filled = self.WIDTH * done // total if total else self.WIDTH
-        line = f"Rendering pages [{'#' * filled}{'-' * (self.WIDTH - filled)}] {done}/{total}"
-        self.stream.write("\r" + line.ljust(self.length))
-        self.stream.flush()
-        self.drawn, self.length = now, max(self.length, len(line))
-
-    def clear(self) -> None:
-        if self.drawn is not None:
-            self.stream.write("\r" + " " * self.length + "\r")
-            self.stream.flush()
-            self.drawn, self.length = None, 0
 
 
 def _count(number: int, noun: str) -> str:
@@ -126,7 +91,7 @@ def _console() -> Console:
     return found or Console()
 
 
-def _print_problems(problems) -> None:
+def _print_problems(problems: Iterable[Problem]) -> None:
     _console().problems(problems)
 
 
@@ -208,7 +173,18 @@ def cli(context: click.Context, quiet: bool, verbose: bool) -> None:
     help="Where the site is written; replaced whole on success.",
 )
 @click.option("--bundle", is_flag=True, help="Also write the offline copy to download/offline.zip and link it.")
-def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, out_dir, bundle) -> None:
+def build(
+    content_dir: Path,
+    theme_dir: Path | None,
+    base_url: str | None,
+    drafts: bool,
+    offline: bool,
+    no_search: bool,
+    jobs: int | None,
+    cache_dir: Path | None,
+    out_dir: Path,
+    bundle: bool,
+) -> None:
     """Build the site from the content folder."""
     console = _console()
     content_dir, out_dir = _located(content_dir, ("out_dir", out_dir))
@@ -227,8 +203,8 @@ def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
         bundle=bundle,
     )
     progress = (
-        _ProgressBar(sys.stderr, time.monotonic(), _PROGRESS_DELAY)
-        if _wants_progress(sys.stderr, os.environ) and not console.quiet
+        ProgressBar(sys.stderr, time.monotonic(), _PROGRESS_DELAY)
+        if wants_progress(sys.stderr, os.environ) and not console.quiet
         else None
     )
     try:
@@ -262,7 +238,7 @@ def build(content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, ca
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--drafts", is_flag=True, hidden=True)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
-def check(content_dir, output_format, strict, drafts, paths) -> None:
+def check(content_dir: Path, output_format: str, strict: bool, drafts: bool, paths: tuple[Path, ...]) -> None:
     """Check the content: every error as path:line: field: message.
 
     With PATHS (files or folders, as a pre-commit hook passes them), only their problems are reported, checked
@@ -301,7 +277,16 @@ def check(content_dir, output_format, strict, drafts, paths) -> None:
     show_default=True,
     help="The zip file to write.",
 )
-def bundle(content_dir, theme_dir, base_url, drafts, no_search, jobs, cache_dir, out_file) -> None:
+def bundle(
+    content_dir: Path,
+    theme_dir: Path | None,
+    base_url: str | None,
+    drafts: bool,
+    no_search: bool,
+    jobs: int | None,
+    cache_dir: Path | None,
+    out_file: Path,
+) -> None:
     """Zip the offline build, with the data exports and a README on how to open it."""
     content_dir, out_file = _located(content_dir, ("out_file", out_file))
     cache_dir = _cache_dir(cache_dir, content_dir)
@@ -318,7 +303,7 @@ def bundle(content_dir, theme_dir, base_url, drafts, no_search, jobs, cache_dir,
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False, exists=True))
-def verify(directory) -> None:
+def verify(directory: Path) -> None:
     """Check a mirror against its data/manifest.json and SHA256SUMS: missing, changed and extra files."""
     try:
         report = verify_mirror(directory)
@@ -355,7 +340,17 @@ def verify(directory) -> None:
     "--open", "open_browser", is_flag=True, help="Open the site in the default web browser once it is served."
 )
 def serve(
-    content_dir, theme_dir, base_url, drafts, offline, no_search, jobs, cache_dir, port, bind, open_browser
+    content_dir: Path,
+    theme_dir: Path | None,
+    base_url: str | None,
+    drafts: bool,
+    offline: bool,
+    no_search: bool,
+    jobs: int | None,
+    cache_dir: Path | None,
+    port: int,
+    bind: str,
+    open_browser: bool,
 ) -> None:
     """Build into a temporary folder, serve it, rebuild and reload open pages on every change."""
     from generator.serve import ServeOptions, serve_site
@@ -393,7 +388,7 @@ def main() -> None:
     # they catch into Abort or a plain KeyboardInterrupt.
     terminated: list[int] = []
 
-    def on_sigterm(signum, frame) -> None:
+    def on_sigterm(signum: int, frame: object) -> None:
         terminated.append(signum)
         raise Terminated
 

@@ -8,14 +8,16 @@ environment by the CLI and passed to whatever prints: nothing here is process-wi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TextIO
 
 import click
 
 from generator.errors import Problem, sorted_problems
 
-__all__ = ["Console"]
+__all__ = ["Console", "ProgressBar", "in_ci", "wants_progress"]
 
 QUIET, NORMAL, VERBOSE = -1, 0, 1
 
@@ -67,3 +69,49 @@ class Console:
         if not text.startswith(place):
             return click.style(text, fg=colour)
         return click.style(place, bold=True) + click.style(text[len(place) :], fg=colour)
+
+
+def in_ci(environ: Mapping[str, str]) -> bool:
+    """Whether this runs in continuous integration: CI set to anything but empty, 0, false or no."""
+    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def wants_progress(stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """A progress bar only for a person watching: standard error is a terminal, and not in CI."""
+    try:
+        return stream.isatty() and not in_ci(environ)
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+class ProgressBar:
+    """``Rendering pages [#######-------------] 3800/10745`` on one line of standard error, redrawn in
+    place with a carriage return. It appears only once the build has run for ``delay`` seconds, so that
+    quick builds print nothing but their summary, and ``clear`` blanks the line again."""
+
+    WIDTH = 20
+
+    def __init__(
+        self, stream: TextIO, started: float, delay: float = 1.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.stream, self.started, self.delay, self.clock = stream, started, delay, clock
+        self.drawn: float | None = None  # when the line was last drawn
+        self.length = 0  # the characters it holds
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if now - self.started < self.delay:
+            return
+        if self.drawn is not None and done < total and now - self.drawn < 0.1:
+            return  # at most ten redraws a second, but always the last one
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        line = f"Rendering pages [{'#' * filled}{'-' * (self.WIDTH - filled)}] {done}/{total}"
+        self.stream.write("\r" + line.ljust(self.length))
+        self.stream.flush()
+        self.drawn, self.length = now, max(self.length, len(line))
+
+    def clear(self) -> None:
+        if self.drawn is not None:
+            self.stream.write("\r" + " " * self.length + "\r")
+            self.stream.flush()
+            self.drawn, self.length = None, 0

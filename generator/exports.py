@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable
 from importlib import resources
 from xml.sax.saxutils import escape
 
-from generator.datapackage import claim_columns, render_tables, taxonomy_values
+from generator.data_tables import claim_columns, taxonomy_values
+from generator.datapackage import render_tables
 from generator.model import CaseStudy, MonthDate, RenderedFile
 from generator.site import Practice, Site, language_tree, record_url
 from generator.taxonomies import Taxonomy

@@ -7,6 +7,7 @@ build), so a plan can be rendered anywhere, in any order, or compared with the p
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -24,10 +25,13 @@ from generator.structured_data import page_head
 from generator.taxonomies import navigation
 from generator.views import TreeViews, method_summary, search_filter_names, site_view, taxonomy_view
 
-__all__ = ["PAGE_SIZE", "WORLD_ASSET", "PagePlan", "RenderOptions", "plan_pages", "world_atlas"]
+__all__ = ["LOCATOR_FOLDER", "PAGE_SIZE", "WORLD_ASSET", "PagePlan", "RenderOptions", "plan_pages", "world_atlas"]
 
 WORLD_ASSET = DEFAULT_THEME / "data" / "world-110m.json"  # made by scripts/build-world-asset.py
 PAGE_SIZE = 100
+# The locator maps of case-study pages are SVG files of their own, shown with <img>: one file for each
+# country and point set, shared by every language tree (it holds no text), named by what it draws.
+LOCATOR_FOLDER = "map/locators/"
 
 # Scripts and styles only from the site itself: no page has a style attribute or element, inline
 # scripts, plugins, frames or a <base>. Only the search page (served, not offline) runs Pagefind, which
@@ -95,7 +99,8 @@ def plan_pages(
     """Every page of every language tree: the default language's at the root, the others under <lang>/.
 
     ``only``, if given, plans just the pages with these URLs (as a tree names them: "case-studies/x/",
-    "" for home, "404.html"), in every tree; a list's URL brings all its pages.
+    "" for home, "404.html"), in every tree; a list's URL brings all its pages, and the planned pages bring
+    the SVG files of their locator maps.
     The pages planned are the same, in the same order, as among all pages: the incremental layer re-plans
     the pages an edit can change with it. ``maps``: a Cartographer of ``options.atlas`` made before (what it
     remembers depends on the atlas only), which the incremental layer keeps between edits."""
@@ -103,9 +108,13 @@ def plan_pages(
         sites = {sites.lang: sites}
     maps = maps or Cartographer(options.atlas or world_atlas())  # this build's: shared by every tree's maps
     plans: list[PagePlan] = []
+    locators: dict[str, dict[str, Any]] = {}  # path of a locator map's SVG file -> what it draws
     for site in sites.values():
-        plans += _plan_tree(site, options, maps, only)
+        plans += _plan_tree(site, options, maps, locators, only)
     default = next(iter(sites.values()))
+    plans += [
+        PagePlan(path, "locator.svg", {"view": view}, lang=default.lang) for path, view in sorted(locators.items())
+    ]
     if only is not None and "404.html" not in only:
         return plans
     plans.append(
@@ -168,7 +177,13 @@ def _autonym(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer, only: Collection[str] | None) -> list[PagePlan]:
+def _plan_tree(
+    site: Site,
+    options: RenderOptions,
+    maps: Cartographer,
+    locators: dict[str, dict[str, Any]],
+    only: Collection[str] | None,
+) -> list[PagePlan]:
     def wanted(url: str) -> bool:
         return only is None or url in only
 
@@ -254,7 +269,9 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer, only: Col
             record=study,
             page=views.case_study(study),
             section="case-studies",
-            locator=locator_view(maps, study.country, [study.coordinates] if study.coordinates else []),
+            locator=_locator_image(
+                locator_view(maps, study.country, [study.coordinates] if study.coordinates else []), locators
+            ),
         )
     for event in site.events.values():
         if not wanted(record_url(event)):
@@ -358,6 +375,18 @@ def _plan_tree(site: Site, options: RenderOptions, maps: Cartographer, only: Col
             content_security_policy=SEARCH_CONTENT_SECURITY_POLICY if pagefind else CONTENT_SECURITY_POLICY,
         )
     return plans
+
+
+def _locator_image(view: dict[str, Any] | None, locators: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """A locator map as an image: its SVG file (planned once in ``locators``, whichever pages show it) and
+    its size in CSS pixels (the view box's, so the page keeps its place before the image arrives)."""
+    if view is None:
+        return None
+    drawn = json.dumps([view[key] for key in ("view_box", "land", "country", "dots", "dot_radius")]).encode()
+    path = f"{LOCATOR_FOLDER}{hashlib.sha256(drawn).hexdigest()[:16]}.svg"
+    locators.setdefault(path, view)
+    box = view["box"]
+    return {"src": path, "width": round(float(box["width"])), "height": round(float(box["height"]))}
 
 
 def _country_locator(site: Site, maps: Cartographer, term: Term) -> dict[str, Any] | None:

@@ -47,6 +47,7 @@ from generator.model import (
     Method,
     Origin,
     Partial,
+    Record,
     Stage,
     Status,
     Translation,
@@ -139,10 +140,20 @@ TEXT_FIELDS = {
 # An empty list of sources: readers cannot check the practice (the scaffold of practice new writes one).
 NO_SOURCES = "lists no sources; add at least one {title, url} where readers can check what the record says"
 
-_RECORD_TYPES = {"case-study": CaseStudy, "event": EventReport, "method": Method, "page": FreePage}
+# reports one more problem at a field's line: (field path, message, severity)
+ReportProblem = Callable[..., None]
+
+_RECORD_TYPES: dict[str, type[Record]] = {
+    "case-study": CaseStudy,
+    "event": EventReport,
+    "method": Method,
+    "page": FreePage,
+}
 
 
-def _front_matter(fields: dict[str, _Field], source_file: SourceFile, vocabulary: Vocabulary):
+def _front_matter(
+    fields: dict[str, _Field], source_file: SourceFile, vocabulary: Vocabulary
+) -> tuple[dict[str, Any], list[Problem], ReportProblem]:
     """Convert each front-matter value with its field's converter; returns the values, the problems and
     a function that reports one more problem at a field's line."""
     doc = source_file.front_matter
@@ -172,7 +183,9 @@ def _origin(source_file: SourceFile) -> Origin:
     return Origin(source_file.path, tuple(sorted(source_file.front_matter.lines.items())), content_path)
 
 
-def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body | None, vocabulary: Vocabulary):
+def build_record(
+    kind: str, slug_: str, source_file: SourceFile, body: Body | None, vocabulary: Vocabulary
+) -> tuple[Record | Partial, list[Problem]]:
     """Validate one file's front matter; returns (record, problems), the record a ``Partial`` (the fields
     that converted) when there is an error or no ``body`` (its Markdown failed), so it is still cross-checked."""
     fields = FIELDS[kind]
@@ -199,7 +212,7 @@ def build_record(kind: str, slug_: str, source_file: SourceFile, body: Body | No
 
 def build_translation(
     kind: str, slug_: str, lang: str, source_file: SourceFile, body: Body | None, vocabulary: Vocabulary
-):
+) -> tuple[Translation | Partial, list[Problem]]:
     """Validate a translation's front matter (``<slug>.<lang>.md``): the same fields as its kind, of which
     only the text ones are required; returns (Translation, or a Partial when there is an error or no body,
     and the problems)."""
@@ -229,7 +242,7 @@ def unreadable(kind: str, slug_: str, display: str, lang: str = "") -> Partial:
     return Partial(Origin(display, (), "/".join(display.rsplit("/", 2)[-2:])), kind, slug_, lang)
 
 
-def _check_order(values: dict, doc: YamlDocument, problem) -> None:
+def _check_order(values: dict[str, Any], doc: YamlDocument, problem: ReportProblem) -> None:
     pairs = [("published", "updated"), ("start", "end"), ("date", "end_date")]
     for first, second in pairs:
         if first in values and second in values:

@@ -17,10 +17,11 @@ import click
 
 from generator.config import load_site_config, load_topics
 from generator.content import POSTER_SECTIONS
+from generator.converters import Context, Invalid, Vocabulary
+from generator.converters import slug as slug_converter
 from generator.errors import ExitCode
 from generator.model import CynefinDomain, MonthDate
-from generator.records import FIELDS, Context, Invalid, Vocabulary
-from generator.records import slug as slug_converter
+from generator.records import FIELDS
 from generator.source import YamlDocument, yaml_value
 from generator.taxonomies import DEFAULT_TAXONOMIES, reserved_paths
 from generator.vocab import SLUG_LIMIT, did_you_mean, title_slug, windows_device
@@ -96,7 +97,7 @@ def scaffold(
     kind: str,
     title: str,
     content_dir: Path,
-    flags: dict,
+    flags: dict[str, Any],
     *,
     interactive: bool,
     slug: str | None = None,
@@ -191,7 +192,7 @@ _PROMPTS = {
 def _prompt(kind: str, name: str, setting: Setting) -> Any:
     """Ask until the checker accepts the answer, showing its message for each refusal (never a traceback)."""
     if name == "topics":
-        question = f"Topics, comma-separated ({', '.join(sorted(setting.vocabulary.topics))})"
+        question = f"Topics, comma-separated ({', '.join(sorted(setting.vocabulary.topics or ()))})"
     elif name == "method":
         question = f"Method ({', '.join(setting.methods)})"
     else:
@@ -223,7 +224,7 @@ def _raw(value: Any) -> Any:
     return getattr(value, "value", value)  # an enum's value
 
 
-def _render(kind: str, title: str, v: dict, today: dt.date) -> str:
+def _render(kind: str, title: str, v: dict[str, Any], today: dt.date) -> str:
     lines = ["---", f"title: {_text(title)}"]
     lines.append(f"summary: {_text(v['summary'])}" if "summary" in v else "# summary: One or two sentences, plain text")
     if kind == "case-study":

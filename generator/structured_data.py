@@ -213,8 +213,8 @@ def _work(site: Site, kind: str, record: Record, url: str, absolute: _Absolute) 
         data["url"] = absolute(url)
     if kind != "Article":  # an article's name is its headline
         data["name"] = record.title
-    if record.summary:
-        data["description"] = record.summary
+    # no "description": the summary is the page's meta description and og:description already, and the
+    # JSON-LD copy was a third one in every record page's head
     data["inLanguage"] = record.lang
     return data
 

@@ -7,6 +7,7 @@ to the environment, so it lives as long as one rendering process of one build.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable, Iterable
 from gettext import NullTranslations
@@ -24,7 +25,7 @@ from generator.model import RenderedFile
 from generator.planning import PagePlan
 from generator.structured_data import json_ld_script
 
-__all__ = ["make_environment", "render_page"]
+__all__ = ["dedent_html", "make_environment", "render_page"]
 
 
 def make_environment(
@@ -108,10 +109,19 @@ def _install_translations(
 @pass_context
 def _link(context: Context, url: str, tree: str | None = None) -> str:
     """A URL of the current language tree (``case-studies/x/``) as a link relative to the current page,
-    naming index.html offline; ``tree`` ("pt/", or "" for the default language) links into another."""
+    naming index.html offline; ``tree`` ("pt/", or "" for the default language) links into another.
+    Within a page's own tree the link does not climb out of it and back in: ``../../topics/x/``, not
+    ``../../../pt/topics/x/`` (some 200 bytes a translated page)."""
     if context.get("offline") and (url == "" or url.endswith("/")):
         url += "index.html"
-    return str(context["root"]) + (str(context.get("tree", "")) if tree is None else tree) + url
+    root, current = str(context["root"]), str(context.get("tree", ""))
+    if tree is not None and tree != current:
+        return root + tree + url
+    if current and root and not root.replace("../", ""):  # a relative root ("../../"), in a tree of its own
+        up = root.count("../") - current.count("/")
+        if up >= 0:
+            return ("../" * up or "./") + url
+    return root + current + url
 
 
 @pass_context
@@ -161,7 +171,22 @@ def render_page(env: jinja2.Environment, plan: PagePlan) -> RenderedFile:
         ) from None
     except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
         raise BuildFailed([_template_problem(exc, plan)]) from None
+    if plan.path.endswith(".html"):
+        html = dedent_html(html)
     return RenderedFile(plan.path, html.encode("utf-8"), plan.source)
+
+
+# Where leading spaces are text: <pre> and <textarea> keep theirs (a <script> here is one line of JSON).
+_KEEPS_SPACES = re.compile(r"(<pre[\s>].*?</pre>|<textarea[\s>].*?</textarea>)", re.DOTALL | re.IGNORECASE)
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+
+
+def dedent_html(html: str) -> str:
+    """A page without the templates' indentation: spaces at the start of a line are collapsed with the
+    line break before them wherever HTML collapses white space, so nothing shows but the bytes (some 400 a
+    page) go; inside <pre> and <textarea> they are text, and stay."""
+    parts = _KEEPS_SPACES.split(html)
+    return "".join(part if i % 2 else _INDENT.sub("", part) for i, part in enumerate(parts))
 
 
 def _template_problem(exc: Exception, plan: PagePlan) -> Problem:

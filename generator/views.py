@@ -11,6 +11,7 @@ city, country and topic dictionaries that every card holds) lives in it, not in 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Any
@@ -27,6 +28,7 @@ __all__ = [
     "TreeViews",
     "site_view",
     "plain_text",
+    "rich_prose",
     "method_summary",
     "taxonomy_view",
     "search_filter_names",
@@ -101,6 +103,19 @@ def _years(study: CaseStudy) -> View | None:
     if not study.start and not study.end:
         return None
     return {"start": study.start.iso() if study.start else None, "end": study.end.iso() if study.end else None}
+
+
+# What a Markdown body may hold that prose.css styles (the sanitised HTML of markup.py: tags in lower
+# case, the classes of Markdown's footnote and task-list extensions).
+_RICH_PROSE = re.compile(
+    r'<(?:abbr|blockquote|code|dl|hr|kbd|mark|pre|samp|sup|table)[\s>/]|class="(?:footnote|task-list)'
+)
+
+
+def rich_prose(html: str) -> bool:
+    """Whether a body needs prose.css: quotations, code, tables, definition lists, rules, footnotes, task
+    lists, abbreviations or marked text."""
+    return _RICH_PROSE.search(html) is not None
 
 
 class TreeViews:
@@ -227,6 +242,7 @@ class TreeViews:
         view.update(
             {
                 "body": study.body.html,
+                "rich_prose": rich_prose(study.body.html),
                 "published": study.published.isoformat(),
                 "published_label": formats.date(study.published),
                 "updated": study.updated.isoformat() if study.updated else None,
@@ -265,6 +281,7 @@ class TreeViews:
         view.update(
             {
                 "body": event.body.html,
+                "rich_prose": rich_prose(event.body.html),
                 "dir": formats.direction(event.lang),
                 "end_date": event.end_date.isoformat() if event.end_date else None,
                 "end_date_label": formats.date(event.end_date) if event.end_date else None,
@@ -292,6 +309,7 @@ class TreeViews:
         view.update(
             {
                 "body": method.body.html,
+                "rich_prose": rich_prose(method.body.html),
                 "lang": method.lang,
                 "dir": self.formats.direction(method.lang),
                 "duration": method.duration,
@@ -309,6 +327,7 @@ class TreeViews:
             "title": page.title,
             "summary": page.summary,
             "body": page.body.html,
+            "rich_prose": rich_prose(page.body.html),
             "lang": page.lang,
             "dir": self.formats.direction(page.lang),
             "url": record_url(page),

@@ -131,7 +131,7 @@ def test_case_study_json_ld_is_an_article_with_place_dates_topics_licence_and_li
     assert article["@type"] == "Article"
     assert article["url"] == STUDY_URL
     assert article["headline"] == "Taiyuan public bicycles"
-    assert article["description"] == "Taiyuan adapted Hangzhou's bicycle system."
+    assert "description" not in article  # the meta description and og:description carry the summary
     assert article["inLanguage"] == "en"
     assert article["datePublished"] == "2026-10-02"
     assert article["dateModified"] == "2026-10-20"
@@ -286,9 +286,13 @@ def test_json_ld_stays_inert_whatever_the_title_holds(site_root):
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     data = json.loads(text)
     assert data["headline"] == HOSTILE
-    assert data["description"] == "a < b && c > d <!-- e"
+    assert "description" not in data  # the summary is in the meta description and og:description only
+    assert _og(_metadata(out / "case-studies/hangzhou-bikes/index.html"))["og:description"] == ["a < b && c > d <!-- e"]
     assert data["contentLocation"]["name"] == "Hang</script>zhou"
-    assert not list(tree.iter("img"))  # nothing in the head or body became an element
+    # nothing in the head or body became an element: the page's only image is its locator map, the theme's
+    assert [(i.get("class"), i.get("alt")) for i in tree.iter("img")] == [
+        ("locator-map", "Hang</script>zhou, China on a map")
+    ]
     og = _og(_metadata(out / "case-studies/hangzhou-bikes/index.html"))
     assert og["og:title"] == [HOSTILE]
 

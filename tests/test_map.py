@@ -13,6 +13,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 import html5lib
 import pycountry
@@ -22,8 +23,10 @@ from conftest import REPO, check_golden, render_fragment
 from generator import geo
 from generator.build import BuildOptions, build_site, check_content
 from generator.geo import Cartographer
+from generator.i18n import DEFAULT_THEME
 from generator.map_views import locator_view, map_view
 from generator.planning import WORLD_ASSET, world_atlas
+from generator.templating import make_environment
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "content"
 GOLDEN_MAP = Path(__file__).parent / "golden-map"
@@ -258,6 +261,26 @@ def test_locator_svg_of_the_fixture_matches_golden(request):
     assert '<path class="map-here"' in svg and '<circle class="map-pin"' in svg
 
 
+def test_locator_image_of_the_fixture_matches_golden(request):
+    """A case-study page's locator map as a file: well-formed SVG, no text (every language shows it), the
+    light colours as attributes and the dark ones in a media query; the page gives the text alternative."""
+    view = locator_view(Cartographer(_mini_atlas()), "BR", [(-30.0346, -51.2177)])
+    svg = make_environment([DEFAULT_THEME]).get_template("locator.svg").render(view=view)
+    check_golden(request, GOLDEN_MAP / "locator-image.svg", svg)
+    root = ElementTree.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("viewBox") == view["view_box"]
+    style = root.find("{http://www.w3.org/2000/svg}style")
+    assert style is not None and style.text.strip().startswith("@media (prefers-color-scheme: dark)")
+    assert "".join(root.itertext()).strip() == style.text.strip()  # no text but the style
+    pin = root.find("{http://www.w3.org/2000/svg}circle")
+    assert pin is not None and pin.get("class") == "map-pin" and pin.get("fill") == "#c2410c"
+    image = render_fragment(
+        '{% import "map_macros.html" as maps with context %}{{ maps.locator_image(image, "Porto Alegre, Brazil") }}',
+        image={"src": "map/locators/x.svg", "width": 280, "height": 175},
+    )
+    assert '<img class="locator-map" src="../map/locators/x.svg" alt="Porto Alegre, Brazil" width="280"' in image
+
+
 def test_filtered_map_keeps_only_matching_practices():
     site, _ = check_content(FIXTURE)
     complex_only = map_view(site, Cartographer(_mini_atlas()), "en", only=("cynefin", "complex"))
@@ -398,10 +421,26 @@ def test_map_locator_and_country_pages_are_valid_html(sample):
 
 
 def test_case_study_and_country_pages_have_a_locator(sample):
+    """Country pages draw theirs; a case-study page shows its SVG file, one for each country and point set,
+    which every language tree shares."""
     out, site = sample
+    files = set()
     for slug in site.case_studies:
         html = (out / "case-studies" / slug / "index.html").read_text(encoding="utf-8")
-        assert html.count('<svg class="locator-map"') == 1 and '<circle class="map-pin"' in html, slug
+        assert "<svg" not in html, slug
+        found = re.findall(
+            r'<img class="locator-map" src="([^"]+)" alt="([^"]+) on a map" width="\d+" height="\d+">', html
+        )
+        assert len(found) == 1, slug
+        src, alt = found[0]
+        assert src.startswith("../../map/locators/") and src.endswith(".svg") and "," in alt, slug
+        svg = (out / "case-studies" / slug / src).resolve()
+        assert '<circle class="map-pin"' in svg.read_text(encoding="utf-8"), slug
+        files.add(svg)
+        translated = (out / "pt" / "case-studies" / slug / "index.html").read_text(encoding="utf-8")
+        assert f'src="../{src}"' in translated and "no mapa" in translated, slug
+    assert len(files) < len(site.case_studies)  # Porto Alegre's three practices share one file
+    assert files == set((out / "map" / "locators").iterdir())
     for term in site.taxonomies["countries"]:
         html = (out / term.url / "index.html").read_text(encoding="utf-8")
         assert html.count('<svg class="locator-map"') == 1 and '<path class="map-here"' in html, term.key

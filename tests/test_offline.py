@@ -48,6 +48,25 @@ def test_browse_from_disk_home_topic_practice_domain(page, offline_site):
     expect(page.get_by_role("heading", level=1)).to_have_text("Complicated")
 
 
+def test_a_case_study_shows_its_locator_map_and_dark_colours_from_disk(browser, offline_site):
+    """The locator map is an image file (map/locators/), the dark scheme's colours a sheet with a media
+    query (dark.css): both load from file:// under the pages' Content-Security-Policy."""
+    for scheme, background in (("light", "rgb(255, 255, 255)"), ("dark", "rgb(18, 23, 29)")):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on(
+            "console", lambda message, errors=errors: errors.append(message.text) if message.type == "error" else None
+        )
+        page.goto((offline_site / "fr/case-studies/porto-alegre-participatory-budgeting/index.html").as_uri())
+        image = page.get_by_role("img", name="Carte de situation : Porto Alegre, Brésil")
+        expect(image).to_be_visible()
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0 && i.naturalHeight > 0")
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == background
+        assert errors == []  # nothing refused by the Content-Security-Policy, nothing missing
+        context.close()
+
+
 def test_search_from_disk_with_prefix_and_filter(page, offline_site):
     page.goto((offline_site / "index.html").as_uri())
     page.get_by_role("searchbox", name="Search practices").fill("particip")

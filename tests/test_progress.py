@@ -18,7 +18,8 @@ from conftest import REPO
 import generator.cli
 import generator.render
 from generator.build import load_sites
-from generator.cli import _ProgressBar, _wants_progress, cli
+from generator.cli import cli
+from generator.console import ProgressBar, wants_progress
 from generator.errors import BuildFailed
 from generator.i18n import DEFAULT_THEME
 from generator.planning import RenderOptions, plan_pages
@@ -109,7 +110,9 @@ def test_build_ends_with_one_summary_line(fixture_root, jobs):
     assert match, last
     files, pages, workers = map(int, match.groups())
     out = fixture_root / "out"
-    assert pages == len(list(out.rglob("*.html"))) == 103
+    # what the build renders: the HTML pages and the case studies' locator maps (an SVG file per country
+    # and point set, rendered like a page: planning.py), which the count of pages includes
+    assert pages == len(list(out.rglob("*.html"))) + len(list((out / "map/locators").glob("*.svg"))) == 103 + 2
     # every file the build wrote itself: not the theme's static files, nor the manifest written after them
     assert files == len(
         [
@@ -141,12 +144,12 @@ class Terminal(io.StringIO):
 
 
 def test_progress_only_for_a_terminal_outside_ci():
-    assert _wants_progress(Terminal(), {})
-    assert _wants_progress(Terminal(), {"CI": "false"})
-    assert not _wants_progress(Terminal(), {"CI": "true"})
-    assert not _wants_progress(Terminal(), {"CI": "1"})
-    assert not _wants_progress(io.StringIO(), {})
-    assert not _wants_progress(object(), {})  # a stream replaced by something without isatty
+    assert wants_progress(Terminal(), {})
+    assert wants_progress(Terminal(), {"CI": "false"})
+    assert not wants_progress(Terminal(), {"CI": "true"})
+    assert not wants_progress(Terminal(), {"CI": "1"})
+    assert not wants_progress(io.StringIO(), {})
+    assert not wants_progress(object(), {})  # a stream replaced by something without isatty
 
 
 def test_no_progress_output_when_stderr_is_not_a_terminal(fixture_root, monkeypatch):
@@ -160,20 +163,20 @@ def test_no_progress_output_when_stderr_is_not_a_terminal(fixture_root, monkeypa
 
 def test_in_a_terminal_the_bar_is_drawn_in_place_and_cleared_before_the_summary(fixture_root, monkeypatch):
     monkeypatch.setattr(generator.cli, "_PROGRESS_DELAY", 0.0)
-    monkeypatch.setattr(generator.cli, "_wants_progress", lambda stream, environ: True)
+    monkeypatch.setattr(generator.cli, "wants_progress", lambda stream, environ: True)
     result = CliRunner().invoke(cli, ["build", "--no-search", "--out", "out", "--jobs", "2"])
     assert result.exit_code == 0, result.stderr
     bar, _, rest = result.stderr.rpartition("\r")
     assert bar.startswith("\rRendering pages [")
-    assert "] 103/103" in bar  # the last count is always drawn
-    assert bar.endswith("\r" + " " * len("Rendering pages [####################] 103/103"))  # then blanked
+    assert "] 105/105" in bar  # the last count is always drawn (103 pages and 2 locator maps)
+    assert bar.endswith("\r" + " " * len("Rendering pages [####################] 105/105"))  # then blanked
     assert SUMMARY.fullmatch(rest.splitlines()[-1])
 
 
 def test_the_bar_waits_a_second_redraws_at_most_ten_times_a_second_and_clears():
     now = [100.0]
     stream = Terminal()
-    bar = _ProgressBar(stream, started=100.0, delay=1.0, clock=lambda: now[0])
+    bar = ProgressBar(stream, started=100.0, delay=1.0, clock=lambda: now[0])
     bar(10, 200)
     now[0] = 100.9
     bar(50, 200)
@@ -194,7 +197,7 @@ def test_the_bar_waits_a_second_redraws_at_most_ten_times_a_second_and_clears():
 
 def test_a_build_that_never_draws_the_bar_clears_nothing():
     stream = Terminal()
-    bar = _ProgressBar(stream, started=0.0, delay=1.0, clock=lambda: 0.5)
+    bar = ProgressBar(stream, started=0.0, delay=1.0, clock=lambda: 0.5)
     bar(1, 2)
     bar.clear()
     assert stream.getvalue() == ""
@@ -234,8 +237,8 @@ def _build_in_a_terminal(root: Path, environ: dict) -> str:
 def test_a_terminal_shows_the_bar_and_clears_it(fixture_root):
     output = _build_in_a_terminal(fixture_root, {k: v for k, v in os.environ.items() if k != "CI"})
     bar, _, rest = output.rpartition("\r")
-    assert bar.startswith("\rRendering pages [") and "] 103/103" in bar
-    assert bar.endswith(" " * len("Rendering pages [####################] 103/103"))
+    assert bar.startswith("\rRendering pages [") and "] 105/105" in bar  # 103 pages and 2 locator maps
+    assert bar.endswith(" " * len("Rendering pages [####################] 105/105"))
     assert SUMMARY.fullmatch(rest.splitlines()[-1])
 
 

@@ -769,9 +769,20 @@ def scan_page(path: str, data: bytes, redirects: frozenset[str]) -> Scan:
     def values(name):
         return [e.get(name) for e in _elements(tree) if e.get(name) is not None]
 
+    def filters():
+        """Filter names as Pagefind reads them: "year[data-y0], year[data-y1]" (the theme's year filter, values
+        in attributes) names two; anything else, such as a forged "cynefin:clear", is kept whole."""
+        found = []
+        for value in values("data-pagefind-filter"):
+            if re.fullmatch(r"\w+\[data-[\w-]+\](?:, \w+\[data-[\w-]+\])*", value):
+                found += [item.split("[")[0] for item in value.split(", ")]
+            else:
+                found.append(value)
+        return found
+
     return Scan(
         page_problems(path, data, redirects, THEME_IDS, tree),
-        values("data-pagefind-filter"),
+        filters(),
         values("data-pagefind-meta"),
         len(values("data-pagefind-body")),
     )
