@@ -51,6 +51,15 @@ __all__ = [
     "build_site",
     "build_bundle",
     "resolve_cache_dir",
+    # for the incremental layer (incremental.py), which builds from the same pieces
+    "published_media",
+    "render_options",
+    "site_files",
+    "template_cache_dir",
+    "display_path",
+    "theme_dirs_of",
+    "theme_files",
+    "theme_links",
 ]
 
 
@@ -143,7 +152,7 @@ def load_sites(
 
     content, problems = load_content(
         content_dir,
-        display_dir=_display(content_dir),
+        display_dir=display_path(content_dir),
         base_url=base_url,
         jobs=jobs,
         cache_dir=cache_dir,
@@ -156,7 +165,7 @@ def load_sites(
     return (None if any(p.is_error for p in problems) else sites), sorted_problems(problems)
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Paths in messages as the user would type them: relative to the working directory when inside it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
@@ -164,13 +173,13 @@ def _display(path: Path) -> str:
         return path.as_posix()
 
 
-def _theme_dirs(options: BuildOptions) -> list[Path]:
+def theme_dirs_of(options: BuildOptions) -> list[Path]:
     return [options.theme_dir, DEFAULT_THEME] if options.theme_dir else [DEFAULT_THEME]
 
 
-def _static_copies(site: Site, options: BuildOptions) -> list[tuple[Path, str]]:
+def _static_copies(options: BuildOptions) -> list[tuple[Path, str]]:
     copies: list[tuple[Path, str]] = []
-    for theme in _theme_dirs(options):  # the first theme wins a name both have
+    for theme in theme_dirs_of(options):  # the first theme wins a name both have
         static = theme / "static"
         if static.is_dir():
             for root, dirs, files in os.walk(static):
@@ -181,7 +190,7 @@ def _static_copies(site: Site, options: BuildOptions) -> list[tuple[Path, str]]:
     return copies
 
 
-def _published_media(site: Site, options: BuildOptions) -> list[RenderedFile]:
+def published_media(site: Site, options: BuildOptions) -> list[RenderedFile]:
     from generator.media import MediaError, strip_metadata
 
     files, problems = [], []
@@ -190,7 +199,7 @@ def _published_media(site: Site, options: BuildOptions) -> list[RenderedFile]:
         try:
             files.append(RenderedFile(media, strip_metadata(path.read_bytes(), path.suffix), media))
         except MediaError as exc:
-            problems.append(Problem(f"{_display(options.content_dir)}/{media}", 0, "", str(exc)))
+            problems.append(Problem(f"{display_path(options.content_dir)}/{media}", 0, "", str(exc)))
     if problems:
         raise BuildFailed(problems)
     return files
@@ -211,7 +220,7 @@ def _inputs(options: BuildOptions, build_year: int) -> str:
             options.bundle,
         )
     )
-    return tree_fingerprint([options.content_dir, *_theme_dirs(options)], settings)
+    return tree_fingerprint([options.content_dir, *theme_dirs_of(options)], settings)
 
 
 def _builds_snapshot_name(options: BuildOptions) -> str:
@@ -261,7 +270,7 @@ def build_site(
     started = time.monotonic()
     inputs = None
     if options.cache_dir is not None:
-        check_output_location(options.out_dir, [options.content_dir, *_theme_dirs(options), Path.cwd()])
+        check_output_location(options.out_dir, [options.content_dir, *theme_dirs_of(options), Path.cwd()])
         inputs = _inputs(options, build_year_from_environment(environ))
         with output_lock(options.out_dir):
             unchanged = _unchanged_since_last_build(options, inputs)
@@ -273,10 +282,10 @@ def build_site(
     return result
 
 
-def _theme_links(options: BuildOptions) -> list[Problem]:
+def theme_links(options: BuildOptions) -> list[Problem]:
     """Symbolic links in a theme are refused: Jinja and the static copy would follow them out of it."""
     problems = []
-    for theme in _theme_dirs(options):
+    for theme in theme_dirs_of(options):
         for folder, dirs, names in os.walk(theme):
             for name in sorted(dirs + names):
                 path = Path(folder, name)
@@ -298,16 +307,60 @@ class _Prepared:
     styles: list[RenderedFile]  # the theme's stylesheets, minified
 
 
-def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _Prepared:
-    from generator.assets import minified_styles
+def render_options(options: BuildOptions, environ, atlas=None):
+    """The planning options of a build (planning.RenderOptions); ``atlas``: the world's shapes, if already read."""
+    from generator.planning import RenderOptions
+
+    return RenderOptions(
+        build_year_from_environment(environ),
+        options.offline,
+        options.search,
+        options.live_reload,
+        bundle=options.bundle and not options.offline,
+        atlas=atlas,
+    )
+
+
+def site_files(
+    sites: dict[str, Site],
+    page_paths: list[str],
+    options: BuildOptions,
+    environ,
+    theme_dirs: tuple[Path, ...],
+    media: list[RenderedFile],
+) -> list[RenderedFile]:
+    """Every file of a build but its pages, static files and stylesheets: the data exports, the sitemap (of
+    ``page_paths``), the feeds, the ``media`` (see published_media), robots.txt and the offline search indexes."""
     from generator.exports import render_data_exports, render_feeds, render_sitemap
     from generator.i18n import catalog_translations
-    from generator.planning import RenderOptions, plan_pages
     from generator.provenance import render_offline_readme
     from generator.render import render_offline_search_indexes
     from generator.structured_data import robots_txt
 
-    if links := _theme_links(options):
+    site = next(iter(sites.values()))  # the default language's: shared files (media, data, the 404 page) come from it
+    files = render_data_exports(sites, options.taxonomies, catalog_translations(theme_dirs, site.lang).gettext)
+    files += render_sitemap(site, page_paths)
+    for tree in sites.values():
+        files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext)
+    files += media
+    files.append(RenderedFile("robots.txt", robots_txt(site.content.config.base_url).encode()))
+    if options.offline:
+        files += render_offline_search_indexes(sites, render_options(options, environ))
+        files.append(render_offline_readme(site, environ, options.content_dir))
+    return files
+
+
+def theme_files(options: BuildOptions) -> tuple[list[tuple[Path, str]], list[RenderedFile]]:
+    """The themes' static files to copy (source, output path) and their stylesheets, minified."""
+    from generator.assets import minified_styles
+
+    return minified_styles(_static_copies(options))
+
+
+def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _Prepared:
+    from generator.planning import plan_pages
+
+    if links := theme_links(options):
         raise BuildFailed(links)
     sites, problems = load_sites(
         options.content_dir,
@@ -320,27 +373,12 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
     )
     if sites is None or any(p.is_error for p in problems):
         raise BuildFailed(problems)
-    site = next(iter(sites.values()))  # the default language's: shared files (media, data, the 404 page) come from it
+    site = next(iter(sites.values()))
     check_output_location(options.out_dir, [options.content_dir, *theme_dirs, Path.cwd()])
-    render_options = RenderOptions(
-        build_year_from_environment(environ),
-        options.offline,
-        options.search,
-        options.live_reload,
-        bundle=options.bundle and not options.offline,
-    )
-    plans = plan_pages(sites, render_options)
-    files = render_data_exports(sites, options.taxonomies, catalog_translations(theme_dirs, site.lang).gettext)
-    files += render_sitemap(site, [p.path for p in plans])
-    for tree in sites.values():
-        files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext)
-    files += _published_media(site, options)
-    files.append(RenderedFile("robots.txt", robots_txt(site.content.config.base_url).encode()))
-    if options.offline:
-        files += render_offline_search_indexes(sites, render_options)
-        files.append(render_offline_readme(site, environ, options.content_dir))
+    plans = plan_pages(sites, render_options(options, environ))
+    files = site_files(sites, [p.path for p in plans], options, environ, theme_dirs, published_media(site, options))
     claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files)])
-    static, styles = minified_styles(_static_copies(site, options))
+    static, styles = theme_files(options)
     return _Prepared(plans, files, static, site.content.config, tuple(p for p in problems if not p.is_error), styles)
 
 
@@ -349,7 +387,7 @@ def _build(
 ) -> BuildResult:
     from generator.render import render_plans
 
-    theme_dirs = tuple(_theme_dirs(options))
+    theme_dirs = tuple(theme_dirs_of(options))
     prepared = _prepare(options, environ, theme_dirs)
     plans, file_count = prepared.plans, len(prepared.files)
     digests = _page_digests(options, theme_dirs, plans)
@@ -371,7 +409,7 @@ def _build(
             options.jobs,
             progress,
             sink=partial(write_file, staging),
-            bytecode_dir=_template_cache(options),
+            bytecode_dir=template_cache_dir(options),
         )
         if options.search and options.index and not options.offline:  # Pagefind cannot run from file://
             run_pagefind(staging)
@@ -393,7 +431,7 @@ def _build(
     )
 
 
-def _template_cache(options: BuildOptions) -> Path | None:
+def template_cache_dir(options: BuildOptions) -> Path | None:
     """Where compiled templates are kept: a folder per generator version, since Jinja keys its entries by
     the template's source only and the environment's settings live in the generator's code."""
     if options.cache_dir is None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import re
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from generator.addresses import IMAGE_LIMIT_BYTES
 from generator.cache import Cache
@@ -15,14 +16,36 @@ from generator.converters import LANG_PATTERN, Vocabulary
 from generator.errors import Problem, Severity
 from generator.i18n import DEFAULT_THEME, POSTER_SECTIONS, poster_section_names
 from generator.markup import MarkdownRenderer
-from generator.model import Body, CaseStudy, Content, EventReport, FreePage, Method, Partial, Translation
+from generator.model import (
+    Body,
+    CaseStudy,
+    Content,
+    EventReport,
+    FreePage,
+    Method,
+    Partial,
+    SiteConfig,
+    Translation,
+)
 from generator.records import build_record, build_translation, unreadable
 from generator.source import read_bytes, read_source
 from generator.timelimit import TooSlow, time_limit
 from generator.vocab import SLUG_RE, slugify
 from generator.workers import quiet_worker, signals_deferred, worker_context
 
-__all__ = ["KIND_FOLDERS", "NO_CONTACT", "POSTER_SECTIONS", "load_content"]
+__all__ = [
+    "KIND_FOLDERS",
+    "NO_CONTACT",
+    "POSTER_SECTIONS",
+    "ContentFile",
+    "ContentSettings",
+    "discover_files",
+    "gather_content",
+    "load_content",
+    "load_file",
+    "load_files",
+    "load_settings",
+]
 
 # A translation's file name: <slug>.<lang>.md, the language a BCP 47 tag (pt, pt-BR).
 _TRANSLATION_RE = re.compile(rf"^(?P<slug>[^.]+)\.(?P<lang>{LANG_PATTERN})$")
@@ -38,7 +61,9 @@ _H2_RE = re.compile(r"^ {0,3}##[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 
 
 @dataclass(frozen=True)
-class _Task:
+class ContentFile:
+    """One Markdown file of the content: what it is (kind, slug, translation language) and, once read, its bytes."""
+
     kind: str
     path: Path
     display: str
@@ -47,7 +72,7 @@ class _Task:
     lang: str = ""  # set for a translation, <slug>.<lang>.md
 
 
-def _load_one(task: _Task, vocabulary: Vocabulary, renderer: MarkdownRenderer):
+def _load_one(task: ContentFile, vocabulary: Vocabulary, renderer: MarkdownRenderer):
     """One file's record (a Partial when it has errors, so it is still cross-checked) and its problems."""
     source, problems = read_source(task.path, task.display, task.data)
     if source is None:
@@ -101,7 +126,7 @@ def _outside_url_problem(display: str, body: str, body_line: int, url: str, why:
     return Problem(display, line, "body", message)
 
 
-def _load_batch(tasks: list[_Task], vocabulary: Vocabulary):
+def _load_batch(tasks: list[ContentFile], vocabulary: Vocabulary):
     renderer = MarkdownRenderer()  # building one costs more than rendering a page: one per batch
     return [_load_one(task, vocabulary, renderer) for task in tasks]
 
@@ -134,10 +159,10 @@ def _heading_line(text: str, heading: str, body_line: int) -> int:
     return body_line
 
 
-def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[str], list[Problem]]:
+def _discover(content_dir: Path, display_dir: str) -> tuple[list[ContentFile], list[str], list[Problem]]:
     from generator.vocab import device_name_problem
 
-    tasks: list[_Task] = []
+    tasks: list[ContentFile] = []
     problems: list[Problem] = []
     for folder, kind in KIND_FOLDERS.items():
         directory = content_dir / folder
@@ -162,7 +187,7 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
                 continue
             translation = _TRANSLATION_RE.match(stem)
             if translation and SLUG_RE.match(translation["slug"]):
-                tasks.append(_Task(kind, path, display, translation["slug"], lang=translation["lang"]))
+                tasks.append(ContentFile(kind, path, display, translation["slug"], lang=translation["lang"]))
                 continue
             if not SLUG_RE.match(stem):
                 suggestion = slugify(stem)
@@ -175,7 +200,7 @@ def _discover(content_dir: Path, display_dir: str) -> tuple[list[_Task], list[st
                     )
                 )
                 continue
-            tasks.append(_Task(kind, path, display, stem))
+            tasks.append(ContentFile(kind, path, display, stem))
     media, media_problems = _discover_media(content_dir, display_dir)
     return tasks, media, problems + media_problems
 
@@ -235,22 +260,39 @@ def _printable(shown: str) -> str:
     return shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
 
 
-def _load_all(tasks: list[_Task], vocabulary: Vocabulary, jobs: int | None, cache: Cache, media: list[str]):
-    """Each file's (record, problems), from the cache where its bytes were seen before, else parsed.
+def load_file(file: ContentFile, vocabulary: Vocabulary, renderer: MarkdownRenderer) -> tuple[Any, list[Problem]]:
+    """One file read and loaded in this process: its record (a Partial when it has errors or cannot be read)
+    and its problems, as ``load_content`` would give them. For the incremental layer, which reloads only
+    the files that changed."""
+    data, problems = read_bytes(file.path, file.display)
+    if data is None:
+        return unreadable(file.kind, file.slug, file.display, file.lang), problems
+    return _load_one(replace(file, data=data), vocabulary, renderer)
+
+
+def load_files(
+    files: list[ContentFile], vocabulary: Vocabulary, jobs: int | None, cache_dir: Path | None, media: list[str]
+) -> list[tuple[Any, list[Problem]]]:
+    """Each file's (record, problems), in the order of ``files``, from the record cache where its bytes were
+    seen before, else parsed; a file that cannot be read gives an unreadable Partial and why.
 
     Parsing runs in worker processes when there is enough of it; only cache misses go there.
     """
+    cache = Cache(cache_dir, "records")
     media_fingerprint = "\n".join(f"{m}:{(vocabulary.content_dir / m).stat().st_size}" for m in media)
     topics = repr(sorted(vocabulary.topics)) if vocabulary.topics is not None else "unknown"
     context = Cache.key(topics, vocabulary.default_lang, repr(vocabulary.poster_sections), media_fingerprint)
-    read, problems, keys = [], [], []
-    for task in tasks:
-        data, read_problems = read_bytes(task.path, task.display)
+    outcomes: list[tuple[Any, list[Problem]] | None] = [None] * len(files)
+    read, positions, keys = [], [], []
+    for position, file in enumerate(files):
+        data, read_problems = read_bytes(file.path, file.display)
         if data is None:
-            problems += read_problems
+            # a file that could not be read still holds its slug: references to it are not reported as unknown
+            outcomes[position] = (unreadable(file.kind, file.slug, file.display, file.lang), read_problems)
             continue
-        read.append(_Task(task.kind, task.path, task.display, task.slug, data, task.lang))
-        keys.append(Cache.key(context, task.kind, task.display, task.slug, task.lang, data))
+        read.append(replace(file, data=data))
+        positions.append(position)
+        keys.append(Cache.key(context, file.kind, file.display, file.slug, file.lang, data))
     results = [cache.get(key) for key in keys]
     missing = [i for i, r in enumerate(results) if r is None]
     todo = [read[i] for i in missing]
@@ -267,10 +309,69 @@ def _load_all(tasks: list[_Task], vocabulary: Vocabulary, jobs: int | None, cach
         fresh = _load_batch(todo, vocabulary)
     for i, result in zip(missing, fresh, strict=True):
         results[i] = result
-    for key, result in zip(keys, results, strict=True):
+    for key, position, result in zip(keys, positions, results, strict=True):
         cache.put(key, result)
+        outcomes[position] = result
     cache.save()
-    return results, read, problems
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+@dataclass(frozen=True)
+class ContentSettings:
+    """What every file's loading depends on: site.yml, topics.yml and the vocabulary made from them and from
+    the themes' catalogs (the poster sections' names), with their problems."""
+
+    config: SiteConfig
+    topics: Any
+    vocabulary: Vocabulary
+    problems: tuple[Problem, ...]
+
+
+def load_settings(
+    content_dir: Path, display_dir: str, base_url: str | None, theme_dirs: tuple[Path, ...]
+) -> tuple[ContentSettings | None, list[Problem]]:
+    """site.yml and topics.yml; None and only site.yml's problems when site.yml itself is unusable."""
+    config, problems = load_site_config(content_dir, display_dir, base_url)
+    if config is None:
+        return None, problems
+    topics, declared, topic_problems = load_topic_vocabulary(content_dir, display_dir, config.languages)
+    problems += topic_problems
+    vocabulary = Vocabulary(declared, config.language, content_dir, poster_section_names(theme_dirs, config.languages))
+    return ContentSettings(config, topics, vocabulary, tuple(problems)), problems
+
+
+def discover_files(content_dir: Path, display_dir: str) -> tuple[list[ContentFile], list[str], list[Problem]]:
+    """The Markdown files of the content (not yet read), the publishable media, and what was refused."""
+    return _discover(content_dir, display_dir)
+
+
+def gather_content(
+    settings: ContentSettings, results: list[tuple[Any, list[Problem]]], media: list[str], problems: list[Problem]
+) -> tuple[Content, list[Problem]]:
+    """The content from each file's (record, problems), in discovery order; ``problems`` are the others
+    (settings, discovery). Returns the content and every problem."""
+    problems = list(problems)
+    partial = []
+    by_type: dict[type, list] = {CaseStudy: [], EventReport: [], Method: [], FreePage: [], Translation: []}
+    for record, record_problems in results:
+        problems += record_problems
+        if isinstance(record, Partial):
+            partial.append(record)
+        else:
+            by_type[type(record)].append(record)
+    content = Content(
+        config=settings.config,
+        topics=settings.topics,
+        case_studies=tuple(by_type[CaseStudy]),
+        events=tuple(by_type[EventReport]),
+        methods=tuple(by_type[Method]),
+        pages=tuple(by_type[FreePage]),
+        translations=tuple(sorted(by_type[Translation], key=lambda t: (t.section, t.slug, t.lang))),
+        media=tuple(media),
+        partial=tuple(sorted(partial, key=lambda p: (p.section, p.slug, p.lang))),
+        has_errors=any(p.is_error for p in problems),
+    )
+    return content, problems
 
 
 def load_content(
@@ -295,39 +396,11 @@ def load_content(
     display_dir = display_dir or content_dir.as_posix()
     if not content_dir.is_dir():
         return None, [Problem(display_dir, 0, "", "is not a folder; point --content at the folder holding site.yml")]
-    config, problems = load_site_config(content_dir, display_dir, base_url)
-    if config is None:
+    settings, problems = load_settings(content_dir, display_dir, base_url, theme_dirs)
+    if settings is None:
         # reported alone: without the site's languages, every topic label and translation would be wrong too
         return None, problems
-    topics, declared, topic_problems = load_topic_vocabulary(content_dir, display_dir, config.languages)
-    problems += topic_problems
-    tasks, media, discovery_problems = _discover(content_dir, display_dir)
+    files, media, discovery_problems = discover_files(content_dir, display_dir)
     problems += discovery_problems
-    vocabulary = Vocabulary(declared, config.language, content_dir, poster_section_names(theme_dirs, config.languages))
-
-    results, read, cache_problems = _load_all(tasks, vocabulary, jobs, Cache(cache_dir, "records"), media)
-    problems += cache_problems
-    read_paths = {task.path for task in read}
-    # a file that could not be read still holds its slug: references to it are not reported as unknown
-    partial = [unreadable(t.kind, t.slug, t.display, t.lang) for t in tasks if t.path not in read_paths]
-
-    by_type: dict[type, list] = {CaseStudy: [], EventReport: [], Method: [], FreePage: [], Translation: []}
-    for record, record_problems in results:
-        problems += record_problems
-        if isinstance(record, Partial):
-            partial.append(record)
-        else:
-            by_type[type(record)].append(record)
-    content = Content(
-        config=config,
-        topics=topics,
-        case_studies=tuple(by_type[CaseStudy]),
-        events=tuple(by_type[EventReport]),
-        methods=tuple(by_type[Method]),
-        pages=tuple(by_type[FreePage]),
-        translations=tuple(sorted(by_type[Translation], key=lambda t: (t.section, t.slug, t.lang))),
-        media=tuple(media),
-        partial=tuple(sorted(partial, key=lambda p: (p.section, p.slug, p.lang))),
-        has_errors=any(p.is_error for p in problems),
-    )
-    return content, problems
+    results = load_files(files, settings.vocabulary, jobs, cache_dir, media)
+    return gather_content(settings, results, media, problems)

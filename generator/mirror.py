@@ -19,6 +19,7 @@ __all__ = [
     "CHECKSUMS_PATH",
     "BUNDLE_PATH",
     "write_manifest",
+    "manifest_documents",
     "MirrorReport",
     "verify_mirror",
     "matches_manifest_quickly",
@@ -48,6 +49,10 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _json_string(text: str) -> str:
+    return json.dumps(text)  # ASCII, escaped as json.dumps escapes a string inside a document
+
+
 def _checksum_line(name: str, sha256: str) -> str:
     # GNU sha256sum's escaping for names holding a backslash or a line break; the contract's paths never do
     if "\\" in name or "\n" in name or "\r" in name:
@@ -65,24 +70,35 @@ def write_manifest(root: Path, known: dict[str, tuple[int, str]] | None = None) 
     written, pages kept from the previous build); a size that differs means the hash is computed again.
     """
     known = known or {}
-    entries: list[dict[str, str | int]] = []
+    hashes: dict[str, tuple[int, str]] = {}
     for name in _files(root):
         if name in (MANIFEST_PATH, CHECKSUMS_PATH):
             continue
         size = (root / name).stat().st_size
         given = known.get(name)
-        entries.append(
-            {"path": name, "size": size, "sha256": given[1] if given and given[0] == size else _digest(root / name)}
-        )
+        hashes[name] = (size, given[1] if given and given[0] == size else _digest(root / name))
+    data, sums = manifest_documents(hashes)
     target = root / MANIFEST_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
-    data = (json.dumps({"schema": 1, "files": entries}, indent=1) + "\n").encode("utf-8")
     target.write_bytes(data)
-    sums = {str(e["path"]): str(e["sha256"]) for e in entries}
+    (root / CHECKSUMS_PATH).write_bytes(sums)
+    return data
+
+
+def manifest_documents(hashes: dict[str, tuple[int, str]]) -> tuple[bytes, bytes]:
+    """The bytes of data/manifest.json and of SHA256SUMS for a build whose files (all but those two) have
+    these (size, sha256): what ``write_manifest`` writes, for a caller that knows every hash already."""
+    # json.dumps(..., indent=1) written out by hand: its pure-Python encoder took a second at 10,000 files
+    entries = ",\n".join(
+        f'  {{\n   "path": {_json_string(name)},\n   "size": {size},\n   "sha256": {_json_string(sha256)}\n  }}'
+        for name, (size, sha256) in sorted(hashes.items())
+    )
+    files = f"[\n{entries}\n ]" if entries else "[]"
+    data = f'{{\n "schema": 1,\n "files": {files}\n}}\n'.encode()
+    sums = {name: sha256 for name, (_size, sha256) in hashes.items()}
     sums[MANIFEST_PATH] = hashlib.sha256(data).hexdigest()
     lines = "".join(_checksum_line(name, sums[name]) for name in sorted(sums, key=lambda n: n.encode("utf-8")))
-    (root / CHECKSUMS_PATH).write_bytes(lines.encode("utf-8"))
-    return data
+    return data, lines.encode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,19 +90,33 @@ def _paginated(base_url: str, items: list[Any]) -> list[tuple[str, list[Any], di
     return pages
 
 
-def plan_pages(sites: dict[str, Site] | Site, options: RenderOptions) -> list[PagePlan]:
-    """Every page of every language tree: the default language's at the root, the others under <lang>/."""
+def plan_pages(
+    sites: dict[str, Site] | Site,
+    options: RenderOptions,
+    only: Collection[str] | None = None,
+    maps: Cartographer | None = None,
+) -> list[PagePlan]:
+    """Every page of every language tree: the default language's at the root, the others under <lang>/.
+
+    ``only``, if given, plans just the pages with these URLs (as a tree names them: "case-studies/x/",
+    "" for home, "404.html"), in every tree; a list's URL brings all its pages, and the planned pages bring
+    the SVG files of their locator maps.
+    The pages planned are the same, in the same order, as among all pages: the incremental layer re-plans
+    the pages an edit can change with it. ``maps``: a Cartographer of ``options.atlas`` made before (what it
+    remembers depends on the atlas only), which the incremental layer keeps between edits."""
     if isinstance(sites, Site):
         sites = {sites.lang: sites}
-    maps = Cartographer(options.atlas or world_atlas())  # this build's: shared by every tree's maps
+    maps = maps or Cartographer(options.atlas or world_atlas())  # this build's: shared by every tree's maps
     plans: list[PagePlan] = []
     locators: dict[str, dict[str, Any]] = {}  # path of a locator map's SVG file -> what it draws
     for site in sites.values():
-        plans += _plan_tree(site, options, maps, locators)
+        plans += _plan_tree(site, options, maps, locators, only)
     default = next(iter(sites.values()))
     plans += [
         PagePlan(path, "locator.svg", {"view": view}, lang=default.lang) for path, view in sorted(locators.items())
     ]
+    if only is not None and "404.html" not in only:
+        return plans
     plans.append(
         PagePlan(
             "404.html",
@@ -164,8 +178,15 @@ def _autonym(lang: str) -> str:
 
 
 def _plan_tree(
-    site: Site, options: RenderOptions, maps: Cartographer, locators: dict[str, dict[str, Any]]
+    site: Site,
+    options: RenderOptions,
+    maps: Cartographer,
+    locators: dict[str, dict[str, Any]],
+    only: Collection[str] | None,
 ) -> list[PagePlan]:
+    def wanted(url: str) -> bool:
+        return only is None or url in only
+
     lang = site.lang
     tree = language_tree(lang, site.languages)
     common = _common(site, options)
@@ -201,28 +222,31 @@ def _plan_tree(
         )
 
     def add_list(url: str, template: str, slugs: Iterable[str], **context: Any) -> None:
+        if not wanted(url):
+            return
         cards = [views.card(s) for s in slugs]
         for page_url, chunk, pager in _paginated(url, cards):
             add(page_url, template, items=chunk, pager=pager, list_url=url, **context)
 
     terms = site.taxonomies
     practices: list[CaseStudy | EventReport] = [*site.case_studies.values(), *site.events.values()]
-    newest = sorted(practices, key=lambda r: (-r.date.toordinal(), r.slug))
-    add(
-        "",
-        "home.html",
-        newest=[views.card(r.slug) for r in newest[:8]],
-        topics=[views.term(t) for t in terms["topics"]],
-        domains=[views.term(t) for t in terms["cynefin"]],
-        cities=[views.term(t) for t in terms["cities"]],
-        methods=[method_summary(m) for m in site.methods.values()],
-        counts={
-            "case_studies": len(site.case_studies),
-            "events": len(site.events),
-            "cities": len(terms["cities"]),
-            "countries": len(terms["countries"]),
-        },
-    )
+    if wanted(""):
+        newest = sorted(practices, key=lambda r: (-r.date.toordinal(), r.slug))
+        add(
+            "",
+            "home.html",
+            newest=[views.card(r.slug) for r in newest[:8]],
+            topics=[views.term(t) for t in terms["topics"]],
+            domains=[views.term(t) for t in terms["cynefin"]],
+            cities=[views.term(t) for t in terms["cities"]],
+            methods=[method_summary(m) for m in site.methods.values()],
+            counts={
+                "case_studies": len(site.case_studies),
+                "events": len(site.events),
+                "cities": len(terms["cities"]),
+                "countries": len(terms["countries"]),
+            },
+        )
 
     by_title = sorted(site.case_studies.values(), key=lambda r: (r.title.casefold(), r.slug))
     add_list("case-studies/", "list.html", [r.slug for r in by_title], section="case-studies")
@@ -232,9 +256,12 @@ def _plan_tree(
         [r.slug for r in sorted(site.events.values(), key=lambda r: (-r.date.toordinal(), r.slug))],
         section="events",
     )
-    add("methods/", "methods.html", methods=[method_summary(m) for m in site.methods.values()], section="methods")
+    if wanted("methods/"):
+        add("methods/", "methods.html", methods=[method_summary(m) for m in site.methods.values()], section="methods")
 
     for study in site.case_studies.values():
+        if not wanted(record_url(study)):
+            continue
         add(
             record_url(study),
             "case_study.html",
@@ -247,6 +274,8 @@ def _plan_tree(
             ),
         )
     for event in site.events.values():
+        if not wanted(record_url(event)):
+            continue
         add(
             record_url(event),
             "event.html",
@@ -256,6 +285,8 @@ def _plan_tree(
             section="events",
         )
     for method in site.methods.values():
+        if not wanted(record_url(method)):
+            continue
         add(
             record_url(method),
             "method.html",
@@ -265,6 +296,8 @@ def _plan_tree(
             section="methods",
         )
     for page in site.pages.values():
+        if not wanted(record_url(page)):
+            continue
         add(
             record_url(page),
             "page.html",
@@ -274,22 +307,31 @@ def _plan_tree(
             section=page.slug,
         )
 
-    network = learning_graph(site)
+    graph: list[Any] = []  # the learning network, made when a page first needs it
+
+    def network() -> Any:
+        if not graph:
+            graph.append(learning_graph(site))
+        return graph[0]
+
     for taxonomy in site.declarations:  # each declared taxonomy: its index page and a page per term
         about = taxonomy_view(taxonomy)
-        add(
-            taxonomy.url,
-            taxonomy.list_template,
-            taxonomy=about,
-            terms=[views.term(t) for t in terms[taxonomy.key]],
-            section=taxonomy.key,
-        )
+        if wanted(taxonomy.url):
+            add(
+                taxonomy.url,
+                taxonomy.list_template,
+                taxonomy=about,
+                terms=[views.term(t) for t in terms[taxonomy.key]],
+                section=taxonomy.key,
+            )
         for term in terms[taxonomy.key]:
+            if not wanted(term.url):
+                continue
             extra = {}
             if "locator" in taxonomy.extras:
                 extra["locator"] = _country_locator(site, maps, term)
             if "peers" in taxonomy.extras:
-                extra["peers"] = city_network_view(site, network, term.key, lang)
+                extra["peers"] = city_network_view(site, network(), term.key, lang)
             add_list(
                 term.url,
                 taxonomy.term_template,
@@ -300,31 +342,38 @@ def _plan_tree(
                 **extra,
             )
 
-    filters = map_filters(site)
-    add("map/", "map.html", map=map_view(site, maps, lang), filters=filters, current=None, section="map")
-    for group in filters["groups"]:
-        for f in group["filters"]:
-            add(
-                f["url"],
-                "map.html",
-                map=map_view(site, maps, lang, only=(group["kind"], f["key"])),
-                filters=filters,
-                current={"kind": group["kind"], "kind_label": group["kind_label"], "style": group["style"], **f},
-                section="map",
-            )
+    if only is None or any(url.startswith("map/") for url in only):  # the map and its filter pages
+        filters = map_filters(site)
+        if wanted("map/"):
+            add("map/", "map.html", map=map_view(site, maps, lang), filters=filters, current=None, section="map")
+        for group in filters["groups"]:
+            for f in group["filters"]:
+                if not wanted(f["url"]):
+                    continue
+                add(
+                    f["url"],
+                    "map.html",
+                    map=map_view(site, maps, lang, only=(group["kind"], f["key"])),
+                    filters=filters,
+                    current={"kind": group["kind"], "kind_label": group["kind_label"], "style": group["style"], **f},
+                    section="map",
+                )
 
-    add("network/", "network.html", network=network_view(site, network, lang), section="network")
+    if wanted("network/"):
+        add("network/", "network.html", network=network_view(site, network(), lang), section="network")
 
     for old, new, source in site.redirects:
-        add(old, "redirect.html", source, target=new)
-    pagefind = options.search and not options.offline
-    add(
-        "search/",
-        "search.html",
-        section="search",
-        filters=search_filter_names(site),
-        content_security_policy=SEARCH_CONTENT_SECURITY_POLICY if pagefind else CONTENT_SECURITY_POLICY,
-    )
+        if wanted(old):
+            add(old, "redirect.html", source, target=new)
+    if wanted("search/"):
+        pagefind = options.search and not options.offline
+        add(
+            "search/",
+            "search.html",
+            section="search",
+            filters=search_filter_names(site),
+            content_security_policy=SEARCH_CONTENT_SECURITY_POLICY if pagefind else CONTENT_SECURITY_POLICY,
+        )
     return plans
 
 

@@ -1,5 +1,8 @@
 """``practice serve``: build into a temporary folder, serve it, rebuild and reload on change.
 
+The site stays in memory between edits (generator/incremental.py): an edit reads the files that changed
+again and renders only the pages whose data changed with them.
+
 The served folder is never ``--out``. Open pages wait on the server (a long poll) and reload as soon
 as a rebuild has finished; a failed rebuild keeps the last good site and prints the errors. Each
 rebuild names the files that changed and prints only the problems that are new since the last one, so
@@ -27,10 +30,11 @@ from pathlib import Path
 
 import watchfiles
 
-from generator.build import BuildOptions, build_site
+from generator.build import BuildOptions
 from generator.console import Console
 from generator.errors import BuildFailed, EnvironmentFailure, Problem
 from generator.i18n import DEFAULT_THEME
+from generator.incremental import IncrementalBuild
 from generator.search import run_pagefind
 
 __all__ = ["ServeOptions", "serve_site"]
@@ -137,12 +141,18 @@ class _Reporter:
 
 
 def _rebuild(
-    options: BuildOptions, state: _State, reporter: _Reporter, indexer: _Indexer | None = None, first: bool = False
+    site: IncrementalBuild,
+    changed: list[str] | None,
+    state: _State,
+    reporter: _Reporter,
+    indexer: _Indexer | None = None,
+    first: bool = False,
 ) -> bool:
+    """The first build (``changed`` None), or an edit applied to the site in memory."""
     console = reporter.console
     try:
         with state.lock:
-            result = build_site(options)
+            result = site.build() if changed is None else site.apply(changed)
     except BuildFailed as exc:
         if first:  # nothing to serve yet: the command fails as build does (exit 1)
             raise
@@ -256,7 +266,8 @@ def serve_site(options: BuildOptions, serve: ServeOptions, console: Console) -> 
         serving: threading.Thread | None = None
         try:
             reporter = _Reporter(console)
-            _rebuild(options, state, reporter, first=True)
+            site = IncrementalBuild(options)
+            _rebuild(site, None, state, reporter, first=True)
             indexer = _Indexer(site_dir, Path(temp), state, console) if options.search and not options.offline else None
             if indexer is not None:
                 indexer.index_now()
@@ -271,7 +282,7 @@ def serve_site(options: BuildOptions, serve: ServeOptions, console: Console) -> 
             watched = [options.content_dir] + [d for d in (options.theme_dir, DEFAULT_THEME) if d]
             for changes in watchfiles.watch(*watched, debounce=50, step=25, raise_interrupt=True):
                 console.info(f"Changed: {changed_files(changes)}")
-                _rebuild(options, state, reporter, indexer)
+                _rebuild(site, [path for _, path in changes], state, reporter, indexer)
         finally:
             if serving is not None:
                 server.shutdown()  # waits for serve_forever to return: never call it before it started

@@ -109,7 +109,27 @@ ALLOWED = {
     "scaffold": {"config", "content", "converters", "errors", "model", "records", "source", "taxonomies", "vocab"},
     "translation_scaffold": {"content", "errors", "records", "scaffold", "source", "vocab"},
     "new_commands": {"console", "errors", "scaffold", "translation_scaffold"},
-    "serve": {"build", "console", "errors", "i18n", "search"},
+    # the incremental layer: on top of the core, which never imports it (see the test below)
+    "incremental": {
+        "affected",
+        "build",
+        "cache",
+        "content",
+        "errors",
+        "geo",
+        "markup",
+        "model",
+        "output",
+        "planning",
+        "render",
+        "served",
+        "site",
+        "site_patch",
+    },
+    "site_patch": {"model", "site"},
+    "affected": {"model", "site"},
+    "served": {"errors", "mirror", "model", "output", "planning", "render"},
+    "serve": {"build", "console", "errors", "i18n", "incremental", "search"},
     "console": {"errors"},
     "cli": {"build", "console", "errors", "mirror", "new_commands", "report", "scaffold", "serve"},
     "__main__": {"cli"},
@@ -153,6 +173,34 @@ def test_modules_import_only_earlier_stages():
             elif name.split(".")[0] in OWNED and path.stem not in OWNED[name.split(".")[0]]:
                 wrong.append(f"{path.stem} imports {name}, which belongs to {sorted(OWNED[name.split('.')[0]])}")
     assert wrong == []
+
+
+# The incremental layer keeps a build in memory between edits; the core must build the same bytes without it.
+INCREMENTAL_LAYER = {"affected", "incremental", "served", "site_patch"}
+ABOVE_THE_CORE = INCREMENTAL_LAYER | {"serve", "cli", "__main__"}
+
+
+def _package_imports(path: Path) -> set[str]:
+    """``from generator import x`` as ``generator.x``."""
+    return {
+        f"generator.{alias.name}"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and node.module == "generator"
+        for alias in node.names
+    }
+
+
+def test_the_core_does_not_import_the_incremental_layer():
+    core = sorted(p for p in PACKAGE.glob("*.py") if p.stem not in ABOVE_THE_CORE)
+    assert len(core) > 30  # the core's modules, found
+    wrong = sorted(
+        f"{path.stem} imports {name}"
+        for path in core
+        for name in _imports(path) | _package_imports(path)
+        if name.startswith("generator.") and name.split(".")[1] in INCREMENTAL_LAYER
+    )
+    assert wrong == []
+    assert not any(INCREMENTAL_LAYER & ALLOWED[path.stem] for path in core)  # nor may the rules let it
 
 
 # What a process may remember between builds: tables of fixed data, never anything a build reads from disk.

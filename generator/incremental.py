@@ -1,0 +1,396 @@
+"""The incremental layer: a build kept in memory and patched by edits, for ``practice serve``.
+
+The core (load -> assemble -> plan -> render -> write) keeps nothing between builds and imports nothing
+from here (tests/test_architecture.py). This layer runs the core's own functions and keeps what they
+returned: each content file's loaded record (or its problems), the settings and vocabulary the files were
+loaded with, every page's digest (``render.page_digest``) and what the output folder holds (served.py).
+
+``apply(paths)`` says which files changed, and the build does only what they can change:
+
+- a changed Markdown file whose record differs from before in its body only: that file is read again,
+  the site assembled again (pure, and quick), and only the pages at that record's URL (one per language
+  tree) are planned; a page is rendered only if its digest changed. Nothing else shows a body (the
+  offline search index does, so an offline build takes the next way);
+- any other change to the Markdown files of case-studies/, events/, methods/ or pages/ (an edited title,
+  a file added, deleted or renamed, a file with errors): the changed files are read again, the folders
+  listed again, the site assembled and every page planned; pages whose digest changed are rendered, the
+  exports, feeds and sitemap made again, and only files whose bytes changed are written;
+- anything else (site.yml, topics.yml, media/, a template, a stylesheet, a catalog): everything is
+  loaded again, the record cache of --cache-dir helping, as a fresh build (written beside the output and
+  swapped in) that links the pages whose digest did not change.
+
+Content with errors raises BuildFailed and writes nothing: the last good output stays. The equality of
+every outcome with a clean build of the same files is the property test in tests/test_incremental.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Iterable, Mapping
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from generator.affected import pages_showing, same_pages
+from generator.build import (
+    BuildOptions,
+    BuildResult,
+    display_path,
+    published_media,
+    render_options,
+    site_files,
+    template_cache_dir,
+    theme_dirs_of,
+    theme_files,
+    theme_links,
+)
+from generator.cache import tree_fingerprint
+from generator.content import (
+    KIND_FOLDERS,
+    ContentFile,
+    ContentSettings,
+    discover_files,
+    gather_content,
+    load_file,
+    load_files,
+    load_settings,
+)
+from generator.errors import BuildFailed, Problem, sorted_problems
+from generator.geo import Cartographer
+from generator.markup import MarkdownRenderer
+from generator.model import Partial, RenderedFile
+from generator.output import (
+    check_output_location,
+    claim_paths,
+    copy_files,
+    link_files,
+    output_lock,
+    staging_folder,
+    write_file,
+    write_files,
+)
+from generator.planning import PagePlan, plan_pages, world_atlas
+from generator.render import page_digest, render_plans
+from generator.served import ServedFolder
+from generator.site import Site, assemble_languages
+from generator.site_patch import with_new_bodies
+
+__all__ = ["IncrementalBuild"]
+
+Loaded = tuple[Any, list[Problem]]  # one file's record (a Partial when it has errors) and its problems
+
+
+class IncrementalBuild:
+    """One site built into ``options.out_dir`` and kept in memory; ``build()`` first, then ``apply()`` per edit."""
+
+    def __init__(self, options: BuildOptions, environ: Mapping[str, str] = os.environ) -> None:
+        if options.bundle or (options.search and options.index and not options.offline):
+            raise ValueError("the incremental build writes pages only: no bundle, and Pagefind run by the caller")
+        self.options = options
+        self.environ = environ
+        self.theme_dirs = tuple(theme_dirs_of(options))
+        self.display_dir = display_path(options.content_dir)
+        self.output = ServedFolder(options.out_dir)
+        self._renderer = MarkdownRenderer()  # this build's, for the files read again one at a time
+        self._settings: ContentSettings | None = None
+        self._loaded: dict[Path, tuple[ContentFile, Loaded]] = {}  # by path, in discovery order
+        self._media: list[str] = []
+        self._discovery_problems: list[Problem] = []
+        self._media_files: list[RenderedFile] = []
+        self._atlas: Any = None
+        self._maps: Cartographer | None = None
+        self._theme_key = ""
+        self._pages: dict[str, tuple[str, str]] = {}  # path -> (digest, source), in plan order
+        self._file_count = 0
+        self._config: Any = None
+        self._sites: dict[str, Site] = {}
+        self._good = False  # the output is the build of what is loaded (false after a failed edit)
+        self._needs_build = True  # until a whole build succeeded: settings, themes or media may have changed
+        self._warnings: tuple[Problem, ...] = ()
+        self._theme_paths: set[str] = set()  # the static files and stylesheets, written by build() only
+        self._assembly_problems: tuple[Problem, ...] = ()  # the last assembly's (warnings only, once it built)
+
+    # -- the first build, and edits that change what every file is loaded with -------------------------
+
+    def build(self) -> BuildResult:
+        """Load everything and write the whole site (beside the output, swapped in), reusing the pages of the
+        output already there whose digest is unchanged."""
+        started = time.monotonic()
+        self._good, self._needs_build = False, True
+        options = self.options
+        if links := theme_links(options):
+            raise BuildFailed(links)
+        if not options.content_dir.is_dir():
+            message = "is not a folder; point --content at the folder holding site.yml"
+            raise BuildFailed([Problem(self.display_dir, 0, "", message)])
+        settings, problems = load_settings(options.content_dir, self.display_dir, options.base_url, self.theme_dirs)
+        if settings is None:
+            raise BuildFailed(sorted_problems(problems))
+        self._settings = settings
+        files, self._media, self._discovery_problems = discover_files(options.content_dir, self.display_dir)
+        results = load_files(files, settings.vocabulary, options.jobs, options.cache_dir, self._media)
+        self._loaded = {file.path: (file, result) for file, result in zip(files, results, strict=True)}
+        sites, warnings = self._assemble()
+        site = next(iter(sites.values()))
+        check_output_location(options.out_dir, [options.content_dir, *self.theme_dirs, Path.cwd()])
+        self._atlas = world_atlas()
+        self._maps = Cartographer(self._atlas)  # kept between edits: what it remembers depends on the atlas only
+        self._theme_key = tree_fingerprint(self.theme_dirs, "pages")
+        self._media_files = published_media(site, options)
+        plans = plan_pages(sites, render_options(options, self.environ, self._atlas), maps=self._maps)
+        files_made = self._site_files(sites, [p.path for p in plans])
+        claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files_made)])
+        static, styles = theme_files(options)
+        digests = [page_digest(plan, self._theme_key) for plan in plans]
+        previous = {path: digest for path, (digest, _source) in self._pages.items()}
+        kept = [plan for plan, digest in zip(plans, digests, strict=True) if previous.get(plan.path) == digest]
+        kept_paths = {plan.path for plan in kept}
+        known = {path: self.output.files[path] for path in kept_paths if path in self.output.files}
+        with output_lock(options.out_dir), staging_folder(options.out_dir) as staging:
+            write_files(staging, files_made)
+            write_files(staging, styles)
+            copy_files(staging, static)
+            link_files(staging, [(options.out_dir / path, path) for path in known])
+            fresh = [plan for plan in plans if plan.path not in known]
+            written, workers = render_plans(
+                fresh,
+                self.theme_dirs,
+                options.jobs,
+                sink=partial(write_file, staging),
+                bytecode_dir=template_cache_dir(options),
+            )
+            hashes = dict(known)
+            hashes.update((w.path, (w.size, w.sha256)) for w in written)
+            hashes.update(_hashes(files_made))
+            hashes.update(_hashes(styles))
+            hashes.update((path, _file_hash(staging / path)) for _source, path in static if path not in hashes)
+            self.output.replace_all(staging, hashes)
+        self._theme_paths = {path for _source, path in static} | {file.path for file in styles}
+        self._remember(sites, plans, digests, warnings, replace=True)
+        self._file_count = len(files_made)
+        self._needs_build = False
+        return self._result(warnings, len(known), workers, started)
+
+    # -- edits ---------------------------------------------------------------------------------------
+
+    def apply(self, changed: Iterable[Path | str]) -> BuildResult:
+        """Bring the output up to date with the files that changed (added, edited, deleted, renamed: both
+        names). Raises BuildFailed, writing nothing, when the content then has errors."""
+        started = time.monotonic()
+        paths = {self._resolved(Path(p)) for p in changed}
+        kinds = {path: self._kind_of(path) for path in paths}
+        if self._needs_build or "other" in kinds.values():
+            return self.build()
+        records = {path for path, kind in kinds.items() if kind == "record" and not self._passing(path)}
+        was_good, self._good = self._good, False
+        if not records and was_good:  # hidden files, sub-folders: discovery skips them, so does the build
+            self._good = True
+            return self._result(self._warnings, len(self._pages), 0, started)
+        assert self._settings is not None
+        reread: set[Path] = set()
+        if was_good and not self.options.offline and all(p in self._loaded and p.is_file() for p in records):
+            before = {path: self._loaded[path][1][0] for path in records}
+            for path in records:
+                file = self._loaded[path][0]
+                self._loaded[path] = (file, load_file(file, self._settings.vocabulary, self._renderer))
+            reread = records
+            if all(_differs_in_body_only(before[path], self._loaded[path][1][0]) for path in records):
+                changes = [(before[path], self._loaded[path][1][0]) for path in sorted(records)]
+                return self._apply_bodies(records, changes, started)
+            if all(self._loaded[path][0].kind in ("case-study", "event") for path in records):
+                return self._apply_practices(records, started)
+        self._reload(records, already=reread)
+        return self._apply_records(started)
+
+    def _apply_bodies(self, records: set[Path], changes: list[tuple[Any, Any]], started: float) -> BuildResult:
+        sites = with_new_bodies(self._sites, changes)  # what assembling again would give, without doing it
+        warnings = self._problems(self._assembly_problems)
+        urls = {_page_url(self._loaded[path][0]) for path in records}
+        plans = plan_pages(sites, render_options(self.options, self.environ, self._atlas), only=urls, maps=self._maps)
+        if any(plan.path not in self._pages for plan in plans):  # not the pages it had: plan them all
+            return self._apply_records(started)
+        digests = [page_digest(plan, self._theme_key) for plan in plans]
+        fresh = [plan for plan, digest in zip(plans, digests, strict=True) if self._pages[plan.path][0] != digest]
+        workers = self.output.render(fresh, self.theme_dirs, self.options.jobs, template_cache_dir(self.options))
+        if fresh:
+            self.output.finish()
+        self._remember(sites, plans, digests, warnings, replace=False)
+        return self._result(warnings, len(self._pages) - len(fresh), workers, started)
+
+    def _apply_practices(self, records: set[Path], started: float) -> BuildResult:
+        """Practices (or their translations) edited, none added or removed: when no page comes or goes, only
+        the pages that show them are planned again (affected.py); else every page is."""
+        sites, warnings = self._assemble()
+        if not same_pages(self._sites, sites):
+            return self._apply_records(started, (sites, warnings))
+        urls = pages_showing(self._sites, sites, {self._loaded[path][0].slug for path in records})
+        plans = plan_pages(sites, render_options(self.options, self.environ, self._atlas), only=urls, maps=self._maps)
+        if any(plan.path not in self._pages for plan in plans):
+            return self._apply_records(started, (sites, warnings))
+        files_made = self._site_files(sites, list(self._pages))
+        digests = [page_digest(plan, self._theme_key) for plan in plans]
+        fresh = [plan for plan, digest in zip(plans, digests, strict=True) if self._pages[plan.path][0] != digest]
+        workers = self.output.render(fresh, self.theme_dirs, self.options.jobs, template_cache_dir(self.options))
+        self.output.update(files_made)
+        made = set(self._pages) | {file.path for file in files_made} | self._theme_paths
+        self.output.remove([path for path in self.output.files if path not in made])
+        self.output.finish()
+        self._remember(sites, plans, digests, warnings, replace=False)
+        self._file_count = len(files_made)
+        return self._result(warnings, len(self._pages) - len(fresh), workers, started)
+
+    def _apply_records(
+        self, started: float, assembled: tuple[dict[str, Site], tuple[Problem, ...]] | None = None
+    ) -> BuildResult:
+        sites, warnings = assembled or self._assemble()
+        plans = plan_pages(sites, render_options(self.options, self.environ, self._atlas), maps=self._maps)
+        files_made = self._site_files(sites, [p.path for p in plans])
+        claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files_made)])
+        digests = [page_digest(plan, self._theme_key) for plan in plans]
+        fresh = [
+            plan
+            for plan, digest in zip(plans, digests, strict=True)
+            if self._pages.get(plan.path, ("", ""))[0] != digest or plan.path not in self.output.files
+        ]
+        workers = self.output.render(fresh, self.theme_dirs, self.options.jobs, template_cache_dir(self.options))
+        self.output.update(files_made)
+        made = {plan.path for plan in plans} | {file.path for file in files_made} | self._theme_paths
+        self.output.remove([path for path in self.output.files if path not in made])
+        self.output.finish()
+        self._remember(sites, plans, digests, warnings, replace=True)
+        self._file_count = len(files_made)
+        return self._result(warnings, len(plans) - len(fresh), workers, started)
+
+    # -- the model -----------------------------------------------------------------------------------
+
+    def _kind_of(self, path: Path) -> str:
+        """'record' (a file of case-studies/, events/, methods/, pages/), 'ignored' (a hidden file or a
+        folder there, which discovery skips too) or 'other' (everything else: all is loaded again)."""
+        relative = self._relative(path)
+        if relative is None:
+            return "other"
+        parts = relative.parts
+        if len(parts) < 2 or parts[0] not in KIND_FOLDERS:
+            return "other"
+        if any(part.startswith(".") for part in parts[1:]) or len(parts) > 2:
+            return "ignored"
+        return "record"
+
+    def _passing(self, path: Path) -> bool:
+        """A file that was not there at the last build and is gone again (an editor's temporary file, made and
+        deleted within one batch of changes): discovery would not see it."""
+        if path in self._loaded or path.exists() or path.is_symlink():
+            return False
+        relative = self._relative(path)
+        shown = f"{self.display_dir}/{relative.as_posix()}" if relative is not None else ""
+        return not any(problem.file == shown for problem in self._discovery_problems)
+
+    def _relative(self, path: Path) -> Path | None:
+        """A path under the content folder, relative to it; None for a path outside it."""
+        absolute = path if path.is_absolute() else Path.cwd() / path
+        try:
+            return absolute.resolve().relative_to(self.options.content_dir.resolve())
+        except ValueError:
+            return None
+
+    def _resolved(self, path: Path) -> Path:
+        """A changed path as discovery names it (content_dir / folder / name), as given if outside the content."""
+        relative = self._relative(path)
+        return path if relative is None else self.options.content_dir.joinpath(*relative.parts)
+
+    def _reload(self, changed: set[Path], already: set[Path]) -> None:
+        """List the content folders again; read the files that are new or changed (not those in ``already``,
+        just read), keep the others' records."""
+        assert self._settings is not None
+        files, self._media, self._discovery_problems = discover_files(self.options.content_dir, self.display_dir)
+        loaded: dict[Path, tuple[ContentFile, Loaded]] = {}
+        for file in files:
+            kept = self._loaded.get(file.path)
+            if kept is not None and kept[0] == file and (file.path not in changed or file.path in already):
+                loaded[file.path] = kept
+            else:
+                loaded[file.path] = (file, load_file(file, self._settings.vocabulary, self._renderer))
+        self._loaded = loaded
+
+    def _assemble(self) -> tuple[dict[str, Site], tuple[Problem, ...]]:
+        """The content model from what is loaded, assembled; BuildFailed (nothing written) on an error."""
+        assert self._settings is not None
+        problems = [*self._settings.problems, *self._discovery_problems]
+        content, problems = gather_content(
+            self._settings, [result for _file, result in self._loaded.values()], self._media, problems
+        )
+        sites, more = assemble_languages(content, drafts=self.options.drafts, taxonomies=self.options.taxonomies)
+        every = sorted_problems([*problems, *more])
+        if sites is None or any(p.is_error for p in every):
+            raise BuildFailed(every)
+        self._assembly_problems = tuple(more)
+        return sites, tuple(p for p in every if not p.is_error)
+
+    def _problems(self, assembly: tuple[Problem, ...]) -> tuple[Problem, ...]:
+        """The warnings of what is loaded, with those assembly found (no errors: a file with one is a Partial,
+        which never differs in its body only)."""
+        assert self._settings is not None
+        every = [*self._settings.problems, *self._discovery_problems, *assembly]
+        for _file, (_record, problems) in self._loaded.values():
+            every += problems
+        return tuple(sorted_problems(every))
+
+    def _site_files(self, sites: dict[str, Site], page_paths: list[str]) -> list[RenderedFile]:
+        return site_files(sites, page_paths, self.options, self.environ, self.theme_dirs, list(self._media_files))
+
+    def _remember(
+        self,
+        sites: dict[str, Site],
+        plans: list[PagePlan],
+        digests: list[str],
+        warnings: tuple[Problem, ...],
+        replace: bool,
+    ) -> None:
+        pages = {plan.path: (digest, plan.source) for plan, digest in zip(plans, digests, strict=True)}
+        if replace:
+            self._pages = pages
+        else:
+            self._pages.update(pages)
+        self._sites = sites
+        self._warnings = warnings
+        self._config = next(iter(sites.values())).content.config
+        self._good = True
+
+    def _result(self, warnings: tuple[Problem, ...], reused: int, workers: int, started: float) -> BuildResult:
+        return BuildResult(
+            warnings,
+            len(self._pages) + self._file_count,
+            time.monotonic() - started,
+            self._config,
+            pages=len(self._pages),
+            reused=reused,
+            workers=workers,
+        )
+
+
+def _differs_in_body_only(before: Any, after: Any) -> bool:
+    """Two loaded records that are the same but for their body (a Partial never is: its problems count)."""
+    if isinstance(before, Partial) or isinstance(after, Partial) or type(before) is not type(after):
+        return False
+    return bool(dataclasses.replace(after, body=before.body) == before)
+
+
+def _page_url(file: ContentFile) -> str:
+    """The URL (in every language tree) of the page a content file's record or translation is shown on."""
+    folder = next(name for name, kind in KIND_FOLDERS.items() if kind == file.kind)
+    return f"{file.slug}/" if file.kind == "page" else f"{folder}/{file.slug}/"
+
+
+def _hashes(files: list[RenderedFile]) -> dict[str, tuple[int, str]]:
+    import hashlib
+
+    return {file.path: (len(file.data), hashlib.sha256(file.data).hexdigest()) for file in files}
+
+
+def _file_hash(path: Path) -> tuple[int, str]:
+    import hashlib
+
+    data = path.read_bytes()
+    return len(data), hashlib.sha256(data).hexdigest()
