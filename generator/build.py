@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -14,10 +11,20 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cache import code_fingerprint, default_cache_dir, load_snapshot, save_snapshot, tree_fingerprint
-from generator.errors import BuildFailed, Problem, Severity, sorted_problems
+from generator.build_memory import (
+    inputs_fingerprint,
+    page_digests,
+    previous_pages,
+    remember_build,
+    remember_pages,
+    template_cache_dir,
+    unchanged_since_last_build,
+)
+from generator.build_options import BuildOptions, BuildResult, build_year_from_environment, display_path, theme_dirs_of
+from generator.cache import default_cache_dir
+from generator.errors import BuildFailed, Problem, sorted_problems
 from generator.i18n import DEFAULT_THEME
-from generator.mirror import BUNDLE_PATH, MANIFEST_PATH, matches_manifest_quickly, write_bundle, write_manifest
+from generator.mirror import BUNDLE_PATH, write_bundle, write_manifest
 from generator.model import RenderedFile, SiteConfig
 from generator.output import (
     check_output_location,
@@ -25,7 +32,6 @@ from generator.output import (
     copy_files,
     link_files,
     output_lock,
-    output_stat_digest,
     staging_folder,
     swap_in,
     write_file,
@@ -61,43 +67,6 @@ __all__ = [
     "theme_files",
     "theme_links",
 ]
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    content_dir: Path = Path("content")
-    out_dir: Path = Path("_site")
-    theme_dir: Path | None = None
-    base_url: str | None = None
-    drafts: bool = False
-    offline: bool = False
-    search: bool = True
-    jobs: int | None = None
-    live_reload: bool = False
-    cache_dir: Path | None = None
-    index: bool = True  # run Pagefind after writing; serve indexes in the background instead (see serve.py)
-    taxonomies: tuple[Taxonomy, ...] = DEFAULT_TAXONOMIES  # what the site is indexed by (taxonomies.py)
-    bundle: bool = False  # also write the offline copy to download/offline.zip (and link it from the footer)
-
-
-def build_year_from_environment(environ) -> int:
-    """The year that ongoing practices run to: SOURCE_DATE_EPOCH's, for reproducible builds."""
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).year
-    return dt.datetime.now(dt.UTC).year
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    warnings: tuple[Problem, ...]
-    files: int
-    seconds: float
-    config: SiteConfig | None  # None when nothing changed and nothing was loaded
-    unchanged: bool = False
-    pages: int = 0  # HTML pages of the build
-    reused: int = 0  # pages hard-linked from the previous output instead of rendered (their digest was unchanged)
-    workers: int = 0  # processes that rendered the pages
 
 
 def check_content(
@@ -165,18 +134,6 @@ def load_sites(
     return (None if any(p.is_error for p in problems) else sites), sorted_problems(problems)
 
 
-def display_path(path: Path) -> str:
-    """Paths in messages as the user would type them: relative to the working directory when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
-    except ValueError:
-        return path.as_posix()
-
-
-def theme_dirs_of(options: BuildOptions) -> list[Path]:
-    return [options.theme_dir, DEFAULT_THEME] if options.theme_dir else [DEFAULT_THEME]
-
-
 def _static_copies(options: BuildOptions) -> list[tuple[Path, str]]:
     copies: list[tuple[Path, str]] = []
     for theme in theme_dirs_of(options):  # the first theme wins a name both have
@@ -205,63 +162,6 @@ def published_media(site: Site, options: BuildOptions) -> list[RenderedFile]:
     return files
 
 
-def _inputs(options: BuildOptions, build_year: int) -> str:
-    """Everything a build reads: content, themes, options, the generator itself (through its code fingerprint)."""
-    settings = repr(
-        (
-            options.base_url,
-            options.drafts,
-            options.offline,
-            options.search,
-            options.index,
-            options.live_reload,
-            build_year,
-            tuple(t.fingerprint for t in options.taxonomies),
-            options.bundle,
-        )
-    )
-    return tree_fingerprint([options.content_dir, *theme_dirs_of(options)], settings)
-
-
-def _builds_snapshot_name(options: BuildOptions) -> str:
-    return "builds-" + hashlib.sha256(str(options.out_dir.resolve()).encode()).hexdigest()[:16]
-
-
-def _unchanged_since_last_build(options: BuildOptions, inputs: str) -> BuildResult | None:
-    """The previous result, if the same inputs built this output folder and it is still intact. The record
-    is signed (generator.cache) and kept outside the working tree; the output must still hold exactly the
-    files of the manifest the record names, with their sizes and modification times, or everything is built
-    and written again."""
-    record = load_snapshot(options.cache_dir, _builds_snapshot_name(options))
-    if (
-        not isinstance(record, dict)
-        or record.get("inputs") != inputs
-        or not isinstance(record.get("manifest"), str)
-        or not matches_manifest_quickly(options.out_dir, record["manifest"])
-        or record.get("stat") != output_stat_digest(options.out_dir)
-    ):
-        return None
-    try:
-        warnings = tuple(
-            Problem(w["file"], w["line"], w["field"], w["message"], Severity.WARNING) for w in record["warnings"]
-        )
-        return BuildResult(warnings, int(record["files"]), 0.0, None, unchanged=True)
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _remember_build(options: BuildOptions, inputs: str, result: BuildResult) -> None:
-    manifest = (options.out_dir / MANIFEST_PATH).read_bytes()
-    record = {
-        "inputs": inputs,
-        "manifest": hashlib.sha256(manifest).hexdigest(),
-        "stat": output_stat_digest(options.out_dir),
-        "files": result.files,
-        "warnings": [{"file": w.file, "line": w.line, "field": w.field, "message": w.message} for w in result.warnings],
-    }
-    save_snapshot(options.cache_dir, _builds_snapshot_name(options), record)
-
-
 def build_site(
     options: BuildOptions, environ=os.environ, progress: Callable[[int, int], None] | None = None
 ) -> BuildResult:
@@ -271,14 +171,14 @@ def build_site(
     inputs = None
     if options.cache_dir is not None:
         check_output_location(options.out_dir, [options.content_dir, *theme_dirs_of(options), Path.cwd()])
-        inputs = _inputs(options, build_year_from_environment(environ))
+        inputs = inputs_fingerprint(options, build_year_from_environment(environ))
         with output_lock(options.out_dir):
-            unchanged = _unchanged_since_last_build(options, inputs)
+            unchanged = unchanged_since_last_build(options, inputs)
         if unchanged is not None:
             return replace(unchanged, seconds=time.monotonic() - started)
     result = _build(options, environ, started, progress)
     if inputs is not None:
-        _remember_build(options, inputs, result)
+        remember_build(options, inputs, result)
     return result
 
 
@@ -390,14 +290,14 @@ def _build(
     theme_dirs = tuple(theme_dirs_of(options))
     prepared = _prepare(options, environ, theme_dirs)
     plans, file_count = prepared.plans, len(prepared.files)
-    digests = _page_digests(options, theme_dirs, plans)
+    digests = page_digests(options, theme_dirs, plans)
 
     with output_lock(options.out_dir), staging_folder(options.out_dir) as staging:
         write_files(staging, prepared.files)
         write_files(staging, prepared.styles)
         copy_files(staging, prepared.static)
         prepared.files = []  # written: their bytes need not stay in memory while pages render
-        previous = _previous_pages(options, digests)
+        previous = previous_pages(options, digests)
         kept = [i for i, plan in enumerate(plans) if plan.path in previous and previous[plan.path][0] == digests[i]]
         link_files(staging, [(options.out_dir / plans[i].path, plans[i].path) for i in kept])
         kept_indexes = set(kept)
@@ -419,7 +319,7 @@ def _build(
             build_bundle(replace(options, bundle=False, cache_dir=None), staging / BUNDLE_PATH, environ)
         manifest = write_manifest(staging, hashes)
         swap_in(staging, options.out_dir)
-        _remember_pages(options, digests, plans, hashes, manifest)
+        remember_pages(options, digests, plans, hashes, manifest)
     return BuildResult(
         prepared.warnings,
         len(plans) + file_count,
@@ -428,69 +328,6 @@ def _build(
         pages=len(plans),
         reused=len(kept),
         workers=workers,
-    )
-
-
-def template_cache_dir(options: BuildOptions) -> Path | None:
-    """Where compiled templates are kept: a folder per generator version, since Jinja keys its entries by
-    the template's source only and the environment's settings live in the generator's code."""
-    if options.cache_dir is None:
-        return None
-    folder = options.cache_dir / "templates"
-    current = folder / code_fingerprint()[:16]
-    if folder.is_dir():
-        for other in folder.iterdir():
-            if other != current:
-                shutil.rmtree(other, ignore_errors=True)
-    return current
-
-
-# Reusing pages of the previous build: with --cache-dir, each page's digest (page_digest: the templates,
-# catalogs, generator and the page's data) is remembered with the size and hash of what was written. A page
-# whose digest is unchanged is hard-linked from the previous output instead of rendered and written again,
-# provided that output is still the one the record describes (its manifest, and every file's size).
-
-
-def _page_digests(options: BuildOptions, theme_dirs: tuple[Path, ...], plans) -> list[str | None]:
-    from generator.render import page_digest
-
-    if options.cache_dir is None:
-        return [None] * len(plans)
-    theme_key = tree_fingerprint(theme_dirs, "pages")
-    return [page_digest(plan, theme_key) for plan in plans]
-
-
-def _pages_snapshot_name(options: BuildOptions) -> str:
-    return "pages-" + hashlib.sha256(str(options.out_dir.resolve()).encode()).hexdigest()[:16]
-
-
-def _previous_pages(options: BuildOptions, digests: list[str | None]) -> dict[str, tuple[str, int, str]]:
-    """path -> (digest, size, sha256) of the previous build into this output folder, if it is intact."""
-    if options.cache_dir is None or not any(digests):
-        return {}
-    record = load_snapshot(options.cache_dir, _pages_snapshot_name(options))
-    if (
-        not isinstance(record, dict)
-        or not isinstance(record.get("pages"), dict)
-        or not matches_manifest_quickly(options.out_dir, record.get("manifest", ""))
-        or record.get("stat") != output_stat_digest(options.out_dir)
-    ):
-        return {}  # a page changed in place, even to the same size, is not linked into the new output
-    return record["pages"]
-
-
-def _remember_pages(options: BuildOptions, digests, plans, hashes: dict[str, tuple[int, str]], manifest: bytes) -> None:
-    if options.cache_dir is None:
-        return
-    pages = {plan.path: (digest, *hashes[plan.path]) for plan, digest in zip(plans, digests) if digest is not None}
-    save_snapshot(
-        options.cache_dir,
-        _pages_snapshot_name(options),
-        {
-            "manifest": hashlib.sha256(manifest).hexdigest(),
-            "stat": output_stat_digest(options.out_dir),
-            "pages": pages,
-        },
     )
 
 

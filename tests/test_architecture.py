@@ -85,8 +85,12 @@ ALLOWED = {
     "report": {"errors"},
     "media": {"vocab"},
     "mirror": set(),
+    "build_options": {"errors", "i18n", "model", "taxonomies"},
+    "build_memory": {"build_options", "cache", "errors", "mirror", "output", "planning", "render"},
     "build": {
         "assets",
+        "build_memory",
+        "build_options",
         "cache",
         "content",
         "errors",
