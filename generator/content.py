@@ -35,6 +35,7 @@ from generator.workers import quiet_worker, signals_deferred, worker_context
 
 __all__ = [
     "KIND_FOLDERS",
+    "NOT_A_FOLDER",
     "NO_CONTACT",
     "POSTER_SECTIONS",
     "ContentFile",
@@ -46,6 +47,8 @@ __all__ = [
     "load_files",
     "load_settings",
 ]
+
+NOT_A_FOLDER = "is not a folder; point --content at the folder holding site.yml"
 
 # A translation's file name: <slug>.<lang>.md, the language a BCP 47 tag (pt, pt-BR).
 _TRANSLATION_RE = re.compile(rf"^(?P<slug>[^.]+)\.(?P<lang>{LANG_PATTERN})$")
@@ -159,7 +162,8 @@ def _heading_line(text: str, heading: str, body_line: int) -> int:
     return body_line
 
 
-def _discover(content_dir: Path, display_dir: str) -> tuple[list[ContentFile], list[str], list[Problem]]:
+def discover_files(content_dir: Path, display_dir: str) -> tuple[list[ContentFile], list[str], list[Problem]]:
+    """The Markdown files of the content (not yet read), the publishable media, and what was refused."""
     from generator.vocab import device_name_problem
 
     tasks: list[ContentFile] = []
@@ -340,11 +344,6 @@ def load_settings(
     return ContentSettings(config, topics, vocabulary, tuple(problems)), problems
 
 
-def discover_files(content_dir: Path, display_dir: str) -> tuple[list[ContentFile], list[str], list[Problem]]:
-    """The Markdown files of the content (not yet read), the publishable media, and what was refused."""
-    return _discover(content_dir, display_dir)
-
-
 def gather_content(
     settings: ContentSettings, results: list[tuple[Any, list[Problem]]], media: list[str], problems: list[Problem]
 ) -> tuple[Content, list[Problem]]:
@@ -395,7 +394,7 @@ def load_content(
     """
     display_dir = display_dir or content_dir.as_posix()
     if not content_dir.is_dir():
-        return None, [Problem(display_dir, 0, "", "is not a folder; point --content at the folder holding site.yml")]
+        return None, [Problem(display_dir, 0, "", NOT_A_FOLDER)]
     settings, problems = load_settings(content_dir, display_dir, base_url, theme_dirs)
     if settings is None:
         # reported alone: without the site's languages, every topic label and translation would be wrong too

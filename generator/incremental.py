@@ -26,6 +26,7 @@ every outcome with a clean build of the same files is the property test in tests
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import time
 from collections.abc import Iterable, Mapping
@@ -49,6 +50,7 @@ from generator.build import (
 from generator.cache import tree_fingerprint
 from generator.content import (
     KIND_FOLDERS,
+    NOT_A_FOLDER,
     ContentFile,
     ContentSettings,
     discover_files,
@@ -123,8 +125,7 @@ class IncrementalBuild:
         if links := theme_links(options):
             raise BuildFailed(links)
         if not options.content_dir.is_dir():
-            message = "is not a folder; point --content at the folder holding site.yml"
-            raise BuildFailed([Problem(self.display_dir, 0, "", message)])
+            raise BuildFailed([Problem(self.display_dir, 0, "", NOT_A_FOLDER)])
         settings, problems = load_settings(options.content_dir, self.display_dir, options.base_url, self.theme_dirs)
         if settings is None:
             raise BuildFailed(sorted_problems(problems))
@@ -384,13 +385,9 @@ def _page_url(file: ContentFile) -> str:
 
 
 def _hashes(files: list[RenderedFile]) -> dict[str, tuple[int, str]]:
-    import hashlib
-
     return {file.path: (len(file.data), hashlib.sha256(file.data).hexdigest()) for file in files}
 
 
 def _file_hash(path: Path) -> tuple[int, str]:
-    import hashlib
-
     data = path.read_bytes()
     return len(data), hashlib.sha256(data).hexdigest()

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from generator.errors import BuildFailed, Problem
 from generator.mirror import CHECKSUMS_PATH, MANIFEST_PATH, manifest_documents
 from generator.model import RenderedFile
-from generator.output import output_lock, staging_folder, write_file
+from generator.output import output_lock, staging_folder, swap_in, write_file
 from generator.planning import PagePlan
 from generator.render import render_plans
 
@@ -51,8 +51,6 @@ class ServedFolder:
 
     def replace_all(self, staging: Path, files: dict[str, tuple[int, str]]) -> None:
         """A complete build in ``staging`` (its manifest still to be written) becomes the folder."""
-        from generator.output import swap_in
-
         self.files = dict(files)
         self._write_manifest(staging)
         swap_in(staging, self.root)
