@@ -29,7 +29,7 @@ from generator.model import (
 )
 from generator.records import build_record, build_translation, unreadable
 from generator.source import read_bytes, read_source
-from generator.timelimit import TooSlow, time_limit
+from generator.timelimit import TooSlow, Watchdog
 from generator.vocab import SLUG_RE, slugify
 from generator.workers import quiet_worker, signals_deferred, worker_context
 
@@ -75,14 +75,14 @@ class ContentFile:
     lang: str = ""  # set for a translation, <slug>.<lang>.md
 
 
-def _load_one(task: ContentFile, vocabulary: Vocabulary, renderer: MarkdownRenderer):
+def _load_one(task: ContentFile, vocabulary: Vocabulary, renderer: MarkdownRenderer, watchdog: Watchdog):
     """One file's record (a Partial when it has errors, so it is still cross-checked) and its problems."""
     source, problems = read_source(task.path, task.display, task.data)
     if source is None:
         return unreadable(task.kind, task.slug, task.display, task.lang), problems
     body: Body | None = None
     try:
-        with time_limit(RENDER_SECONDS):
+        with watchdog.limit(RENDER_SECONDS):
             body, outside = renderer.render_checked(source.body)
     except RecursionError:
         problems.append(Problem(task.display, source.body_line, "body", "is nested too deeply to render"))
@@ -131,7 +131,8 @@ def _outside_url_problem(display: str, body: str, body_line: int, url: str, why:
 
 def _load_batch(tasks: list[ContentFile], vocabulary: Vocabulary):
     renderer = MarkdownRenderer()  # building one costs more than rendering a page: one per batch
-    return [_load_one(task, vocabulary, renderer) for task in tasks]
+    with Watchdog() as watchdog:  # and one time-limit thread, not a thread per file
+        return [_load_one(task, vocabulary, renderer, watchdog) for task in tasks]
 
 
 def _poster_warnings(path: str, body: Body, text: str, body_line: int, vocabulary: Vocabulary) -> list[Problem]:
@@ -271,7 +272,8 @@ def load_file(file: ContentFile, vocabulary: Vocabulary, renderer: MarkdownRende
     data, problems = read_bytes(file.path, file.display)
     if data is None:
         return unreadable(file.kind, file.slug, file.display, file.lang), problems
-    return _load_one(replace(file, data=data), vocabulary, renderer)
+    with Watchdog() as watchdog:
+        return _load_one(replace(file, data=data), vocabulary, renderer, watchdog)
 
 
 def load_files(

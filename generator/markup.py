@@ -203,7 +203,9 @@ class MarkdownRenderer:
         for token in toc:
             sections += tuple(html.unescape(c["name"]) for c in token["children"] if c["level"] == 2)
         cleaned = self._cleaner.clean(raw)
-        return Body(_wrap_sections(cleaned), sections, _empty_sections(cleaned)), outside_urls(raw)
+        starts = _top_level_h2s(cleaned)
+        body = Body(_wrap_sections(cleaned, starts), sections, _empty_sections(cleaned, starts))
+        return body, outside_urls(raw)
 
 
 def _top_level_h2s(fragment: str) -> list[int]:
@@ -223,10 +225,10 @@ def _top_level_h2s(fragment: str) -> list[int]:
     return starts
 
 
-def _empty_sections(fragment: str) -> tuple[str, ...]:
+def _empty_sections(fragment: str, starts: list[int]) -> tuple[str, ...]:
     """The titles of the top-level H2s with nothing after them before the next one (comments are already
-    gone: nh3 strips them), such as a poster heading left as the scaffold wrote it."""
-    starts = _top_level_h2s(fragment)
+    gone: nh3 strips them), such as a poster heading left as the scaffold wrote it. ``starts``: where its
+    top-level H2s start (``_top_level_h2s``)."""
     empty = []
     for a, b in zip(starts, [*starts[1:], len(fragment)]):
         heading, _, rest = fragment[a:b].partition("</h2>")
@@ -235,10 +237,9 @@ def _empty_sections(fragment: str) -> tuple[str, ...]:
     return tuple(empty)
 
 
-def _wrap_sections(fragment: str) -> str:
+def _wrap_sections(fragment: str, starts: list[int]) -> str:
     """Wrap each top-level H2 and what follows it in <section>, so the print poster can lay them out; an
     H2 inside a quote, list or <details> stays where it is (cutting there would leave text outside)."""
-    starts = _top_level_h2s(fragment)
     if not starts:
         return fragment
     head = fragment[: starts[0]]

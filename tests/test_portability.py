@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.timelimit import TooSlow, time_limit
+from generator.timelimit import TooSlow, Watchdog, time_limit
 
 # Loaded by every Python process of the run (the command and the workers it spawns) through PYTHONPATH:
 # what Windows lacks is taken away before anything else is imported.
@@ -108,3 +108,18 @@ def test_the_time_limit_stops_pure_python_work_in_any_thread():
     with time_limit(5):  # a block within its limit is left alone, and nothing is raised afterwards
         _busy(0.05)
     _busy(0.1)
+
+
+def test_one_watchdog_limits_many_blocks_and_stops_only_the_slow_one():
+    with Watchdog() as watchdog:
+        for _ in range(50):  # blocks within their limit: nothing raised, during or after
+            with watchdog.limit(5):
+                _busy(0.001)
+        started = time.monotonic()
+        with pytest.raises(TooSlow), watchdog.limit(0.2):
+            _busy(30)
+        assert time.monotonic() - started < 5
+        with watchdog.limit(5):  # still usable after a block it stopped
+            _busy(0.3)
+        _busy(0.1)
+    assert not any(t.name == "practice-time-limit" for t in threading.enumerate())  # its thread ended with it
