@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 import pycountry
 from slugify import slugify as _slugify
@@ -81,8 +82,10 @@ def _fold(name: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", "".join(c for c in decomposed if not unicodedata.combining(c))).split())
 
 
+# Kept for the process: a table of the installed pycountry and Babel data, never of the content; read-only,
+# so no caller can change what the next one reads.
 @lru_cache(maxsize=1)
-def _countries_by_name() -> dict[str, str]:
+def _countries_by_name() -> Mapping[str, str]:
     names: dict[str, str] = {}
     for country in pycountry.countries:
         for attr in ("name", "official_name", "common_name"):
@@ -96,7 +99,7 @@ def _countries_by_name() -> dict[str, str]:
     for code, value in Locale("en").territories.items():
         if len(code) == 2 and pycountry.countries.get(alpha_2=code):
             names.setdefault(_fold(value), code)
-    return names
+    return MappingProxyType(names)
 
 
 def country_code(value: str) -> str | None:
