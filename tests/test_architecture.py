@@ -82,7 +82,8 @@ ALLOWED = {
     "assets": {"errors", "model"},
     "output": {"errors", "model"},
     "search": {"errors"},
-    "report": {"errors"},
+    "report": {"build_options", "errors"},
+    "repository": set(),
     "media": {"vocab"},
     "mirror": set(),
     "build_options": {"errors", "i18n", "model", "taxonomies"},
@@ -136,7 +137,7 @@ ALLOWED = {
     "served": {"errors", "mirror", "model", "output", "planning", "render"},
     "serve": {"build", "console", "errors", "i18n", "incremental", "search"},
     "console": {"errors"},
-    "cli": {"build", "console", "errors", "mirror", "new_commands", "report", "scaffold", "serve"},
+    "cli": {"build", "console", "errors", "mirror", "new_commands", "report", "repository", "scaffold", "serve"},
     "__main__": {"cli"},
     "__init__": set(),
 }
