@@ -7,6 +7,7 @@ import re
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import assert_never
 
 from generator.cache import Cache
 from generator.config import load_site_config, load_topic_vocabulary
@@ -255,6 +256,8 @@ def gather_content(
                 pages.append(record)
             case Translation():
                 translations.append(record)
+            case _:
+                assert_never(record)
     content = Content(
         config=settings.config,
         topics=settings.topics,
