@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -42,6 +42,8 @@ from generator.taxonomies import DEFAULT_TAXONOMIES, Taxonomy
 from generator.tracked import tracked_files, tracked_generated_problems
 
 if TYPE_CHECKING:
+    from generator.geo import Atlas
+    from generator.planning import PagePlan, RenderOptions
     from generator.site import Site
 
 # The stages that load, render and export (Markdown, Jinja2, networkx, Babel, Pillow: about a quarter of a
@@ -163,7 +165,9 @@ def published_media(site: Site, options: BuildOptions) -> list[RenderedFile]:
 
 
 def build_site(
-    options: BuildOptions, environ=os.environ, progress: Callable[[int, int], None] | None = None
+    options: BuildOptions,
+    environ: Mapping[str, str] = os.environ,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Build the site; with a cache folder, a build whose inputs and output are as they were does nothing.
     ``progress`` is called with (pages rendered, pages in all) while pages are rendered."""
@@ -199,7 +203,7 @@ class _Prepared:
     """What a build writes, once the content is loaded and every page planned: the records themselves
     are no longer needed (plans hold plain data), so they are not kept while pages render."""
 
-    plans: list
+    plans: list[PagePlan]
     files: list[RenderedFile]
     static: list[tuple[Path, str]]
     config: SiteConfig
@@ -207,7 +211,7 @@ class _Prepared:
     styles: list[RenderedFile]  # the theme's stylesheets, minified
 
 
-def render_options(options: BuildOptions, environ, atlas=None):
+def render_options(options: BuildOptions, environ: Mapping[str, str], atlas: Atlas | None = None) -> RenderOptions:
     """The planning options of a build (planning.RenderOptions); ``atlas``: the world's shapes, if already read."""
     from generator.planning import RenderOptions
 
@@ -225,7 +229,7 @@ def site_files(
     sites: dict[str, Site],
     page_paths: list[str],
     options: BuildOptions,
-    environ,
+    environ: Mapping[str, str],
     theme_dirs: tuple[Path, ...],
     media: list[RenderedFile],
 ) -> list[RenderedFile]:
@@ -257,7 +261,7 @@ def theme_files(options: BuildOptions) -> tuple[list[tuple[Path, str]], list[Ren
     return minified_styles(_static_copies(options))
 
 
-def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _Prepared:
+def _prepare(options: BuildOptions, environ: Mapping[str, str], theme_dirs: tuple[Path, ...]) -> _Prepared:
     from generator.planning import plan_pages
 
     if links := theme_links(options):
@@ -283,7 +287,10 @@ def _prepare(options: BuildOptions, environ, theme_dirs: tuple[Path, ...]) -> _P
 
 
 def _build(
-    options: BuildOptions, environ, started: float, progress: Callable[[int, int], None] | None = None
+    options: BuildOptions,
+    environ: Mapping[str, str],
+    started: float,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     from generator.render import render_plans
 
@@ -331,12 +338,13 @@ def _build(
     )
 
 
-def build_bundle(options: BuildOptions, target: Path, environ=os.environ) -> BuildResult:
+def build_bundle(options: BuildOptions, target: Path, environ: Mapping[str, str] = os.environ) -> BuildResult:
     """``practice bundle``: the offline build, zipped with a README on how to open it."""
     from generator.vocab import slugify
 
     with tempfile.TemporaryDirectory(prefix="practice-bundle-") as temporary:
         site_dir = Path(temporary) / "site"
         result = build_site(replace(options, out_dir=site_dir, offline=True), environ)
+        assert result.config is not None  # a new, empty folder is never an unchanged build: the content was loaded
         write_bundle(site_dir, target, slugify(result.config.title))
     return result

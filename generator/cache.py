@@ -18,6 +18,7 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def tree_fingerprint(roots, extra: str = "") -> str:
+def tree_fingerprint(roots: Iterable[str | os.PathLike[str]], extra: str = "") -> str:
     """A hash of every file under ``roots`` (names and bytes; symbolic links by their target name)."""
     digest = hashlib.sha256(code_fingerprint().encode() + extra.encode())
     for root in roots:
@@ -111,12 +112,12 @@ def authentication_key() -> bytes:
         return key
 
 
-def _sign(key: bytes, document: dict) -> bytes:
+def _sign(key: bytes, document: dict[str, Any]) -> bytes:
     body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii") + b"\n" + body
 
 
-def _verified(key: bytes, path: Path) -> dict | None:
+def _verified(key: bytes, path: Path) -> dict[str, Any] | None:
     """The document in a file ``_sign`` wrote with this key and this generator, else None."""
     try:
         data = path.read_bytes()
@@ -148,7 +149,8 @@ class Cache:
 
     def __init__(self, directory: Path | None, table: str, key: bytes | None = None) -> None:
         self._folder = directory / table if directory else None
-        self._key = key if key is not None or directory is None else authentication_key()
+        # without a folder nothing is read or signed, so no key is fetched
+        self._key = key if key is not None else authentication_key() if directory is not None else b""
         self._old: dict[str, Any] = {}  # as stored: decoded only when asked for
         self._new: dict[str, Any] = {}
         if self._folder and self._folder.is_dir():
@@ -185,7 +187,7 @@ class Cache:
             self._new.pop(key, None)  # a value the cache cannot hold is simply not kept
 
     @staticmethod
-    def _shards(keys) -> dict[str, set[str]]:
+    def _shards(keys: Iterable[str]) -> dict[str, set[str]]:
         shards: dict[str, set[str]] = {}
         for key in keys:
             shards.setdefault(key[:2], set()).add(key)

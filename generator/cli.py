@@ -17,7 +17,16 @@ from generator.console import Console, ProgressBar, wants_progress
 from generator.errors import BuildFailed, EnvironmentFailure, ExitCode, Problem, Terminated
 from generator.mirror import verify_mirror
 from generator.new_commands import make_new_group
-from generator.report import content_paths, format_github, format_json, of_paths
+from generator.report import (
+    build_summary,
+    check_summary,
+    content_paths,
+    failure_summary,
+    format_github,
+    format_json,
+    of_paths,
+)
+from generator.repository import located
 
 __all__ = ["main", "cli"]
 
@@ -80,10 +89,6 @@ def _in_terminal() -> bool:
 _PROGRESS_DELAY = 1.0  # seconds a build runs before its progress bar appears
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def _console() -> Console:
     """The run's console, made by the group from -q/-v and NO_COLOR (a plain one when a command is invoked alone)."""
     context = click.get_current_context(silent=True)
@@ -107,43 +112,26 @@ def _fail(exc: Exception) -> None:
     console = _console()
     if isinstance(exc, BuildFailed):
         console.problems(exc.problems)
-        errors = sum(p.is_error for p in exc.problems)
-        console.info(f"Build failed: {_count(errors, 'error')}.")
+        console.info(failure_summary(exc.problems))
         sys.exit(ExitCode.CONTENT)
     console.error(str(exc))
     sys.exit(ExitCode.ENVIRONMENT)
 
 
-def _find_repository(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds ``content/site.yml``: the repository's root."""
-    for folder in (start, *start.parents):
-        if (folder / "content" / "site.yml").is_file():
-            return folder
-    return None
-
-
 def _located(content_dir: Path, *defaults: tuple[str, Path]) -> tuple[Path, ...]:
-    """The content folder, and the folders given by default, found from any folder inside the repository.
-
-    Only options left at their defaults move: run from ``content/case-studies/``, the default ``content``
-    becomes ``../../content`` and ``_site`` becomes ``../../_site``, so messages name files as the person
-    can open them and the site is written where it always is. A path the person typed is taken as typed.
-    """
+    """The content folder, and the folders given by default, found from any folder inside the repository
+    (repository.located): only the options left at their defaults move."""
     context = click.get_current_context()
-    if context.get_parameter_source("content_dir") is not click.core.ParameterSource.DEFAULT or content_dir.exists():
-        return (content_dir, *(value for _, value in defaults))
-    cwd = Path.cwd()
-    root = _find_repository(cwd)
-    if root is None or root == cwd:
-        return (content_dir, *(value for _, value in defaults))
 
-    def moved(name: str, value: Path) -> Path:
-        if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT or value.is_absolute():
-            return value
-        return Path(os.path.relpath(root / value, cwd))
+    def typed(name: str) -> bool:
+        return context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
 
-    _console().detail(f"Repository found at {root}")
-    return (moved("content_dir", content_dir), *(moved(name, value) for name, value in defaults))
+    paths, root = located(
+        [(content_dir, typed("content_dir")), *((value, typed(name)) for name, value in defaults)], Path.cwd()
+    )
+    if root is not None:
+        _console().detail(f"Repository found at {root}")
+    return paths
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -216,13 +204,7 @@ def build(
     except (BuildFailed, EnvironmentFailure, OSError) as exc:
         _fail(exc)
     console.problems(result.warnings)
-    if result.unchanged:
-        console.info(f"Nothing changed since the last build of {out_dir} (checked in {result.seconds:.1f} s).")
-    else:
-        console.info(
-            f"Built {_count(result.files, 'file')} ({_count(result.pages, 'page')}, {result.reused} reused) into {out_dir} "
-            f"in {result.seconds:.1f} s with {_count(result.workers, 'worker')}."
-        )
+    console.info(build_summary(result, out_dir))
 
 
 @cli.command()
@@ -261,9 +243,7 @@ def check(content_dir: Path, output_format: str, strict: bool, drafts: bool, pat
     else:
         console = _console()
         console.problems(problems)
-        errors = sum(p.is_error for p in problems)
-        warnings = len(problems) - errors
-        console.info(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}." if problems else "No problems found.")
+        console.info(check_summary(problems))
     sys.exit(ExitCode.CONTENT if failed else ExitCode.OK)
 
 

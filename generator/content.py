@@ -7,12 +7,12 @@ import re
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import assert_never
 
-from generator.addresses import IMAGE_LIMIT_BYTES
 from generator.cache import Cache
 from generator.config import load_site_config, load_topic_vocabulary
-from generator.converters import LANG_PATTERN, Vocabulary
+from generator.converters import Vocabulary
+from generator.discovery import KIND_FOLDERS, ContentFile, discover_files
 from generator.errors import Problem, Severity
 from generator.i18n import DEFAULT_THEME, POSTER_SECTIONS, poster_section_names
 from generator.markup import MarkdownRenderer
@@ -24,17 +24,18 @@ from generator.model import (
     FreePage,
     Method,
     Partial,
+    Record,
     SiteConfig,
+    Topic,
     Translation,
 )
 from generator.records import build_record, build_translation, unreadable
 from generator.source import read_bytes, read_source
 from generator.timelimit import TooSlow, Watchdog
-from generator.vocab import SLUG_RE, slugify
 from generator.workers import quiet_worker, signals_deferred, worker_context
 
 __all__ = [
-    "KIND_FOLDERS",
+    "KIND_FOLDERS",  # with ContentFile and discover_files: discovery.py's, for the incremental layer
     "NOT_A_FOLDER",
     "NO_CONTACT",
     "POSTER_SECTIONS",
@@ -50,32 +51,17 @@ __all__ = [
 
 NOT_A_FOLDER = "is not a folder; point --content at the folder holding site.yml"
 
-# A translation's file name: <slug>.<lang>.md, the language a BCP 47 tag (pt, pt-BR).
-_TRANSLATION_RE = re.compile(rf"^(?P<slug>[^.]+)\.(?P<lang>{LANG_PATTERN})$")
-
-KIND_FOLDERS = {"case-studies": "case-study", "events": "event", "methods": "method", "pages": "page"}
-
 # A case study without a contact is published, but readers cannot tell whom to ask about it.
 NO_CONTACT = "practice names no contact; add contact: {organisation, url} so readers know whom to ask"
 _FILES_PER_WORKER = 200
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 RENDER_SECONDS = 5  # Python-Markdown is quadratic on some inputs (8 KB of '[' took 5 s)
 _H2_RE = re.compile(r"^ {0,3}##[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 
-
-@dataclass(frozen=True)
-class ContentFile:
-    """One Markdown file of the content: what it is (kind, slug, translation language) and, once read, its bytes."""
-
-    kind: str
-    path: Path
-    display: str
-    slug: str
-    data: bytes = b""
-    lang: str = ""  # set for a translation, <slug>.<lang>.md
+# One file loaded: its record (a Partial when it has errors or cannot be read) and its problems.
+Loaded = tuple[Record | Translation | Partial, list[Problem]]
 
 
-def _load_one(task: ContentFile, vocabulary: Vocabulary, renderer: MarkdownRenderer, watchdog: Watchdog):
+def _load_one(task: ContentFile, vocabulary: Vocabulary, renderer: MarkdownRenderer, watchdog: Watchdog) -> Loaded:
     """One file's record (a Partial when it has errors, so it is still cross-checked) and its problems."""
     source, problems = read_source(task.path, task.display, task.data)
     if source is None:
@@ -98,6 +84,7 @@ def _load_one(task: ContentFile, vocabulary: Vocabulary, renderer: MarkdownRende
         )
     else:
         problems += [_outside_url_problem(task.display, source.body, source.body_line, *found) for found in outside]
+    record: Record | Translation | Partial
     if task.lang:
         record, more = build_translation(task.kind, task.slug, task.lang, source, body, vocabulary)
     else:
@@ -129,7 +116,7 @@ def _outside_url_problem(display: str, body: str, body_line: int, url: str, why:
     return Problem(display, line, "body", message)
 
 
-def _load_batch(tasks: list[ContentFile], vocabulary: Vocabulary):
+def _load_batch(tasks: list[ContentFile], vocabulary: Vocabulary) -> list[Loaded]:
     renderer = MarkdownRenderer()  # building one costs more than rendering a page: one per batch
     with Watchdog() as watchdog:  # and one time-limit thread, not a thread per file
         return [_load_one(task, vocabulary, renderer, watchdog) for task in tasks]
@@ -163,109 +150,7 @@ def _heading_line(text: str, heading: str, body_line: int) -> int:
     return body_line
 
 
-def discover_files(content_dir: Path, display_dir: str) -> tuple[list[ContentFile], list[str], list[Problem]]:
-    """The Markdown files of the content (not yet read), the publishable media, and what was refused."""
-    from generator.vocab import device_name_problem
-
-    tasks: list[ContentFile] = []
-    problems: list[Problem] = []
-    for folder, kind in KIND_FOLDERS.items():
-        directory = content_dir / folder
-        if directory.is_symlink():
-            problems.append(Problem(f"{display_dir}/{folder}", 0, "", "is a symbolic link; links are refused"))
-            continue
-        if not directory.is_dir():
-            continue
-        for path in sorted(directory.iterdir()):
-            display = f"{display_dir}/{folder}/{path.name}"
-            if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
-                continue
-            if path.suffix != ".md":
-                problems.append(
-                    Problem(display, 0, "", f"is not a Markdown file; {folder}/ holds only .md files", Severity.WARNING)
-                )
-                continue
-            stem = path.name[: -len(".md")]
-            device = device_name_problem(path.name)  # con.md, nul.fr.md: Windows cannot check them out
-            if device:
-                problems.append(Problem(display, 1, "slug", device))
-                continue
-            translation = _TRANSLATION_RE.match(stem)
-            if translation and SLUG_RE.match(translation["slug"]):
-                tasks.append(ContentFile(kind, path, display, translation["slug"], lang=translation["lang"]))
-                continue
-            if not SLUG_RE.match(stem):
-                suggestion = slugify(stem)
-                problems.append(
-                    Problem(
-                        display,
-                        1,
-                        "slug",
-                        f"the file name '{path.name}' is not a slug; rename it to '{suggestion}.md' (lowercase ASCII letters, digits and hyphens)",
-                    )
-                )
-                continue
-            tasks.append(ContentFile(kind, path, display, stem))
-    media, media_problems = _discover_media(content_dir, display_dir)
-    return tasks, media, problems + media_problems
-
-
-def _discover_media(content_dir: Path, display_dir: str) -> tuple[list[str], list[Problem]]:
-    """The images under media/ that may be published; links, unportable names and oversized images refused."""
-    from generator.media import image_header_problem, media_name_problem
-
-    media: list[str] = []
-    problems: list[Problem] = []
-    media_dir = content_dir / "media"
-    if media_dir.is_symlink():  # media -> / would walk the whole disk
-        return media, [Problem(f"{display_dir}/media", 0, "", "is a symbolic link; links are refused")]
-    if media_dir.is_dir():
-        for root, dirs, files in os.walk(media_dir):
-            dirs.sort()
-            for name in list(dirs):
-                path = Path(root, name)
-                shown = f"{display_dir}/{path.relative_to(content_dir).as_posix()}"
-                refused = "is a symbolic link; links are refused" if path.is_symlink() else media_name_problem(name)
-                if refused and not name.startswith("."):
-                    problems.append(Problem(_printable(shown), 0, "", refused))
-                if refused or name.startswith("."):
-                    dirs.remove(name)
-            for name in sorted(files):
-                path = Path(root, name)
-                rel = path.relative_to(content_dir).as_posix()
-                shown = f"{display_dir}/{rel}"
-                if path.is_symlink():
-                    problems.append(Problem(_printable(shown), 0, "", "is a symbolic link; links are refused"))
-                elif name.startswith("."):
-                    continue
-                elif bad_name := media_name_problem(name):
-                    problems.append(Problem(_printable(shown), 0, "", bad_name))
-                elif path.suffix.lower() not in _IMAGE_SUFFIXES:
-                    problems.append(
-                        Problem(shown, 0, "", "is not a PNG, JPEG, WebP or GIF image; media/ holds only images")
-                    )
-                elif path.stat().st_size > IMAGE_LIMIT_BYTES:
-                    problems.append(
-                        Problem(
-                            shown,
-                            0,
-                            "",
-                            f"is {path.stat().st_size:,} bytes; images may be at most {IMAGE_LIMIT_BYTES:,} bytes",
-                        )
-                    )
-                elif bad_image := image_header_problem(path):
-                    problems.append(Problem(shown, 0, "", bad_image))
-                else:
-                    media.append(rel)
-    return media, problems
-
-
-def _printable(shown: str) -> str:
-    """A path as one line of a report, whatever characters its name holds."""
-    return shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
-
-
-def load_file(file: ContentFile, vocabulary: Vocabulary, renderer: MarkdownRenderer) -> tuple[Any, list[Problem]]:
+def load_file(file: ContentFile, vocabulary: Vocabulary, renderer: MarkdownRenderer) -> Loaded:
     """One file read and loaded in this process: its record (a Partial when it has errors or cannot be read)
     and its problems, as ``load_content`` would give them. For the incremental layer, which reloads only
     the files that changed."""
@@ -278,7 +163,7 @@ def load_file(file: ContentFile, vocabulary: Vocabulary, renderer: MarkdownRende
 
 def load_files(
     files: list[ContentFile], vocabulary: Vocabulary, jobs: int | None, cache_dir: Path | None, media: list[str]
-) -> list[tuple[Any, list[Problem]]]:
+) -> list[Loaded]:
     """Each file's (record, problems), in the order of ``files``, from the record cache where its bytes were
     seen before, else parsed; a file that cannot be read gives an unreadable Partial and why.
 
@@ -288,7 +173,7 @@ def load_files(
     media_fingerprint = "\n".join(f"{m}:{(vocabulary.content_dir / m).stat().st_size}" for m in media)
     topics = repr(sorted(vocabulary.topics)) if vocabulary.topics is not None else "unknown"
     context = Cache.key(topics, vocabulary.default_lang, repr(vocabulary.poster_sections), media_fingerprint)
-    outcomes: list[tuple[Any, list[Problem]] | None] = [None] * len(files)
+    outcomes: list[Loaded | None] = [None] * len(files)
     read, positions, keys = [], [], []
     for position, file in enumerate(files):
         data, read_problems = read_bytes(file.path, file.display)
@@ -299,7 +184,7 @@ def load_files(
         read.append(replace(file, data=data))
         positions.append(position)
         keys.append(Cache.key(context, file.kind, file.display, file.slug, file.lang, data))
-    results = [cache.get(key) for key in keys]
+    results: list[Loaded | None] = [cache.get(key) for key in keys]  # what this function put there, or None
     missing = [i for i, r in enumerate(results) if r is None]
     todo = [read[i] for i in missing]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(todo) // _FILES_PER_WORKER)
@@ -313,8 +198,8 @@ def load_files(
             fresh = [r for batch in pool.starmap(_load_batch, [(b, vocabulary) for b in batches]) for r in batch]
     else:
         fresh = _load_batch(todo, vocabulary)
-    for i, result in zip(missing, fresh, strict=True):
-        results[i] = result
+    for i, loaded in zip(missing, fresh, strict=True):
+        results[i] = loaded
     for key, position, result in zip(keys, positions, results, strict=True):
         cache.put(key, result)
         outcomes[position] = result
@@ -328,7 +213,7 @@ class ContentSettings:
     the themes' catalogs (the poster sections' names), with their problems."""
 
     config: SiteConfig
-    topics: Any
+    topics: tuple[Topic, ...]
     vocabulary: Vocabulary
     problems: tuple[Problem, ...]
 
@@ -347,27 +232,42 @@ def load_settings(
 
 
 def gather_content(
-    settings: ContentSettings, results: list[tuple[Any, list[Problem]]], media: list[str], problems: list[Problem]
+    settings: ContentSettings, results: list[Loaded], media: list[str], problems: list[Problem]
 ) -> tuple[Content, list[Problem]]:
     """The content from each file's (record, problems), in discovery order; ``problems`` are the others
     (settings, discovery). Returns the content and every problem."""
     problems = list(problems)
-    partial = []
-    by_type: dict[type, list] = {CaseStudy: [], EventReport: [], Method: [], FreePage: [], Translation: []}
+    partial: list[Partial] = []
+    case_studies: list[CaseStudy] = []
+    events: list[EventReport] = []
+    methods: list[Method] = []
+    pages: list[FreePage] = []
+    translations: list[Translation] = []
     for record, record_problems in results:
         problems += record_problems
-        if isinstance(record, Partial):
-            partial.append(record)
-        else:
-            by_type[type(record)].append(record)
+        match record:
+            case Partial():
+                partial.append(record)
+            case CaseStudy():
+                case_studies.append(record)
+            case EventReport():
+                events.append(record)
+            case Method():
+                methods.append(record)
+            case FreePage():
+                pages.append(record)
+            case Translation():
+                translations.append(record)
+            case _:
+                assert_never(record)
     content = Content(
         config=settings.config,
         topics=settings.topics,
-        case_studies=tuple(by_type[CaseStudy]),
-        events=tuple(by_type[EventReport]),
-        methods=tuple(by_type[Method]),
-        pages=tuple(by_type[FreePage]),
-        translations=tuple(sorted(by_type[Translation], key=lambda t: (t.section, t.slug, t.lang))),
+        case_studies=tuple(case_studies),
+        events=tuple(events),
+        methods=tuple(methods),
+        pages=tuple(pages),
+        translations=tuple(sorted(translations, key=lambda t: (t.section, t.slug, t.lang))),
         media=tuple(media),
         partial=tuple(sorted(partial, key=lambda p: (p.section, p.slug, p.lang))),
         has_errors=any(p.is_error for p in problems),

@@ -1,69 +1,50 @@
-"""Map geometry: the Equal Earth projection and the layout of the world and locator maps — pure, no I/O.
+"""The maps: the country asset (``Atlas``) and what a build draws from it, the world map and the locator maps.
 
-Everything is in one frame of *map units*: the whole Equal Earth outline is ``WIDTH`` units wide, x grows
-eastwards from the antimeridian and y grows southwards from the North Pole, as in SVG. The country asset
-(``themes/default/data/world-110m.json``, made by ``scripts/build-world-asset.py``) stores its rings in this
-frame as whole units, so a map is a choice of ``viewBox`` plus the paths that fall inside it.
-
-The functions return plain data (path strings, rounded numbers, sorted lists); templates draw the SVG.
+The country asset (``themes/default/data/world-110m.json``, made by ``scripts/build-world-asset.py``) stores
+its rings in the frame of map units (map_geometry.py) as whole units, so a map is a choice of ``viewBox`` plus
+the paths that fall inside it. The functions return plain data (path strings, rounded numbers, sorted lists);
+templates draw the SVG. Pure, no I/O.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from generator.map_geometry import (
+    HEIGHT,
+    WIDTH,
+    Box,
+    bounding_box,
+    boxes_intersect,
+    clip_ring,
+    frame_box,
+    outline_path,
+    path_data,
+    project,
+    ring_area,
+    svg_number,
+    svg_view_box,
+)
+
 __all__ = [
-    "WIDTH",
-    "HEIGHT",
     "LEVELS",
+    "MARKER_RADIUS",
     "Atlas",
     "Cartographer",
-    "Shape",
     "Marker",
-    "equal_earth",
-    "project",
-    "parse_atlas",
-    "path_data",
-    "outline_path",
+    "Shape",
     "level",
-    "world_map",
     "locator_map",
+    "parse_atlas",
+    "world_map",
 ]
-
-# Šavrič, Patterson & Jenny (2018), "The Equal Earth map projection", IJGIS 33(3).
-A1, A2, A3, A4 = 1.340264, -0.081106, 0.000893, 0.003796
-M = math.sqrt(3) / 2
-
-
-def equal_earth(lon: float, lat: float) -> tuple[float, float]:
-    """Equal Earth on the unit sphere: degrees in, (x eastwards, y northwards) out, as PROJ's ``+proj=eqearth +R=1``."""
-    lam, phi = math.radians(lon), math.radians(lat)
-    theta = math.asin(M * math.sin(phi))
-    t2 = theta * theta
-    t6 = t2 * t2 * t2
-    x = lam * math.cos(theta) / (M * (A1 + 3 * A2 * t2 + t6 * (7 * A3 + 9 * A4 * t2)))
-    y = theta * (A1 + A2 * t2 + t6 * (A3 + A4 * t2))
-    return x, y
-
-
-X_MAX = equal_earth(180, 0)[0]  # 2.70663...
-Y_MAX = equal_earth(0, 90)[1]  # 1.31736...
-WIDTH = 1000
-SCALE = WIDTH / (2 * X_MAX)
-HEIGHT = round(2 * Y_MAX * SCALE, 1)  # 486.7
 
 # Country shading: practices per country, in four steps (the legend shows all of them).
 LEVELS: tuple[tuple[int, int | None], ...] = ((1, 1), (2, 4), (5, 9), (10, None))
-
-
-def project(lat: float, lon: float) -> tuple[float, float]:
-    """A position (latitude, longitude in degrees, as in content) in map units, y downwards."""
-    x, y = equal_earth(lon, lat)
-    return (x + X_MAX) * SCALE, (Y_MAX - y) * SCALE
 
 
 def level(count: int) -> int:
@@ -77,7 +58,6 @@ def level(count: int) -> int:
 # --- the asset ------------------------------------------------------------------------------------------
 
 Ring = tuple[tuple[int, int], ...]
-_Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in map units
 
 
 @dataclass(frozen=True)
@@ -89,13 +69,13 @@ class Shape:
     rings: tuple[Ring, ...]
 
     @cached_property
-    def bbox(self) -> _Box:
-        return _bbox(p for ring in self.rings for p in ring)
+    def bbox(self) -> Box:
+        return bounding_box(p for ring in self.rings for p in ring)
 
     @property
     def main_ring(self) -> Ring:
         """The largest ring: what a locator frames (France without French Guiana, the USA without Alaska)."""
-        return max(self.rings, key=lambda r: (abs(_area(r)), r))
+        return max(self.rings, key=lambda r: (abs(ring_area(r)), r))
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: comparing every ring would be costly
@@ -129,76 +109,6 @@ def parse_atlas(data: Mapping[str, Any]) -> Atlas:
             rings.append(tuple(points))
         shapes.append(Shape(country.get("code") or "", country.get("name", ""), tuple(rings)))
     return Atlas(tuple(shapes), data.get("attribution", ""))
-
-
-# --- paths ----------------------------------------------------------------------------------------------
-
-
-def _num(value: float) -> str:
-    """Shortest form of a number rounded to one decimal: 12, -3.5, 0.2."""
-    text = f"{round(value, 1):.1f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _join(numbers: Iterable[str]) -> str:
-    """SVG number list with separators only where needed: ``3-2 4 5``."""
-    parts: list[str] = []
-    for n in numbers:
-        parts.append(n if (not parts or n.startswith("-")) else " " + n)
-    return "".join(parts)
-
-
-def path_data(rings: Iterable[Sequence[tuple[float, float]]]) -> str:
-    """Closed rings as compact SVG path data with relative commands: ``M10 20l3-2 4 5zm30 1l...z``."""
-    parts: list[str] = []
-    start: tuple[float, float] | None = None
-    for ring in rings:
-        if len(ring) < 3:
-            continue
-        x0, y0 = ring[0]
-        move = (
-            "M" + _join([_num(x0), _num(y0)])
-            if start is None
-            else "m" + _join([_num(x0 - start[0]), _num(y0 - start[1])])
-        )
-        steps, (px, py) = [], ring[0]
-        for x, y in ring[1:]:
-            if (x, y) != (px, py):
-                steps += [_num(x - px), _num(y - py)]
-                px, py = x, y
-        parts.append(move + "l" + _join(steps) + "z")
-        start = (x0, y0)
-    return "".join(parts)
-
-
-def outline_path(steps: int = 36) -> str:
-    """The edge of the Equal Earth world (the sphere): the ±180° meridians, in map units."""
-    east = [project(90 - 180 * i / steps, 180) for i in range(steps + 1)]
-    west = [project(-90 + 180 * i / steps, -180) for i in range(steps + 1)]
-    points = [(round(x, 1), round(y, 1)) for x, y in east + west]
-    return path_data([points])
-
-
-def _area(ring: Sequence[tuple[float, float]]) -> float:
-    points = list(ring)
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1])) / 2
-
-
-def _bbox(points: Iterable[tuple[float, float]]) -> _Box:
-    xs, ys = [], []
-    for x, y in points:
-        xs.append(x)
-        ys.append(y)
-    return (min(xs), min(ys), max(xs), max(ys))
-
-
-def _intersects(a: _Box, b: _Box) -> bool:
-    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
-
-
-def _view_box(box: _Box) -> str:
-    x0, y0, x1, y1 = box
-    return " ".join(_num(v) for v in (x0, y0, x1 - x0, y1 - y0))
 
 
 # --- markers --------------------------------------------------------------------------------------------
@@ -236,10 +146,10 @@ def _place(markers: Sequence[Marker], radius: float) -> list[dict[str, object]]:
             x, y = cx + spread * math.cos(angle), cy + spread * math.sin(angle)
             placed[i] = {
                 "key": markers[i].key,
-                "x": _num(x),
-                "y": _num(y),
-                "cx": _num(cx),
-                "cy": _num(cy),
+                "x": svg_number(x),
+                "y": svg_number(y),
+                "cx": svg_number(cx),
+                "cy": svg_number(cy),
                 "grouped": n > 1,
             }
     return placed
@@ -278,14 +188,14 @@ class Cartographer:
         countries.sort(key=lambda c: c["code"])
         placed = _place(markers, MARKER_RADIUS)
         return {
-            "view_box": _view_box((0, 0, WIDTH, HEIGHT)),
+            "view_box": svg_view_box((0, 0, WIDTH, HEIGHT)),
             "width": WIDTH,
-            "height": _num(HEIGHT),
+            "height": svg_number(HEIGHT),
             "outline": outline_path(),
             "land": path_data(land),
             "countries": countries,
             "markers": placed,
-            "marker_radius": _num(MARKER_RADIUS),
+            "marker_radius": svg_number(MARKER_RADIUS),
             "drawn": sorted(s.code for s in atlas.shapes if s.code),
         }
 
@@ -306,18 +216,20 @@ class Cartographer:
         """
         shape = self.atlas.shape(code)
         dots = [project(lat, lon) for lat, lon in points]
-        box = self._country_frame(code, size) if shape is not None else None
+        box = self._countryframe_box(code, size) if shape is not None else None
         if box is None or not all(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in dots):
             if not dots:
                 return None
-            box = _frame(_bbox(dots + (list(shape.main_ring) if shape is not None and whole_country else [])), size)
+            box = frame_box(
+                bounding_box(dots + (list(shape.main_ring) if shape is not None and whole_country else [])), size
+            )
         view_box, land, country = self._locator_layers(code, box)
         return {
             "view_box": view_box,
             "land": land,
             "country": country,
-            "dots": [{"x": _num(x), "y": _num(y)} for x, y in sorted(set(dots))],
-            "dot_radius": _num((box[2] - box[0]) / 60),
+            "dots": [{"x": svg_number(x), "y": svg_number(y)} for x, y in sorted(set(dots))],
+            "dot_radius": svg_number((box[2] - box[0]) / 60),
         }
 
     def _country_path(self, code: str) -> str:
@@ -334,10 +246,10 @@ class Cartographer:
             raise KeyError(f"the atlas has no country {code!r}")
         return shape
 
-    def _country_frame(self, code: str, size: tuple[float, float]) -> tuple[float, float, float, float]:
+    def _countryframe_box(self, code: str, size: tuple[float, float]) -> tuple[float, float, float, float]:
         found = self._frames.get((code, size))
         if found is None:
-            found = self._frames[(code, size)] = _frame(_bbox(self._shape(code).main_ring), size)
+            found = self._frames[(code, size)] = frame_box(bounding_box(self._shape(code).main_ring), size)
         return found
 
     def _locator_layers(self, code: str, box: tuple[float, float, float, float]) -> tuple[str, str, str]:
@@ -373,44 +285,7 @@ def _cut_layers(atlas: Atlas, code: str, box: tuple[float, float, float, float])
     land: list[list[tuple[float, float]]] = []
     highlight: list[list[tuple[float, float]]] = []
     for other in atlas.shapes:
-        if _intersects(other.bbox, clip):
-            rings = [c for c in (_clip_ring(r, clip) for r in other.rings) if len(c) >= 3]
+        if boxes_intersect(other.bbox, clip):
+            rings = [c for c in (clip_ring(r, clip) for r in other.rings) if len(c) >= 3]
             (highlight if shape is not None and other is shape else land).extend(rings)
-    return _view_box(box), path_data(land), path_data(highlight)
-
-
-def _clip_ring(ring: Ring, box: _Box) -> list[tuple[float, float]]:
-    """Sutherland-Hodgman against a rectangle; new corners rounded to a tenth, like every drawn number."""
-    points: list[tuple[float, float]] = list(ring)
-    for axis, limit, side in ((0, box[0], 1), (0, box[2], -1), (1, box[1], 1), (1, box[3], -1)):
-        if not points:
-            break
-        out = []
-        for a, b in zip(points, points[1:] + points[:1]):
-            a_in, b_in = side * (a[axis] - limit) >= 0, side * (b[axis] - limit) >= 0
-            if a_in:
-                out.append(a)
-            if a_in != b_in:
-                t = (limit - a[axis]) / (b[axis] - a[axis])
-                other = 1 - axis
-                cut = [0.0, 0.0]
-                cut[axis] = limit
-                cut[other] = round(a[other] + t * (b[other] - a[other]), 1)
-                out.append((round(cut[0], 1), round(cut[1], 1)))
-        points = out
-    return points
-
-
-def _frame(box: _Box, size: tuple[float, float]) -> _Box:
-    """Grow ``box`` by a margin to at least ``size`` and to its aspect ratio, kept inside the world if it fits."""
-    width, height = size
-    x0, y0, x1, y1 = box
-    w = max(x1 - x0, 1) * 1.3
-    h = max(y1 - y0, 1) * 1.3
-    scale = max(w / width, h / height, 1.0)
-    w, h = width * scale, height * scale
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    left = min(max(cx - w / 2, 0), max(WIDTH - w, 0)) if w <= WIDTH else cx - w / 2
-    top = min(max(cy - h / 2, 0), max(HEIGHT - h, 0)) if h <= HEIGHT else cy - h / 2
-    left, top = round(left, 1), round(top, 1)
-    return (left, top, round(left + w, 1), round(top + h, 1))
+    return svg_view_box(box), path_data(land), path_data(highlight)

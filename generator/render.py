@@ -11,9 +11,9 @@ import io
 import json
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from generator.errors import BuildFailed
 from generator.model import RenderedFile
@@ -22,6 +22,12 @@ from generator.site import Site, language_tree
 from generator.templating import make_environment, render_page
 from generator.views import TreeViews, search_filter_names
 from generator.workers import quiet_worker, signals_deferred, worker_context
+
+if TYPE_CHECKING:
+    import ctypes
+    from multiprocessing.process import BaseProcess
+
+    from generator.workers import WorkerConnection
 
 __all__ = ["page_digest", "render_offline_search_indexes", "render_plans"]
 
@@ -42,6 +48,7 @@ def render_offline_search_index(site: Site, options: RenderOptions) -> RenderedF
 
 
 _PAGES_PER_WORKER = 400
+_Sunk = TypeVar("_Sunk")  # what a build's sink returns for each page it is handed
 
 
 def _render_range(
@@ -50,13 +57,13 @@ def _render_range(
     start: int,
     stop: int,
     rendered: Callable[[int], None] | None = None,
-    sink: Callable[[RenderedFile], object] | None = None,
+    sink: Callable[[RenderedFile], _Sunk] | None = None,
     bytecode_dir: Path | None = None,
-) -> list:
+) -> list[RenderedFile | _Sunk]:
     """Render plans[start:stop]; ``rendered`` is told how many of them are done after each page. With a
     ``sink``, each page goes to it as soon as it is rendered and what the sink returns is kept instead."""
     environments: dict[str, Any] = {}  # one Jinja environment per language and process: they do not cross processes
-    files = []
+    files: list[RenderedFile | _Sunk] = []
     for plan in plans[start:stop]:
         env = environments.get(plan.lang)
         if env is None:
@@ -69,12 +76,21 @@ def _render_range(
 
 
 def _render_child(
-    theme_dirs, plans, start: int, stop: int, connection, counts=None, slot: int = 0, sink=None, bytecode_dir=None
+    theme_dirs: tuple[Path, ...],
+    plans: list[PagePlan],
+    start: int,
+    stop: int,
+    connection: WorkerConnection,
+    counts: ctypes.Array[ctypes.c_longlong] | None = None,
+    slot: int = 0,
+    sink: Callable[[RenderedFile], object] | None = None,
+    bytecode_dir: Path | None = None,
 ) -> None:
     """A worker (forked or spawned): its pages (or what went wrong) over ``connection`` at the end; meanwhile, if
     ``counts`` (shared memory) is given, how many it has rendered in ``counts[slot]``."""
 
     def rendered(done: int) -> None:
+        assert counts is not None  # passed to _render_range only when counts are kept
         counts[slot] = done
 
     quiet_worker()
@@ -100,9 +116,9 @@ def _render_forked(
     plans: list[PagePlan],
     workers: int,
     progress: Callable[[int, int], None] | None = None,
-    sink: Callable[[RenderedFile], object] | None = None,
+    sink: Callable[[RenderedFile], _Sunk] | None = None,
     bytecode_dir: Path | None = None,
-) -> list:
+) -> list[RenderedFile | _Sunk]:
     """Render ranges of the plans in child processes (forked on Linux, which inherit the plans instead of receiving
     them pickled) and one range here; results come back in plan order.
 
@@ -115,25 +131,29 @@ def _render_forked(
     # The children share this process's memory until they write to it; the garbage collector writes to
     # every object it scans, so move what exists now out of its sight (the children need none of it freed).
     gc.freeze()
-    counts = context.RawArray("q", len(ranges)) if progress is not None else None
+    counts: ctypes.Array[ctypes.c_longlong] | None = (
+        context.RawArray("q", len(ranges)) if progress is not None else None
+    )
     reported = 0
 
     def report() -> None:
         nonlocal reported
+        assert counts is not None and progress is not None  # called only when progress is asked for
         done = sum(counts)
         if done > reported:
             reported = done
             progress(done, len(plans))
 
     def rendered_here(done: int) -> None:
+        assert counts is not None  # passed to _render_range only when counts are kept
         counts[0] = done
         report()
 
-    children = []
+    children: list[tuple[BaseProcess, WorkerConnection]] = []
     try:
         for slot, (start, stop) in enumerate(ranges[1:], start=1):
             receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(
+            child: BaseProcess = context.Process(
                 target=_render_child,
                 # its own range only: a spawned worker receives what it is given pickled
                 args=(theme_dirs, plans[start:stop], 0, stop - start, sender, counts, slot, sink, bytecode_dir),
@@ -177,6 +197,7 @@ def _balanced_ranges(plans: list[PagePlan], workers: int) -> list[tuple[int, int
     worker renders a card once for its own pages, and interleaving would make both render most cards."""
     costs = [1 + len(plan.context.get("items", ())) / 20 for plan in plans]
     total = sum(costs)
+    ranges: list[tuple[int, int]]
     ranges, start, done = [], 0, 0.0
     for i, cost in enumerate(costs):
         done += cost
@@ -188,14 +209,37 @@ def _balanced_ranges(plans: list[PagePlan], workers: int) -> list[tuple[int, int
     return ranges
 
 
+@overload
 def render_plans(
     plans: list[PagePlan],
     theme_dirs: tuple[Path, ...],
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    sink: Callable[[RenderedFile], object] | None = None,
+    sink: None = None,
     bytecode_dir: Path | None = None,
-) -> tuple[list, int]:
+) -> tuple[Sequence[RenderedFile], int]: ...
+
+
+@overload
+def render_plans(
+    plans: list[PagePlan],
+    theme_dirs: tuple[Path, ...],
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    sink: Callable[[RenderedFile], _Sunk],
+    bytecode_dir: Path | None = None,
+) -> tuple[Sequence[_Sunk], int]: ...
+
+
+def render_plans(
+    plans: list[PagePlan],
+    theme_dirs: tuple[Path, ...],
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    sink: Callable[[RenderedFile], _Sunk] | None = None,
+    bytecode_dir: Path | None = None,
+) -> tuple[Sequence[RenderedFile | _Sunk], int]:
     """Render the plans, in worker processes (generator/workers.py) when there are enough of them to pay for the workers;
     returns the results in plan order and the number of processes used.
 

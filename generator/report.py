@@ -1,15 +1,30 @@
-"""Problems printed for people (text), for GitHub pull requests (annotations) and for tools (JSON)."""
+"""Problems printed for people (text), for GitHub pull requests (annotations) and for tools (JSON), and the
+one-line summaries that end ``check`` and ``build``."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.errors import Problem, sorted_problems
 
-__all__ = ["format_text", "format_github", "format_json", "content_paths", "of_paths"]
+if TYPE_CHECKING:
+    from generator.build_options import BuildResult
+
+__all__ = [
+    "format_text",
+    "format_github",
+    "format_json",
+    "content_paths",
+    "of_paths",
+    "counted",
+    "check_summary",
+    "failure_summary",
+    "build_summary",
+]
 
 
 def format_text(problems: Iterable[Problem]) -> str:
@@ -67,3 +82,30 @@ def of_paths(problems: Iterable[Problem], keys: list[str], content_dir: Path) ->
         return any(key == k or key.startswith(k + os.sep) for k in keys) or (problem.is_error and key in context)
 
     return [p for p in problems if named(p)]
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def check_summary(problems: Sequence[Problem]) -> str:
+    """The last line of ``practice check``: how many errors and warnings, or that there were none."""
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    return f"{counted(errors, 'error')}, {counted(warnings, 'warning')}." if problems else "No problems found."
+
+
+def failure_summary(problems: Iterable[Problem]) -> str:
+    """The last line of a build that failed on its content."""
+    return f"Build failed: {counted(sum(p.is_error for p in problems), 'error')}."
+
+
+def build_summary(result: BuildResult, out_dir: Path) -> str:
+    """The last line of ``practice build``: what was written, or that nothing had changed."""
+    if result.unchanged:
+        return f"Nothing changed since the last build of {out_dir} (checked in {result.seconds:.1f} s)."
+    return (
+        f"Built {counted(result.files, 'file')} ({counted(result.pages, 'page')}, {result.reused} reused) into {out_dir} "
+        f"in {result.seconds:.1f} s with {counted(result.workers, 'worker')}."
+    )

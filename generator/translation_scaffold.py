@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from generator.content import KIND_FOLDERS
+from generator.discovery import KIND_FOLDERS
 from generator.errors import ExitCode
 from generator.records import TEXT_FIELDS
 from generator.scaffold import ScaffoldError, load_setting

@@ -14,16 +14,33 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 __all__ = ["quiet_worker", "signals_deferred", "worker_context"]
+
+if TYPE_CHECKING:  # the contexts of the start methods (Windows has spawn only), and their pipes' ends
+    if sys.platform == "win32":
+        from multiprocessing.connection import PipeConnection as WorkerConnection
+
+        WorkerContext: TypeAlias = multiprocessing.context.SpawnContext
+    else:
+        from multiprocessing.connection import Connection as WorkerConnection
+
+        WorkerContext: TypeAlias = (
+            multiprocessing.context.ForkContext
+            | multiprocessing.context.SpawnContext
+            | multiprocessing.context.ForkServerContext
+        )
+    __all__ += ["WorkerConnection", "WorkerContext"]
 
 _HELD = tuple(s for s in (getattr(signal, "SIGTERM", None), signal.SIGINT) if s is not None)
 
 
-def worker_context() -> multiprocessing.context.BaseContext:
+def worker_context() -> WorkerContext:
     chosen = multiprocessing.get_start_method(allow_none=True)
     if chosen is not None:
-        return multiprocessing.get_context(chosen)
+        # typed as their common base class, which has no Process: the context of a start method is one of these
+        return cast("WorkerContext", multiprocessing.get_context(chosen))
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")

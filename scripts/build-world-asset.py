@@ -10,7 +10,7 @@ file's SHA-256, so the same input always gives the same bytes out.
 
 What it does, in order:
 1. decodes the TopoJSON arcs (delta-encoded, quantized integers) into longitude/latitude;
-2. projects them with Equal Earth (generator.geo.project, the projection the site uses for its markers)
+2. projects them with Equal Earth (generator.map_geometry.project, the projection the site uses for its markers)
    into map units, the whole world 1000 units wide;
 3. simplifies each *arc* (Douglas-Peucker, tolerance TOLERANCE units), so that neighbours still share
    exactly the same border; cuts the rings that cross 180° (Russia, Fiji) in two and closes Antarctica
@@ -38,7 +38,7 @@ import pycountry
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.geo import WIDTH, project
+from generator.map_geometry import WIDTH, project
 
 PACKAGE = "world-atlas@2.0.2"
 SOURCE_SHA256 = "2516c915867c7baf18ddec727aec46c315541a07cfb3d79a6559b05d5e94eee8"  # package/countries-110m.json

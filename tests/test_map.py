@@ -20,7 +20,7 @@ import pycountry
 import pytest
 from conftest import REPO, check_golden, render_fragment
 
-from generator import geo
+from generator import geo, map_geometry
 from generator.build import BuildOptions, build_site, check_content
 from generator.geo import Cartographer
 from generator.i18n import DEFAULT_THEME
@@ -48,23 +48,27 @@ PROJ_ORACLE = [
 @pytest.mark.parametrize(("position", "expected"), PROJ_ORACLE)
 def test_equal_earth_matches_proj_at_known_points(position, expected):
     lat, lon = position
-    x, y = geo.equal_earth(lon, lat)
+    x, y = map_geometry.equal_earth(lon, lat)
     assert x == pytest.approx(expected[0], abs=1e-9) and y == pytest.approx(expected[1], abs=1e-9)
 
 
 def test_equal_earth_landmarks():
-    assert geo.equal_earth(0, 0) == (0.0, 0.0)
-    assert geo.equal_earth(122, 47) == (
+    assert map_geometry.equal_earth(0, 0) == (0.0, 0.0)
+    assert map_geometry.equal_earth(122, 47) == (
         pytest.approx(1.549254, abs=1e-6),
         pytest.approx(0.893308, abs=1e-6),
     )  # PROJ's docs: 1.55 0.89
-    assert geo.equal_earth(180, 0)[0] * 6378137 == pytest.approx(17263256.84, abs=0.01)  # PROJ's test suite, +R=6378137
-    assert geo.equal_earth(0, 90)[1] == pytest.approx(1.3173627591574, abs=1e-12)  # the pole line
+    assert map_geometry.equal_earth(180, 0)[0] * 6378137 == pytest.approx(
+        17263256.84, abs=0.01
+    )  # PROJ's test suite, +R=6378137
+    assert map_geometry.equal_earth(0, 90)[1] == pytest.approx(1.3173627591574, abs=1e-12)  # the pole line
     # the width of the pole line is 0.59247 of the equator's (the projection's defining ratio)
-    assert geo.equal_earth(180, 90)[0] / geo.equal_earth(180, 0)[0] == pytest.approx(0.59247, abs=1e-5)
+    assert map_geometry.equal_earth(180, 90)[0] / map_geometry.equal_earth(180, 0)[0] == pytest.approx(
+        0.59247, abs=1e-5
+    )
     # symmetric about both axes
-    x, y = geo.equal_earth(-60.5, -20.25)
-    assert (-x, -y) == pytest.approx(geo.equal_earth(60.5, 20.25))
+    x, y = map_geometry.equal_earth(-60.5, -20.25)
+    assert (-x, -y) == pytest.approx(map_geometry.equal_earth(60.5, 20.25))
 
 
 @pytest.mark.parametrize("lat", [-80, -45, -10, 0, 25, 60, 85])
@@ -74,7 +78,7 @@ def test_equal_earth_is_equal_area(lat, lon):
     h = 1e-6
 
     def f(lon_r, lat_r):
-        return geo.equal_earth(math.degrees(lon_r), math.degrees(lat_r))
+        return map_geometry.equal_earth(math.degrees(lon_r), math.degrees(lat_r))
 
     lam, phi = math.radians(lon), math.radians(lat)
     (x1, y1), (x0, y0) = f(lam + h, phi), f(lam - h, phi)
@@ -84,24 +88,24 @@ def test_equal_earth_is_equal_area(lat, lon):
 
 
 def test_map_frame_corners():
-    assert geo.project(0, -180) == pytest.approx((0, geo.HEIGHT / 2), abs=0.05)
-    assert geo.project(0, 180) == pytest.approx((geo.WIDTH, geo.HEIGHT / 2), abs=0.05)
-    assert geo.project(90, 0) == pytest.approx((geo.WIDTH / 2, 0), abs=1e-9)
-    assert geo.project(-90, 0) == pytest.approx((geo.WIDTH / 2, geo.HEIGHT), abs=0.05)
-    x, y = geo.project(51.5074, -0.1278)  # London: north of the middle, just west of it
-    assert x < geo.WIDTH / 2 and y < geo.HEIGHT / 2
+    assert map_geometry.project(0, -180) == pytest.approx((0, map_geometry.HEIGHT / 2), abs=0.05)
+    assert map_geometry.project(0, 180) == pytest.approx((map_geometry.WIDTH, map_geometry.HEIGHT / 2), abs=0.05)
+    assert map_geometry.project(90, 0) == pytest.approx((map_geometry.WIDTH / 2, 0), abs=1e-9)
+    assert map_geometry.project(-90, 0) == pytest.approx((map_geometry.WIDTH / 2, map_geometry.HEIGHT), abs=0.05)
+    x, y = map_geometry.project(51.5074, -0.1278)  # London: north of the middle, just west of it
+    assert x < map_geometry.WIDTH / 2 and y < map_geometry.HEIGHT / 2
 
 
 # ---------------------------------------------------------------- geometry helpers
 
 
 def test_path_data_is_compact_and_relative():
-    assert geo.path_data([[(10, 20), (13, 18), (17, 23)]]) == "M10 20l3-2 4 5z"
+    assert map_geometry.path_data([[(10, 20), (13, 18), (17, 23)]]) == "M10 20l3-2 4 5z"
     assert (
-        geo.path_data([[(10, 20), (13, 18), (13, 18), (17, 23)], [(30, 21), (31, 25), (29.5, 25)]])
+        map_geometry.path_data([[(10, 20), (13, 18), (13, 18), (17, 23)], [(30, 21), (31, 25), (29.5, 25)]])
         == "M10 20l3-2 4 5zm20 1l1 4-1.5 0z"
     )
-    assert geo.path_data([[(1, 1), (2, 2)]]) == ""  # fewer than three points is not an area
+    assert map_geometry.path_data([[(1, 1), (2, 2)]]) == ""  # fewer than three points is not an area
 
 
 def test_levels_cover_every_count():
@@ -127,16 +131,16 @@ def test_locator_frames_the_point_and_clips_the_shapes():
     atlas = world_atlas()
     view = geo.locator_map(atlas, "BR", [(-30.0346, -51.2177)])  # Porto Alegre
     x0, y0, w, h = map(float, view["view_box"].split())
-    px, py = geo.project(-30.0346, -51.2177)
+    px, py = map_geometry.project(-30.0346, -51.2177)
     assert x0 < px < x0 + w and y0 < py < y0 + h and w >= 280 and abs(w / h - 280 / 175) < 0.01
-    left, top, right, bottom = geo._bbox(atlas.shape("BR").main_ring)
+    left, top, right, bottom = map_geometry.bounding_box(atlas.shape("BR").main_ring)
     assert x0 <= left and right <= x0 + w and y0 <= top and bottom <= y0 + h  # framed on the whole country
     recife = geo.locator_map(atlas, "BR", [(-8.05, -34.9)])
     assert (recife["view_box"], recife["land"], recife["country"]) == (view["view_box"], view["land"], view["country"])
     assert recife["dots"] != view["dots"]
     away = geo.locator_map(atlas, "FR", [(-21.11, 55.53)])  # Réunion lies outside metropolitan France's frame
     ax0, ay0, aw, ah = map(float, away["view_box"].split())
-    rx, ry = geo.project(-21.11, 55.53)
+    rx, ry = map_geometry.project(-21.11, 55.53)
     assert ax0 < rx < ax0 + aw and ay0 < ry < ay0 + ah
     for d in (view["land"], view["country"]):
         numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d.split("l")[0])]
@@ -145,7 +149,7 @@ def test_locator_frames_the_point_and_clips_the_shapes():
     assert geo.locator_map(atlas, "SG", [(1.29, 103.85)])["country"] == ""
     whole = geo.locator_map(atlas, "RU", [(55.75, 37.62)], whole_country=True)  # Moscow, and all of mainland Russia
     x0, y0, w, h = map(float, whole["view_box"].split())
-    left, top, right, bottom = geo._bbox(atlas.shape("RU").main_ring)
+    left, top, right, bottom = map_geometry.bounding_box(atlas.shape("RU").main_ring)
     assert x0 <= left and right <= x0 + w and y0 <= top and bottom <= y0 + h and w > 280
 
 
@@ -155,7 +159,7 @@ def test_locator_frames_the_point_and_clips_the_shapes():
 def test_world_asset_is_small_complete_and_matched_to_iso_codes():
     assert WORLD_ASSET.stat().st_size < 60_000
     data = json.loads(WORLD_ASSET.read_text(encoding="utf-8"))
-    assert data["width"] == geo.WIDTH and "Natural Earth" in data["attribution"]
+    assert data["width"] == map_geometry.WIDTH and "Natural Earth" in data["attribution"]
     codes = [c["code"] for c in data["countries"] if c["code"]]
     assert codes == sorted(codes) and len(codes) == len(set(codes)) == 174
     assert all(pycountry.countries.get(alpha_2=code) for code in codes)
@@ -164,7 +168,9 @@ def test_world_asset_is_small_complete_and_matched_to_iso_codes():
     for shape in atlas.shapes:
         for ring in shape.rings:
             assert len(ring) >= 3
-            assert all(0 <= x <= geo.WIDTH and 0 <= y <= math.ceil(geo.HEIGHT) for x, y in ring), shape.name
+            assert all(0 <= x <= map_geometry.WIDTH and 0 <= y <= math.ceil(map_geometry.HEIGHT) for x, y in ring), (
+                shape.name
+            )
     licence = (WORLD_ASSET.parent / "LICENSE-world-atlas.txt").read_text(encoding="utf-8")
     assert "Copyright 2013-2019 Michael Bostock" in licence
 
@@ -225,7 +231,7 @@ def _mini_atlas() -> geo.Atlas:
 
     return geo.parse_atlas(
         {
-            "width": geo.WIDTH,
+            "width": map_geometry.WIDTH,
             "attribution": "Test shapes.",
             "countries": [
                 {"code": "BR", "name": "Brazil", "rings": [square(300, 280, 40), square(360, 300, 5)]},
