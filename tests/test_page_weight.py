@@ -1,6 +1,6 @@
 """Lighter pages: each page links only the stylesheets it uses, the print poster's sheet does not block
-rendering, the published stylesheets are minified (rcssmin), and what blocks a case-study page's first
-render is weighed on the sample site's largest one."""
+rendering, the published stylesheets are minified (rcssmin, then the zeros before decimal points), and what
+blocks a case-study page's first render is weighed, in the light and the dark colour scheme."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 import rcssmin
 from conftest import REPO, make_site
 
+from generator.assets import minified_css
 from generator.build import BuildOptions, build_site
 from generator.planning import CONTENT_SECURITY_POLICY, SEARCH_CONTENT_SECURITY_POLICY
 from generator.search import run_pagefind
@@ -20,15 +21,19 @@ from generator.templating import dedent_html
 
 THEME_STATIC = REPO / "themes/default/static"
 SHEETS = (
-    *("base", "cards", "cynefin", "dark", "home", "locator", "map", "method", "network", "pager", "print", "prose"),
-    *("search", "terms"),
+    *("base", "cards", "count", "cynefin", "dark", "home", "locator", "map", "method", "network", "pager", "print"),
+    *("prose", "search", "terms"),
 )
 # What blocks the first render of the sample site's largest case-study page (HTML + stylesheets +
 # scripts), in bytes, uncompressed: 75.5 kB before the split, 46.8 kB after it, 43.4 kB once base.css lost
 # what only other pages use, and 29.8 kB (fr/mozambique-brazil-south-south-cooperation) once the locator map
 # became an image file, linked practices a list of titles, cards.css, prose.css and the dark scheme's
 # tokens (dark.css) left base.css, the year filter took one element and the indentation went. A dark-scheme
-# screen also waits for dark.css (0.8 kB). The budget covers both schemes, with room for the records to grow.
+# screen also waits for dark.css: 30.6 kB then, over the goal. 29.0 kB light and 29.7 kB dark once base.css
+# lost what other pages use and what restated a default or another rule, the zeros before decimal points
+# went from the published sheets, a card's shadow moved to cards.css, and the page's markup lost spaces and
+# elements that said nothing twice (the type filter is on the visible kind). The budget
+# covers both schemes, with room for the records to grow; the goal holds in both.
 BUDGET = 32_000
 GOAL = 30_000
 DARK = "(prefers-color-scheme: dark)"  # dark.css's media: it blocks rendering only on a dark-scheme screen
@@ -91,7 +96,7 @@ def test_each_page_links_only_the_stylesheets_it_uses(sample_site):
         "prose": "",
         "print": "print",
     }  # tables
-    home = {"base": "", "dark": DARK, "cards": "", "home": "", "terms": "", "print": "print"}
+    home = {"base": "", "dark": DARK, "cards": "", "home": "", "terms": "", "count": "", "print": "print"}
     assert _stylesheets(sample_site / "index.html") == home
     method = {"base": "", "dark": DARK, "cards": "", "method": "", "print": "print"}
     assert _stylesheets(sample_site / "methods/peer-review/index.html") == method
@@ -100,9 +105,10 @@ def test_each_page_links_only_the_stylesheets_it_uses(sample_site):
     assert _stylesheets(sample_site / "events/index.html") == cards
     assert _stylesheets(sample_site / "methods/index.html") == cards
     assert _stylesheets(sample_site / "events/bogota-2016-peer-review-la-paz/index.html") == cards
-    assert _stylesheets(sample_site / "topics/index.html") == {"base": "", "dark": DARK, "terms": "", "print": "print"}
+    terms = {"base": "", "dark": DARK, "terms": "", "count": "", "print": "print"}  # a count beside each term
+    assert _stylesheets(sample_site / "topics/index.html") == terms
     assert _stylesheets(sample_site / "404.html") == {"base": "", "dark": DARK, "search": "", "print": "print"}
-    map_sheets = {"base": "", "dark": DARK, "map": "", "locator": "", "terms": "", "print": "print"}
+    map_sheets = {"base": "", "dark": DARK, "map": "", "locator": "", "terms": "", "count": "", "print": "print"}
     assert _stylesheets(sample_site / "map/index.html") == map_sheets
     assert _stylesheets(sample_site / "network/index.html") == {
         "base": "",
@@ -115,9 +121,10 @@ def test_each_page_links_only_the_stylesheets_it_uses(sample_site):
         "base": "",
         "dark": DARK,
         "cynefin": "",
+        "count": "",
         "print": "print",
     }
-    domain = {"base": "", "dark": DARK, "cards": "", "cynefin": "", "print": "print"}
+    domain = {"base": "", "dark": DARK, "cards": "", "cynefin": "", "print": "print"}  # no count on it
     assert _stylesheets(sample_site / "cynefin/complex/index.html") == domain
     country = {"base": "", "dark": DARK, "cards": "", "locator": "", "print": "print"}
     assert _stylesheets(sample_site / "countries/br/index.html") == country
@@ -138,8 +145,27 @@ def test_published_stylesheets_are_the_theme_sources_minified(sample_site):
     for name in SHEETS:
         source = (THEME_STATIC / f"{name}.css").read_text(encoding="utf-8")
         published = (sample_site / f"static/{name}.css").read_text(encoding="utf-8")
-        assert published == rcssmin.cssmin(source) + "\n"
+        assert published == minified_css(source) + "\n"
         assert "/*" not in published and len(published) < 0.8 * len(source)
+        assert len(published) <= len(rcssmin.cssmin(source) + "\n")
+
+
+def test_minified_css_drops_the_zeros_before_decimal_points_only_in_numbers():
+    css = 'a{margin:0.5rem -0.75rem 10.5px;content:"0.5";background:url(v0.5/x0.5.png);b:rgb(0 0 0 / 0.4)}'
+    assert (
+        minified_css(css)
+        == 'a{margin:.5rem -.75rem 10.5px;content:"0.5";background:url(v0.5/x0.5.png);b:rgb(0 0 0 / .4)}'
+    )
+
+
+def test_pages_link_count_css_exactly_when_they_show_a_count(sample_site):
+    """The count pill's rules are in one sheet (they were in both cynefin.css and terms.css)."""
+    for page in sorted(sample_site.rglob("*.html")):
+        tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+        shows = any("count" in (e.get("class") or "").split() for e in tree.iter())
+        assert shows == ("count" in _stylesheets(page)), page
+    for name in ("cynefin", "terms"):
+        assert "--pill-bg" not in (sample_site / f"static/{name}.css").read_text(encoding="utf-8")
 
 
 def test_a_case_study_page_blocks_rendering_on_less_than_its_budget(sample_site):
@@ -150,10 +176,11 @@ def test_a_case_study_page_blocks_rendering_on_less_than_its_budget(sample_site)
         assert _weight(page, scheme) < BUDGET, f"{page}: {_weight(page, scheme)} bytes block rendering ({scheme})"
 
 
-def test_a_case_study_page_blocks_rendering_on_less_than_30_kb(sample_site):
-    """The issue's goal, for every case study of every language tree, on a light-scheme screen; a
-    dark-scheme screen also waits for dark.css (under 1 kB), which the budget above covers."""
-    weights = {p: _weight(p) for p in sample_site.glob("**/case-studies/*/index.html")}
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_case_study_page_blocks_rendering_on_less_than_30_kb(sample_site, scheme):
+    """The issue's goal, for every case study of every language tree, on a light-scheme screen and on a
+    dark-scheme one (which also waits for dark.css; print.css never blocks)."""
+    weights = {p: _weight(p, scheme) for p in sample_site.glob("**/case-studies/*/index.html")}
     assert len(weights) > 40
     assert max(weights.values()) < GOAL, max(weights.items(), key=lambda item: item[1])
     assert (sample_site / "static/dark.css").stat().st_size < 1_000
