@@ -6,10 +6,11 @@ import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
+from functools import partial
 from importlib import resources
 from xml.sax.saxutils import escape
 
-from generator.data_tables import claim_columns, taxonomy_values
+from generator.data_tables import FormattedRecords, claim_columns, export_inputs, taxonomy_values
 from generator.datapackage import render_tables
 from generator.model import CaseStudy, MonthDate, RenderedFile
 from generator.site import Practice, Site, language_tree, record_url
@@ -293,10 +294,13 @@ def render_data_exports(
     sites: dict[str, Site] | Site,
     declarations: tuple[Taxonomy, ...],
     gettext: Callable[[str], str] = _untranslated,
+    memory: FormattedRecords | None = None,
 ) -> list[RenderedFile]:
     """data/practices.json (with the JSON Schema it names), the CSV tables and data/datapackage.json: every
     practice as written, in its own language, with its translations, and its terms in the export column of each
-    of the build's taxonomy ``declarations``. ``gettext`` is the default language's."""
+    of the build's taxonomy ``declarations``. ``gettext`` is the default language's. ``memory``: each
+    practice's formatted lines as an earlier build made them, used where their inputs are unchanged (the
+    incremental layer's; see data_tables.FormattedRecords), so only the practices that changed are formatted."""
     exported = tuple(t for t in declarations if t.export_column is not None)
     taken = dict.fromkeys(_RECORD_FIELDS, "a field of data/practices.json")
     for taxonomy in exported:
@@ -313,22 +317,37 @@ def render_data_exports(
             record, url = site.practice(slug), record_url(site.practice(slug))
         practices.append((record, url, translations))
     practices.sort(key=lambda p: (p[0].kind, p[0].slug))
-    records = [
-        export_record(site, exported, record, [{**t, "url": base + t["url"]} for t in translations], base + url)
-        for record, url, translations in practices
-    ]
+    lines = []
+    for record, url, translations in practices:
+        make = partial(_json_line, site, exported, record, url, translations, base)
+        if memory is None:
+            lines.append(make())
+        else:
+            inputs = export_inputs(site, record, url, translations)
+            lines.append(memory.get(("json", record.kind, record.slug), inputs, make))
     schema_name = SCHEMA_PATH.rpartition("/")[2]
     header = {"$schema": base + SCHEMA_PATH if base else schema_name, "schema": SCHEMA_VERSION}
     # one record a line: readable and diffable, and written by json's C encoder (indent= would use the slow one)
-    data = (
-        json.dumps(header, ensure_ascii=False)[:-1]
-        + ', "records": [\n'
-        + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
-        + "\n]}\n"
-    )
+    data = json.dumps(header, ensure_ascii=False)[:-1] + ', "records": [\n' + ",\n".join(lines) + "\n]}\n"
     schema = _schema(resources.files("generator").joinpath("schemas", schema_name).read_bytes(), exported)
-    return [
+    files = [
         RenderedFile("data/practices.json", data.encode("utf-8")),
         RenderedFile(SCHEMA_PATH, schema),
-        *render_tables(site, exported, practices, gettext),
+        *render_tables(site, exported, practices, gettext, memory),
     ]
+    if memory is not None:
+        memory.forget_unused()
+    return files
+
+
+def _json_line(
+    site: Site,
+    exported: tuple[Taxonomy, ...],
+    record: Practice,
+    url: str,
+    translations: list[dict[str, str]],
+    base: str,
+) -> str:
+    """A practice's record in data/practices.json: one line."""
+    absolute = [{**t, "url": base + t["url"]} for t in translations]
+    return json.dumps(export_record(site, exported, record, absolute, base + url), ensure_ascii=False)

@@ -59,6 +59,7 @@ from generator.content import (
     load_files,
     load_settings,
 )
+from generator.data_tables import FormattedRecords
 from generator.errors import BuildFailed, Problem, sorted_problems
 from generator.geo import Cartographer
 from generator.markup import MarkdownRenderer
@@ -113,6 +114,11 @@ class IncrementalBuild:
         self._warnings: tuple[Problem, ...] = ()
         self._theme_paths: set[str] = set()  # the static files and stylesheets, written by build() only
         self._assembly_problems: tuple[Problem, ...] = ()  # the last assembly's (warnings only, once it built)
+        # Kept between edits, made again by each whole build (settings, themes or catalogs may have changed):
+        # each practice's formatted lines of the data exports, and the Jinja environments by language, with
+        # their compiled templates and rendered cards (a card is reused only for an equal item: templating.py)
+        self._exports = FormattedRecords()
+        self._environments: dict[str, Any] = {}
 
     # -- the first build, and edits that change what every file is loaded with -------------------------
 
@@ -121,6 +127,7 @@ class IncrementalBuild:
         output already there whose digest is unchanged."""
         started = time.monotonic()
         self._good, self._needs_build = False, True
+        self._exports, self._environments = FormattedRecords(), {}
         options = self.options
         if links := theme_links(options):
             raise BuildFailed(links)
@@ -161,6 +168,7 @@ class IncrementalBuild:
                 options.jobs,
                 sink=partial(write_file, staging),
                 bytecode_dir=template_cache_dir(options),
+                environments=self._environments,
             )
             hashes = dict(known)
             hashes.update((w.path, (w.size, w.sha256)) for w in written)
@@ -212,13 +220,7 @@ class IncrementalBuild:
         plans = plan_pages(sites, render_options(self.options, self.environ, self._atlas), only=urls, maps=self._maps)
         if any(plan.path not in self._pages for plan in plans):  # not the pages it had: plan them all
             return self._apply_records(started)
-        digests = [page_digest(plan, self._theme_key) for plan in plans]
-        fresh = [plan for plan, digest in zip(plans, digests, strict=True) if self._pages[plan.path][0] != digest]
-        workers = self.output.render(fresh, self.theme_dirs, self.options.jobs, template_cache_dir(self.options))
-        if fresh:
-            self.output.finish()
-        self._remember(sites, plans, digests, warnings, replace=False)
-        return self._result(warnings, len(self._pages) - len(fresh), workers, started)
+        return self._update(sites, warnings, plans, started, files=False, whole=False)
 
     def _apply_practices(self, records: set[Path], started: float) -> BuildResult:
         """Practices (or their translations) edited, none added or removed: when no page comes or goes, only
@@ -230,39 +232,53 @@ class IncrementalBuild:
         plans = plan_pages(sites, render_options(self.options, self.environ, self._atlas), only=urls, maps=self._maps)
         if any(plan.path not in self._pages for plan in plans):
             return self._apply_records(started, (sites, warnings))
-        files_made = self._site_files(sites, list(self._pages))
-        digests = [page_digest(plan, self._theme_key) for plan in plans]
-        fresh = [plan for plan, digest in zip(plans, digests, strict=True) if self._pages[plan.path][0] != digest]
-        workers = self.output.render(fresh, self.theme_dirs, self.options.jobs, template_cache_dir(self.options))
-        self.output.update(files_made)
-        made = set(self._pages) | {file.path for file in files_made} | self._theme_paths
-        self.output.remove([path for path in self.output.files if path not in made])
-        self.output.finish()
-        self._remember(sites, plans, digests, warnings, replace=False)
-        self._file_count = len(files_made)
-        return self._result(warnings, len(self._pages) - len(fresh), workers, started)
+        return self._update(sites, warnings, plans, started, files=True, whole=False)
 
     def _apply_records(
         self, started: float, assembled: tuple[dict[str, Site], tuple[Problem, ...]] | None = None
     ) -> BuildResult:
         sites, warnings = assembled or self._assemble()
         plans = plan_pages(sites, render_options(self.options, self.environ, self._atlas), maps=self._maps)
-        files_made = self._site_files(sites, [p.path for p in plans])
-        claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files_made)])
+        return self._update(sites, warnings, plans, started, files=True, whole=True)
+
+    def _update(
+        self,
+        sites: dict[str, Site],
+        warnings: tuple[Problem, ...],
+        plans: list[PagePlan],
+        started: float,
+        files: bool,
+        whole: bool,
+    ) -> BuildResult:
+        """What every edit ends with: the pages whose digest changed rendered; with ``files``, the site's other
+        files made again (exports, feeds, sitemap) and those whose bytes changed written; the manifest; all of
+        it remembered. ``whole``: ``plans`` are every page (else some, the others kept), so files no plan or
+        file makes any more are deleted."""
+        files_made: list[RenderedFile] = []
+        if files:
+            page_paths = [plan.path for plan in plans] if whole else list(self._pages)
+            files_made = self._site_files(sites, page_paths)
+            if whole:
+                claim_paths([*((p.path, p.source) for p in plans), *((f.path, f.source) for f in files_made)])
         digests = [page_digest(plan, self._theme_key) for plan in plans]
         fresh = [
             plan
             for plan, digest in zip(plans, digests, strict=True)
             if self._pages.get(plan.path, ("", ""))[0] != digest or plan.path not in self.output.files
         ]
-        workers = self.output.render(fresh, self.theme_dirs, self.options.jobs, template_cache_dir(self.options))
-        self.output.update(files_made)
-        made = {plan.path for plan in plans} | {file.path for file in files_made} | self._theme_paths
-        self.output.remove([path for path in self.output.files if path not in made])
-        self.output.finish()
-        self._remember(sites, plans, digests, warnings, replace=True)
-        self._file_count = len(files_made)
-        return self._result(warnings, len(plans) - len(fresh), workers, started)
+        workers = self.output.render(
+            fresh, self.theme_dirs, self.options.jobs, template_cache_dir(self.options), self._environments
+        )
+        if files:
+            self.output.update(files_made)
+            pages = {plan.path for plan in plans} if whole else set(self._pages)
+            made = pages | {file.path for file in files_made} | self._theme_paths
+            self.output.remove([path for path in self.output.files if path not in made])
+            self._file_count = len(files_made)
+        if fresh or files:
+            self.output.finish()
+        self._remember(sites, plans, digests, warnings, replace=whole)
+        return self._result(warnings, len(self._pages) - len(fresh), workers, started)
 
     # -- the model -----------------------------------------------------------------------------------
 
@@ -339,7 +355,8 @@ class IncrementalBuild:
         return tuple(sorted_problems(every))
 
     def _site_files(self, sites: dict[str, Site], page_paths: list[str]) -> list[RenderedFile]:
-        return site_files(sites, page_paths, self.options, self.environ, self.theme_dirs, list(self._media_files))
+        media = list(self._media_files)
+        return site_files(sites, page_paths, self.options, self.environ, self.theme_dirs, media, self._exports)
 
     def _remember(
         self,

@@ -52,10 +52,14 @@ def _render_range(
     rendered: Callable[[int], None] | None = None,
     sink: Callable[[RenderedFile], object] | None = None,
     bytecode_dir: Path | None = None,
+    environments: dict[str, Any] | None = None,
 ) -> list:
     """Render plans[start:stop]; ``rendered`` is told how many of them are done after each page. With a
-    ``sink``, each page goes to it as soon as it is rendered and what the sink returns is kept instead."""
-    environments: dict[str, Any] = {}  # one Jinja environment per language and process: they do not cross processes
+    ``sink``, each page goes to it as soon as it is rendered and what the sink returns is kept instead.
+    ``environments``: the Jinja environments by language to use and add to (a caller that renders again
+    and again keeps them, with their compiled templates and cards); by default this call's own."""
+    # one Jinja environment per language and process: they do not cross processes
+    environments = {} if environments is None else environments
     files = []
     for plan in plans[start:stop]:
         env = environments.get(plan.lang)
@@ -102,6 +106,7 @@ def _render_forked(
     progress: Callable[[int, int], None] | None = None,
     sink: Callable[[RenderedFile], object] | None = None,
     bytecode_dir: Path | None = None,
+    environments: dict[str, Any] | None = None,
 ) -> list:
     """Render ranges of the plans in child processes (forked on Linux, which inherit the plans instead of receiving
     them pickled) and one range here; results come back in plan order.
@@ -144,7 +149,13 @@ def _render_forked(
                 children.append((child, receiver))
             sender.close()
         files = _render_range(
-            theme_dirs, plans, *ranges[0], rendered_here if counts is not None else None, sink, bytecode_dir
+            theme_dirs,
+            plans,
+            *ranges[0],
+            rendered_here if counts is not None else None,
+            sink,
+            bytecode_dir,
+            environments,
         )
         for _child, receiver in children:
             if counts is not None:
@@ -195,6 +206,7 @@ def render_plans(
     progress: Callable[[int, int], None] | None = None,
     sink: Callable[[RenderedFile], object] | None = None,
     bytecode_dir: Path | None = None,
+    environments: dict[str, Any] | None = None,
 ) -> tuple[list, int]:
     """Render the plans, in worker processes (generator/workers.py) when there are enough of them to pay for the workers;
     returns the results in plan order and the number of processes used.
@@ -202,11 +214,13 @@ def render_plans(
     ``progress``, if given, is called in this process with (pages rendered so far, pages in all), with
     counts that only grow and end at the total. ``sink``, if given, receives each page in the process
     that rendered it (a worker inherits it by fork, or receives it pickled: it must be picklable), and its return value, not the page, comes back: the
-    build writes pages from the workers and gets back only their size and hash.
+    build writes pages from the workers and gets back only their size and hash. ``environments``, if given,
+    are the Jinja environments of a caller that renders again and again (see _render_range), used for the
+    pages rendered in this process (worker processes make their own).
     """
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(plans) // _PAGES_PER_WORKER)
     if workers > 1 and len(plans) > 1:
-        results = _render_forked(theme_dirs, plans, workers, progress, sink, bytecode_dir)
+        results = _render_forked(theme_dirs, plans, workers, progress, sink, bytecode_dir, environments)
         return results, len(_balanced_ranges(plans, workers))
     results = _render_range(
         theme_dirs,
@@ -216,6 +230,7 @@ def render_plans(
         (lambda done: progress(done, len(plans))) if progress is not None else None,
         sink,
         bytecode_dir,
+        environments,
     )
     return results, 1
 
