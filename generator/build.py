@@ -245,7 +245,9 @@ def site_files(
     files = render_data_exports(sites, options.taxonomies, gettext, memory)
     files += render_sitemap(site, page_paths)
     for tree in sites.values():
-        files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext)
+        files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext, memory)
+    if memory is not None:
+        memory.forget_unused()  # practices and feeds this build no longer has
     files += media
     files.append(RenderedFile("robots.txt", robots_txt(site.content.config.base_url).encode()))
     if options.offline:

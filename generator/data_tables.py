@@ -206,7 +206,8 @@ def export_inputs(site: Site, record: Practice, url: str, translations: list[dic
 
 
 class FormattedRecords:
-    """The formatted lines of each practice in the data exports (its JSON record, its rows of each CSV table),
+    """The formatted lines of each practice in the data exports (its JSON record, its rows of each CSV table)
+    and the bytes of each feed,
     kept between builds by a caller that builds again and again (practice serve), so that only the practices
     whose inputs changed are formatted again. Each entry keeps the inputs it was made from and is used only
     for equal inputs (export_inputs): nothing needs to be told which practices changed. One object serves
@@ -229,7 +230,8 @@ class FormattedRecords:
         return made
 
     def forget_unused(self) -> None:
-        """Drop what no call asked for since the last time (practices deleted or renamed)."""
+        """Drop what no call asked for since the last time (practices or terms deleted or renamed): called
+        once a build made all its files."""
         if len(self._used) < len(self._lines):
             self._lines = {key: value for key, value in self._lines.items() if key in self._used}
         self._used = set()

@@ -95,13 +95,25 @@ def _timestamp(day: dt.date) -> str:
 
 
 def _feed(
-    site: Site, path: str, title: str, records: Iterable[Practice], gettext: Callable[[str], str]
+    site: Site,
+    path: str,
+    title: str,
+    records: Iterable[Practice],
+    gettext: Callable[[str], str],
+    memory: FormattedRecords | None = None,
 ) -> RenderedFile:
+    newest = sorted(records, key=lambda r: (-r.date.toordinal(), r.slug))[:FEED_SIZE]
+    make = partial(_feed_bytes, site, path, title, newest, gettext)
+    # the feed's bytes depend on its title and newest records (and on what one memory keeps the same)
+    data = make() if memory is None else memory.get(("feed", path), (title, newest), make)
+    return RenderedFile(path, data, "")
+
+
+def _feed_bytes(site: Site, path: str, title: str, records: list[Practice], gettext: Callable[[str], str]) -> bytes:
     ET.register_namespace("", _ATOM)
     depth = path.count("/")
     relative = "../" * depth
     tree = _tree(site)
-    records = sorted(records, key=lambda r: (-r.date.toordinal(), r.slug))[:FEED_SIZE]
     feed = ET.Element(f"{{{_ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": site.lang})
     ET.SubElement(feed, f"{{{_ATOM}}}title").text = title
     ET.SubElement(feed, f"{{{_ATOM}}}id").text = (
@@ -141,17 +153,20 @@ def _feed(
         category = gettext("Case study") if isinstance(record, CaseStudy) else gettext("Event")
         ET.SubElement(entry, f"{{{_ATOM}}}category", term=record.kind, label=category)
     ET.indent(feed)
-    data = ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
-    return RenderedFile(path, data, "")
+    data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
-def render_feeds(site: Site, gettext: Callable[[str], str] = _untranslated) -> list[RenderedFile]:
+def render_feeds(
+    site: Site, gettext: Callable[[str], str] = _untranslated, memory: FormattedRecords | None = None
+) -> list[RenderedFile]:
     """feed.xml and one feed per term of each taxonomy declared with feeds (topics, Cynefin domains), in the
-    site's language tree."""
+    site's language tree. ``memory``: feeds an earlier build made (see data_tables.FormattedRecords), used
+    where their title and records are unchanged; the caller asks it to forget what no build asked for."""
     practices: list[Practice] = [*site.case_studies.values(), *site.events.values()]
     title = site.content.config.title
     tree = _tree(site)
-    feeds = [_feed(site, f"{tree}feed.xml", title, practices, gettext)]
+    feeds = [_feed(site, f"{tree}feed.xml", title, practices, gettext, memory)]
     for taxonomy in site.declarations:
         if not taxonomy.feeds:
             continue
@@ -164,6 +179,7 @@ def render_feeds(site: Site, gettext: Callable[[str], str] = _untranslated) -> l
                     f"{title}: {name}",
                     [site.practice(s) for s in (*term.case_studies, *term.events)],
                     gettext,
+                    memory,
                 )
             )
     return feeds
@@ -300,7 +316,8 @@ def render_data_exports(
     practice as written, in its own language, with its translations, and its terms in the export column of each
     of the build's taxonomy ``declarations``. ``gettext`` is the default language's. ``memory``: each
     practice's formatted lines as an earlier build made them, used where their inputs are unchanged (the
-    incremental layer's; see data_tables.FormattedRecords), so only the practices that changed are formatted."""
+    incremental layer's; see data_tables.FormattedRecords), so only the practices that changed are formatted;
+    the caller asks it to forget what no build asked for."""
     exported = tuple(t for t in declarations if t.export_column is not None)
     taken = dict.fromkeys(_RECORD_FIELDS, "a field of data/practices.json")
     for taxonomy in exported:
@@ -330,14 +347,11 @@ def render_data_exports(
     # one record a line: readable and diffable, and written by json's C encoder (indent= would use the slow one)
     data = json.dumps(header, ensure_ascii=False)[:-1] + ', "records": [\n' + ",\n".join(lines) + "\n]}\n"
     schema = _schema(resources.files("generator").joinpath("schemas", schema_name).read_bytes(), exported)
-    files = [
+    return [
         RenderedFile("data/practices.json", data.encode("utf-8")),
         RenderedFile(SCHEMA_PATH, schema),
         *render_tables(site, exported, practices, gettext, memory),
     ]
-    if memory is not None:
-        memory.forget_unused()
-    return files
 
 
 def _json_line(
