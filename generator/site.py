@@ -235,7 +235,8 @@ def _taxonomies(
                 for key in found:
                     members[key].append(record)
         terms = []
-        for key, label in taxonomy.terms([r for r in records if taxonomy.applies_to(r)], source):
+        applicable = [r for r in records if taxonomy.applies_to(r)]
+        for key, label in taxonomy.terms(applicable, source, keys=set(members)):  # the values found above
             newest = _newest_first(members.get(key, ()))
             terms.append(
                 Term(
