@@ -30,7 +30,6 @@ every outcome with a clean build of the same files is the property test in tests
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import time
 from collections.abc import Iterable, Mapping
@@ -81,7 +80,7 @@ from generator.output import (
 )
 from generator.planning import PagePlan, plan_pages, world_atlas
 from generator.render import page_digest, render_plans
-from generator.served import ServedFolder
+from generator.served import ServedFolder, file_hash, file_hashes
 from generator.site import Site, assemble_languages
 from generator.site_patch import with_new_bodies
 
@@ -111,6 +110,7 @@ class IncrementalBuild:
         self._maps: Cartographer | None = None
         self._theme_key = ""
         self._pages: dict[str, tuple[str, str]] = {}  # path -> (digest, source), in plan order
+        self._shows: dict[str, tuple[str, ...]] = {}  # path -> the practices a list page shows (PagePlan.shows)
         self._file_count = 0
         self._config: Any = None
         self._sites: dict[str, Site] = {}
@@ -181,9 +181,9 @@ class IncrementalBuild:
             )
             hashes = dict(known)
             hashes.update((w.path, (w.size, w.sha256)) for w in written)
-            hashes.update(_hashes(files_made))
-            hashes.update(_hashes(styles))
-            hashes.update((path, _file_hash(staging / path)) for _source, path in static if path not in hashes)
+            hashes.update(file_hashes(files_made))
+            hashes.update(file_hashes(styles))
+            hashes.update((path, file_hash(staging / path)) for _source, path in static if path not in hashes)
             self.output.replace_all(staging, hashes)
         self._theme_paths = {path for _source, path in static} | {file.path for file in styles}
         self._remember(sites, plans, digests, warnings, replace=True)
@@ -250,13 +250,19 @@ class IncrementalBuild:
         sites, warnings = self._assemble()
         if not same_pages(self._sites, sites):
             return self._apply_records(started, (sites, warnings))
-        urls = pages_showing(self._sites, sites, {self._loaded[path][0].slug for path in records})
+        slugs = {self._loaded[path][0].slug for path in records}
+        urls = pages_showing(self._sites, sites, slugs)
+
+        def unchanged(path: str, shows: tuple[str, ...]) -> bool:  # a list page with the same practices
+            return self._shows.get(path) == shows and slugs.isdisjoint(shows)
+
         plans = plan_pages(
             sites,
             render_options(self.options, self.environ, self._atlas),
             only=urls,
             maps=self._maps,
             formats=self._formats,
+            unchanged=unchanged,
         )
         if any(plan.path not in self._pages for plan in plans):
             return self._apply_records(started, (sites, warnings))
@@ -363,10 +369,12 @@ class IncrementalBuild:
         replace: bool,
     ) -> None:
         pages = {plan.path: (digest, plan.source) for plan, digest in zip(plans, digests, strict=True)}
+        shows = {plan.path: plan.shows for plan in plans}
         if replace:
-            self._pages = pages
+            self._pages, self._shows = pages, shows
         else:
             self._pages.update(pages)
+            self._shows.update(shows)
         self._sites = sites
         self._warnings = warnings
         self._config = next(iter(sites.values())).content.config
@@ -393,12 +401,3 @@ def _settle() -> None:
     unfreezes too (render.py): the next _settle() then scans everything once."""
     gc.collect()
     gc.freeze()
-
-
-def _hashes(files: list[RenderedFile]) -> dict[str, tuple[int, str]]:
-    return {file.path: (len(file.data), hashlib.sha256(file.data).hexdigest()) for file in files}
-
-
-def _file_hash(path: Path) -> tuple[int, str]:
-    data = path.read_bytes()
-    return len(data), hashlib.sha256(data).hexdigest()

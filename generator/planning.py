@@ -62,6 +62,9 @@ class PagePlan:
     context: dict[str, Any] = field(hash=False)
     source: str = ""
     lang: str = "en"  # the language of the page's interface: which catalog renders it
+    # a list page's practices (slugs), in order: what the incremental layer compares to leave it unplanned
+    # (plan_pages(unchanged=...)); not part of what the page's bytes depend on (its context has the cards)
+    shows: tuple[str, ...] = ()
 
 
 def world_atlas() -> Atlas:
@@ -96,6 +99,7 @@ def plan_pages(
     only: Collection[str] | None = None,
     maps: Cartographer | None = None,
     formats: dict[str, LocalFormats] | None = None,
+    unchanged: Callable[[str, tuple[str, ...]], bool] | None = None,
 ) -> list[PagePlan]:
     """Every page of every language tree: the default language's at the root, the others under <lang>/.
 
@@ -106,7 +110,10 @@ def plan_pages(
     the pages an edit can change with it. ``maps``: a Cartographer of ``options.atlas`` made before (what it
     remembers depends on the atlas only), which the incremental layer keeps between edits. ``formats``: the
     LocalFormats of each language (dates and names from CLDR, which depend on the language only), kept by
-    the same caller; by default this call's own."""
+    the same caller; by default this call's own. ``unchanged(path, slugs)``: whether the caller has the list
+    page at ``path`` showing these practices, in this order, none of them changed since; such a page is left
+    out (only pages of the lists of practices and of terms without a locator map or network peers, whose
+    other content a practice's front matter cannot change while the set of pages stays: affected.py)."""
     if isinstance(sites, Site):
         sites = {sites.lang: sites}
     maps = maps or Cartographer(options.atlas or world_atlas())  # this build's: shared by every tree's maps
@@ -125,7 +132,7 @@ def plan_pages(
         local = formats.get(site.lang)
         if local is None:
             local = formats[site.lang] = LocalFormats(site.lang)
-        plans += _plan_tree(site, options, maps, locators, only, local, locale)
+        plans += _plan_tree(site, options, maps, locators, only, local, locale, unchanged)
     default = next(iter(sites.values()))
     plans += [
         PagePlan(path, "locator.svg", {"view": view}, lang=default.lang) for path, view in sorted(locators.items())
@@ -200,6 +207,7 @@ def _plan_tree(
     only: Collection[str] | None,
     formats: LocalFormats,
     locale: Callable[[str], str],
+    unchanged: Callable[[str, tuple[str, ...]], bool] | None = None,
 ) -> list[PagePlan]:
     def wanted(url: str) -> bool:
         return only is None or url in only
@@ -214,7 +222,14 @@ def _plan_tree(
 
     base_url = None if options.offline else site.content.config.base_url  # absolute URLs: online builds only
 
-    def add(url: str, template: str, source: str = "", record: Record | None = None, **context: Any) -> None:
+    def add(
+        url: str,
+        template: str,
+        source: str = "",
+        record: Record | None = None,
+        shows: tuple[str, ...] = (),
+        **context: Any,
+    ) -> None:
         path = f"{tree}{url}index.html"
         languages, alternates = (
             _language_links(site, site.versions[url], autonyms) if url in site.versions else shared_links
@@ -236,15 +251,19 @@ def _plan_tree(
                 },
                 source,
                 lang,
+                shows,
             )
         )
 
-    def add_list(url: str, template: str, slugs: Iterable[str], **context: Any) -> None:
+    def add_list(url: str, template: str, slugs: Iterable[str], skippable: bool = True, **context: Any) -> None:
         if not wanted(url):
             return
-        cards = [views.card(s) for s in slugs]
-        for page_url, chunk, pager in _paginated(url, cards):
-            add(page_url, template, items=chunk, pager=pager, list_url=url, **context)
+        for page_url, chunk, pager in _paginated(url, list(slugs)):
+            shows = tuple(chunk)
+            if skippable and unchanged is not None and unchanged(f"{tree}{page_url}index.html", shows):
+                continue
+            cards = [views.card(s) for s in chunk]
+            add(page_url, template, items=cards, pager=pager, list_url=url, shows=shows, **context)
 
     terms = site.taxonomies
     practices: list[CaseStudy | EventReport] = [*site.case_studies.values(), *site.events.values()]
@@ -354,6 +373,7 @@ def _plan_tree(
                 term.url,
                 taxonomy.term_template,
                 _term_slugs(term),
+                skippable=not extra,  # a locator map or peers: more than the cards, left to plan again
                 term=views.term(term),
                 taxonomy=about,
                 section=taxonomy.key,

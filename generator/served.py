@@ -24,7 +24,17 @@ from generator.output import output_lock, staging_folder, swap_in, write_file
 from generator.planning import PagePlan
 from generator.render import render_plans
 
-__all__ = ["ServedFolder"]
+__all__ = ["ServedFolder", "file_hash", "file_hashes"]
+
+
+def file_hashes(files: Iterable[RenderedFile]) -> dict[str, tuple[int, str]]:
+    """Each file's size and SHA-256, as the folder keeps them."""
+    return {file.path: (len(file.data), hashlib.sha256(file.data).hexdigest()) for file in files}
+
+
+def file_hash(path: Path) -> tuple[int, str]:
+    data = path.read_bytes()
+    return len(data), hashlib.sha256(data).hexdigest()
 
 
 def _inside(root: Path, relative: str) -> Path:
