@@ -12,7 +12,8 @@ then the set of pages is the same, and a practice's front matter shows only on
 - the page of every term it is filed under, in every taxonomy (cards, and a country's locator map), and
   the map with each of its filter pages that shows it (markers, titles);
 - the pages of the records linked to it, either way (related, adapted by, learned from, events
-  discussing it, its methods and participants): they name it;
+  discussing it, its methods and participants): they name it (but not the pages of the other records
+  linked to the same one: a method's other case studies);
 - the network page and every city's page, if it takes part in the learning network (they name the
   practices behind each link).
 
@@ -75,9 +76,13 @@ def _linked(site: Site, slugs: set[str]) -> set[str]:
     for name in _RELATIONS:
         relation: dict[str, tuple[Any, ...]] = getattr(site, name)
         for key, values in relation.items():
-            members = {key, *(v[0] if isinstance(v, tuple) else v for v in values)}
-            if members & slugs:
+            # the page of ``key`` shows its ``values``: the pages of the other values do not (a method's
+            # hundreds of case studies do not show each other)
+            members = {v[0] if isinstance(v, tuple) else v for v in values}
+            if key in slugs:
                 linked |= members
+            elif not members.isdisjoint(slugs):
+                linked.add(key)
     practices: list[CaseStudy | EventReport] = [*site.case_studies.values(), *site.events.values()]
     for practice in practices:
         named = {getattr(practice, "method", "")}

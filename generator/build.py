@@ -42,6 +42,7 @@ from generator.taxonomies import DEFAULT_TAXONOMIES, Taxonomy
 from generator.tracked import tracked_files, tracked_generated_problems
 
 if TYPE_CHECKING:
+    from generator.data_tables import FormattedRecords
     from generator.geo import Atlas
     from generator.planning import PagePlan, RenderOptions
     from generator.site import Site
@@ -232,9 +233,11 @@ def site_files(
     environ: Mapping[str, str],
     theme_dirs: tuple[Path, ...],
     media: list[RenderedFile],
+    memory: FormattedRecords | None = None,
 ) -> list[RenderedFile]:
     """Every file of a build but its pages, static files and stylesheets: the data exports, the sitemap (of
-    ``page_paths``), the feeds, the ``media`` (see published_media), robots.txt and the offline search indexes."""
+    ``page_paths``), the feeds, the ``media`` (see published_media), robots.txt and the offline search indexes.
+    ``memory``: a data_tables.FormattedRecords kept by a caller that builds again and again."""
     from generator.exports import render_data_exports, render_feeds, render_sitemap
     from generator.i18n import catalog_translations
     from generator.provenance import render_offline_readme
@@ -242,10 +245,13 @@ def site_files(
     from generator.structured_data import robots_txt
 
     site = next(iter(sites.values()))  # the default language's: shared files (media, data, the 404 page) come from it
-    files = render_data_exports(sites, options.taxonomies, catalog_translations(theme_dirs, site.lang).gettext)
+    gettext = catalog_translations(theme_dirs, site.lang).gettext
+    files = render_data_exports(sites, options.taxonomies, gettext, memory)
     files += render_sitemap(site, page_paths)
     for tree in sites.values():
-        files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext)
+        files += render_feeds(tree, catalog_translations(theme_dirs, tree.lang).gettext, memory)
+    if memory is not None:
+        memory.forget_unused()  # practices and feeds this build no longer has
     files += media
     files.append(RenderedFile("robots.txt", robots_txt(site.content.config.base_url).encode()))
     if options.offline:

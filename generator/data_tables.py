@@ -7,12 +7,26 @@ the rows, and the descriptor of data/datapackage.json both follow the declaratio
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import Any, TypeVar
 
+from generator.model import CaseStudy
 from generator.site import Practice, Site
 from generator.taxonomies import Taxonomy
 
-__all__ = ["LIST_TABLES", "TO_PRACTICES", "Field", "Table", "claim_columns", "tables", "taxonomy_values"]
+__all__ = [
+    "LIST_TABLES",
+    "TO_PRACTICES",
+    "Field",
+    "FormattedRecords",
+    "Table",
+    "claim_columns",
+    "export_inputs",
+    "tables",
+    "taxonomy_values",
+]
+
+_T = TypeVar("_T")
 
 # A field is (name, Table Schema type, description, extra properties).
 Field = tuple[str, str, str, dict[str, object]]
@@ -180,3 +194,44 @@ def tables(declarations: Iterable[Taxonomy]) -> dict[str, Table]:
     practice_fields.sort(key=lambda f: order.get(f[0], len(order)))
     practices: Table = ("One row per case study or event.", tuple(practice_fields), ["slug"], [])
     return {"practices": practices, **lists, **LIST_TABLES}
+
+
+def export_inputs(site: Site, record: Practice, url: str, translations: list[dict[str, str]]) -> tuple[object, ...]:
+    """Everything a practice's lines in the data exports are made from, but what a whole build shares (the
+    declarations, the catalogs, base_url): the record, its URL and translations, its terms, the titles of
+    the methods it names and the cities its participants matched. Equal inputs make equal lines."""
+    methods = record.methods if isinstance(record, CaseStudy) else (record.method,)
+    titles = tuple(site.methods[m].title if m in site.methods else None for m in methods)
+    return (record, url, translations, site.terms_of.get(record.slug), titles, site.participants.get(record.slug))
+
+
+class FormattedRecords:
+    """The formatted lines of each practice in the data exports (its JSON record, its rows of each CSV table)
+    and the bytes of each feed,
+    kept between builds by a caller that builds again and again (practice serve), so that only the practices
+    whose inputs changed are formatted again. Each entry keeps the inputs it was made from and is used only
+    for equal inputs (export_inputs): nothing needs to be told which practices changed. One object serves
+    one set of declarations, catalogs and base_url: a caller whose settings or themes change makes a new one.
+    Plain data in memory, never written to disk."""
+
+    def __init__(self) -> None:
+        self._lines: dict[Hashable, tuple[object, Any]] = {}
+        self._used: set[Hashable] = set()
+
+    def get(self, key: Hashable, inputs: object, make: Callable[[], _T]) -> _T:
+        """The value kept under ``key`` if it was made from equal ``inputs``, else ``make()`` (kept)."""
+        self._used.add(key)
+        found = self._lines.get(key)
+        if found is not None and (found[0] is inputs or found[0] == inputs):
+            value: _T = found[1]
+            return value
+        made = make()
+        self._lines[key] = (inputs, made)
+        return made
+
+    def forget_unused(self) -> None:
+        """Drop what no call asked for since the last time (practices or terms deleted or renamed): called
+        once a build made all its files."""
+        if len(self._used) < len(self._lines):
+            self._lines = {key: value for key, value in self._lines.items() if key in self._used}
+        self._used = set()

@@ -13,9 +13,18 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import TypeVar
 
-from generator.data_tables import TO_PRACTICES, Field, Table, tables, taxonomy_values
+from generator.data_tables import (
+    TO_PRACTICES,
+    Field,
+    FormattedRecords,
+    Table,
+    export_inputs,
+    tables,
+    taxonomy_values,
+)
 from generator.model import CaseStudy, MonthDate, RenderedFile, YearOrDate
 from generator.site import Practice, Site
 from generator.taxonomies import Taxonomy
@@ -169,13 +178,45 @@ def _list_rows(
     return rows
 
 
-def _csv(fields: tuple[Field, ...], rows: list[dict[str, object]], bom: bool) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f[0] for f in fields])
-    for row in rows:
-        writer.writerow([_cell(row.get(name), kind) for name, kind, *_ in fields])
-    return out.getvalue().encode("utf-8-sig" if bom else "utf-8")
+class _Lines:
+    """CSV lines (with the tables' dialect) as text, one practice's rows of one table at a time."""
+
+    def __init__(self) -> None:
+        self._out = io.StringIO()
+        self._writer = csv.writer(self._out, lineterminator="\r\n")
+
+    def header(self, fields: tuple[Field, ...]) -> str:
+        self._writer.writerow([f[0] for f in fields])
+        return self._taken()
+
+    def rows(self, fields: tuple[Field, ...], rows: list[dict[str, object]]) -> str:
+        for row in rows:
+            self._writer.writerow([_cell(row.get(name), kind) for name, kind, *_ in fields])
+        return self._taken()
+
+    def _taken(self) -> str:
+        text = self._out.getvalue()
+        self._out.seek(0)
+        self._out.truncate()
+        return text
+
+
+def _record_lines(
+    site: Site,
+    declarations: tuple[Taxonomy, ...],
+    record: Practice,
+    url: str,
+    translations: list[dict[str, str]],
+    gettext: Callable[[str], str],
+    every: dict[str, Table],
+    lines: _Lines,
+) -> dict[str, str]:
+    """A practice's rows in each table of data/, as CSV text."""
+    absolute = _Urls(site)
+    rows = {"practices": [_practice_row(site, declarations, record, absolute(url), gettext)]}
+    translated: list[dict[str, str | None]] = [{**t, "url": absolute(t["url"])} for t in translations]
+    rows.update(_list_rows(site, declarations, record, translated, absolute, gettext))
+    return {name: lines.rows(every[name][1], found) for name, found in rows.items()}
 
 
 def _schema_field(name: str, kind: str, description: str, extra: dict[str, object]) -> dict[str, object]:
@@ -234,19 +275,28 @@ def render_tables(
     declarations: tuple[Taxonomy, ...],
     practices: list[tuple[Practice, str, list[dict[str, str]]]],
     gettext: Callable[[str], str],
+    memory: FormattedRecords | None = None,
 ) -> list[RenderedFile]:
     """data/<table>.csv and data/datapackage.json, with the export columns of the taxonomy ``declarations``.
     ``practices`` is [(record as written, its url relative to the site root, its translations as
-    [{lang, title, url}])], sorted as the exports list them."""
-    absolute = _Urls(site)
+    [{lang, title, url}])], sorted as the exports list them. ``memory``: each practice's lines as an earlier
+    build made them (see FormattedRecords), used where their inputs are unchanged."""
     every = tables(declarations)
-    rows: dict[str, list[dict[str, object]]] = {name: [] for name in every}
+    lines = _Lines()
+    parts: dict[str, list[str]] = {name: [lines.header(table[1])] for name, table in every.items()}
     for record, url, translations in practices:
-        rows["practices"].append(_practice_row(site, declarations, record, absolute(url), gettext))
-        translated = [{**t, "url": absolute(t["url"])} for t in translations]
-        for name, found in _list_rows(site, declarations, record, translated, absolute, gettext).items():
-            rows[name].extend(found)
-    files = [RenderedFile(f"data/{n}.csv", _csv(t[1], rows[n], bom=n == "practices")) for n, t in every.items()]
+        make = partial(_record_lines, site, declarations, record, url, translations, gettext, every, lines)
+        if memory is None:
+            made = make()
+        else:
+            key = ("csv", record.kind, record.slug)
+            made = memory.get(key, export_inputs(site, record, url, translations), make)
+        for name, text in made.items():
+            parts[name].append(text)
+    files = [
+        RenderedFile(f"data/{name}.csv", "".join(parts[name]).encode("utf-8-sig" if name == "practices" else "utf-8"))
+        for name in every
+    ]
     descriptor = json.dumps(_descriptor(site, every), indent=1, ensure_ascii=False) + "\n"
     files.append(RenderedFile("data/datapackage.json", descriptor.encode("utf-8")))
     return files

@@ -6,10 +6,11 @@ import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
+from functools import partial
 from importlib import resources
 from xml.sax.saxutils import escape
 
-from generator.data_tables import claim_columns, taxonomy_values
+from generator.data_tables import FormattedRecords, claim_columns, export_inputs, taxonomy_values
 from generator.datapackage import render_tables
 from generator.model import CaseStudy, MonthDate, RenderedFile
 from generator.site import Practice, Site, language_tree, record_url
@@ -94,13 +95,25 @@ def _timestamp(day: dt.date) -> str:
 
 
 def _feed(
-    site: Site, path: str, title: str, records: Iterable[Practice], gettext: Callable[[str], str]
+    site: Site,
+    path: str,
+    title: str,
+    records: Iterable[Practice],
+    gettext: Callable[[str], str],
+    memory: FormattedRecords | None = None,
 ) -> RenderedFile:
+    newest = sorted(records, key=lambda r: (-r.date.toordinal(), r.slug))[:FEED_SIZE]
+    make = partial(_feed_bytes, site, path, title, newest, gettext)
+    # the feed's bytes depend on its title and newest records (and on what one memory keeps the same)
+    data = make() if memory is None else memory.get(("feed", path), (title, newest), make)
+    return RenderedFile(path, data, "")
+
+
+def _feed_bytes(site: Site, path: str, title: str, records: list[Practice], gettext: Callable[[str], str]) -> bytes:
     ET.register_namespace("", _ATOM)
     depth = path.count("/")
     relative = "../" * depth
     tree = _tree(site)
-    records = sorted(records, key=lambda r: (-r.date.toordinal(), r.slug))[:FEED_SIZE]
     feed = ET.Element(f"{{{_ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": site.lang})
     ET.SubElement(feed, f"{{{_ATOM}}}title").text = title
     ET.SubElement(feed, f"{{{_ATOM}}}id").text = (
@@ -140,17 +153,20 @@ def _feed(
         category = gettext("Case study") if isinstance(record, CaseStudy) else gettext("Event")
         ET.SubElement(entry, f"{{{_ATOM}}}category", term=record.kind, label=category)
     ET.indent(feed)
-    data = ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
-    return RenderedFile(path, data, "")
+    data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
-def render_feeds(site: Site, gettext: Callable[[str], str] = _untranslated) -> list[RenderedFile]:
+def render_feeds(
+    site: Site, gettext: Callable[[str], str] = _untranslated, memory: FormattedRecords | None = None
+) -> list[RenderedFile]:
     """feed.xml and one feed per term of each taxonomy declared with feeds (topics, Cynefin domains), in the
-    site's language tree."""
+    site's language tree. ``memory``: feeds an earlier build made (see data_tables.FormattedRecords), used
+    where their title and records are unchanged; the caller asks it to forget what no build asked for."""
     practices: list[Practice] = [*site.case_studies.values(), *site.events.values()]
     title = site.content.config.title
     tree = _tree(site)
-    feeds = [_feed(site, f"{tree}feed.xml", title, practices, gettext)]
+    feeds = [_feed(site, f"{tree}feed.xml", title, practices, gettext, memory)]
     for taxonomy in site.declarations:
         if not taxonomy.feeds:
             continue
@@ -163,6 +179,7 @@ def render_feeds(site: Site, gettext: Callable[[str], str] = _untranslated) -> l
                     f"{title}: {name}",
                     [site.practice(s) for s in (*term.case_studies, *term.events)],
                     gettext,
+                    memory,
                 )
             )
     return feeds
@@ -293,10 +310,14 @@ def render_data_exports(
     sites: dict[str, Site] | Site,
     declarations: tuple[Taxonomy, ...],
     gettext: Callable[[str], str] = _untranslated,
+    memory: FormattedRecords | None = None,
 ) -> list[RenderedFile]:
     """data/practices.json (with the JSON Schema it names), the CSV tables and data/datapackage.json: every
     practice as written, in its own language, with its translations, and its terms in the export column of each
-    of the build's taxonomy ``declarations``. ``gettext`` is the default language's."""
+    of the build's taxonomy ``declarations``. ``gettext`` is the default language's. ``memory``: each
+    practice's formatted lines as an earlier build made them, used where their inputs are unchanged (the
+    incremental layer's; see data_tables.FormattedRecords), so only the practices that changed are formatted;
+    the caller asks it to forget what no build asked for."""
     exported = tuple(t for t in declarations if t.export_column is not None)
     taken = dict.fromkeys(_RECORD_FIELDS, "a field of data/practices.json")
     for taxonomy in exported:
@@ -313,22 +334,34 @@ def render_data_exports(
             record, url = site.practice(slug), record_url(site.practice(slug))
         practices.append((record, url, translations))
     practices.sort(key=lambda p: (p[0].kind, p[0].slug))
-    records = [
-        export_record(site, exported, record, [{**t, "url": base + t["url"]} for t in translations], base + url)
-        for record, url, translations in practices
-    ]
+    lines = []
+    for record, url, translations in practices:
+        make = partial(_json_line, site, exported, record, url, translations, base)
+        if memory is None:
+            lines.append(make())
+        else:
+            inputs = export_inputs(site, record, url, translations)
+            lines.append(memory.get(("json", record.kind, record.slug), inputs, make))
     schema_name = SCHEMA_PATH.rpartition("/")[2]
     header = {"$schema": base + SCHEMA_PATH if base else schema_name, "schema": SCHEMA_VERSION}
     # one record a line: readable and diffable, and written by json's C encoder (indent= would use the slow one)
-    data = (
-        json.dumps(header, ensure_ascii=False)[:-1]
-        + ', "records": [\n'
-        + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
-        + "\n]}\n"
-    )
+    data = json.dumps(header, ensure_ascii=False)[:-1] + ', "records": [\n' + ",\n".join(lines) + "\n]}\n"
     schema = _schema(resources.files("generator").joinpath("schemas", schema_name).read_bytes(), exported)
     return [
         RenderedFile("data/practices.json", data.encode("utf-8")),
         RenderedFile(SCHEMA_PATH, schema),
-        *render_tables(site, exported, practices, gettext),
+        *render_tables(site, exported, practices, gettext, memory),
     ]
+
+
+def _json_line(
+    site: Site,
+    exported: tuple[Taxonomy, ...],
+    record: Practice,
+    url: str,
+    translations: list[dict[str, str]],
+    base: str,
+) -> str:
+    """A practice's record in data/practices.json: one line."""
+    absolute = [{**t, "url": base + t["url"]} for t in translations]
+    return json.dumps(export_record(site, exported, record, absolute, base + url), ensure_ascii=False)

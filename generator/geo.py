@@ -170,29 +170,36 @@ class Cartographer:
         self._paths: dict[str, str] = {}
         self._frames: dict[tuple[str, tuple[float, float]], tuple[float, float, float, float]] = {}
         self._layers: dict[tuple[str, tuple[float, float, float, float]], tuple[str, str, str]] = {}
+        # the plain land of a world map, by the countries it leaves out (those with practices): the map and
+        # each of its filter pages draw it, mostly leaving out the same countries
+        self._lands: dict[frozenset[str], str] = {}
+        self._outline = ""
 
     def world_map(self, counts: Mapping[str, int], markers: Sequence[Marker]) -> dict[str, Any]:
         """The whole world: every country with practices as its own shape (with its count and shading step),
         the others merged into one path of plain land, and the markers. Sorted by code; no text in it."""
         atlas = self.atlas
         countries: list[dict[str, Any]] = []
-        land: list[Ring] = []
+        shaded = frozenset(shape.code for shape in atlas.shapes if shape.code and counts.get(shape.code, 0))
         for shape in atlas.shapes:
             count = counts.get(shape.code, 0) if shape.code else 0
             if count:
                 countries.append(
                     {"code": shape.code, "count": count, "level": level(count), "d": self._country_path(shape.code)}
                 )
-            else:
-                land.extend(shape.rings)
         countries.sort(key=lambda c: c["code"])
         placed = _place(markers, MARKER_RADIUS)
+        land = self._lands.get(shaded)
+        if land is None:
+            rings = [ring for shape in atlas.shapes if shape.code not in shaded for ring in shape.rings]
+            land = self._lands[shaded] = path_data(rings)
+        self._outline = self._outline or outline_path()
         return {
             "view_box": svg_view_box((0, 0, WIDTH, HEIGHT)),
             "width": WIDTH,
             "height": svg_number(HEIGHT),
-            "outline": outline_path(),
-            "land": path_data(land),
+            "outline": self._outline,
+            "land": land,
             "countries": countries,
             "markers": placed,
             "marker_radius": svg_number(MARKER_RADIUS),

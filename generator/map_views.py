@@ -40,9 +40,16 @@ def map_filters(site: Site) -> View:
     }
 
 
-def map_view(site: Site, maps: Cartographer, lang: str, *, only: tuple[str, str] | None = None) -> View:
+def map_view(
+    site: Site,
+    maps: Cartographer,
+    lang: str,
+    *,
+    only: tuple[str, str] | None = None,
+    formats: LocalFormats | None = None,
+) -> View:
     """The world map of the practices (of one term when ``only`` names it: ``("topics", "mobility")``):
-    shapes, markers, legend and table."""
+    shapes, markers, legend and table. ``formats``: the LocalFormats of ``lang`` to use (and add to)."""
 
     def keep(record: CaseStudy | EventReport) -> bool:
         if only is None:
@@ -62,7 +69,7 @@ def map_view(site: Site, maps: Cartographer, lang: str, *, only: tuple[str, str]
         {cc: sum(n) for cc, n in per_country.items()},
         [Marker(r.slug, *r.coordinates) for r in located if r.coordinates],
     )
-    formats = LocalFormats(lang)
+    formats = formats or LocalFormats(lang)
 
     def country(code: str) -> View:
         return {"code": code, "name": formats.country(code), "url": f"countries/{code.lower()}/"}

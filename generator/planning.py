@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.formats import text_direction
+from generator.formats import LocalFormats, text_direction
 from generator.geo import Atlas, Cartographer, parse_atlas
 from generator.i18n import DEFAULT_THEME, language_name
 from generator.map_views import locator_view, map_filters, map_view
@@ -21,7 +21,7 @@ from generator.model import CaseStudy, EventReport, Record
 from generator.network import learning_graph
 from generator.network_views import city_network_view, network_view
 from generator.site import Site, Term, language_tree, record_url
-from generator.structured_data import page_head
+from generator.structured_data import og_locale, page_head
 from generator.taxonomies import navigation
 from generator.views import TreeViews, method_summary, search_filter_names, site_view, taxonomy_view
 
@@ -62,6 +62,9 @@ class PagePlan:
     context: dict[str, Any] = field(hash=False)
     source: str = ""
     lang: str = "en"  # the language of the page's interface: which catalog renders it
+    # a list page's practices (slugs), in order: what the incremental layer compares to leave it unplanned
+    # (plan_pages(unchanged=...)); not part of what the page's bytes depend on (its context has the cards)
+    shows: tuple[str, ...] = ()
 
 
 def world_atlas() -> Atlas:
@@ -95,6 +98,8 @@ def plan_pages(
     options: RenderOptions,
     only: Collection[str] | None = None,
     maps: Cartographer | None = None,
+    formats: dict[str, LocalFormats] | None = None,
+    unchanged: Callable[[str, tuple[str, ...]], bool] | None = None,
 ) -> list[PagePlan]:
     """Every page of every language tree: the default language's at the root, the others under <lang>/.
 
@@ -103,14 +108,31 @@ def plan_pages(
     the SVG files of their locator maps.
     The pages planned are the same, in the same order, as among all pages: the incremental layer re-plans
     the pages an edit can change with it. ``maps``: a Cartographer of ``options.atlas`` made before (what it
-    remembers depends on the atlas only), which the incremental layer keeps between edits."""
+    remembers depends on the atlas only), which the incremental layer keeps between edits. ``formats``: the
+    LocalFormats of each language (dates and names from CLDR, which depend on the language only), kept by
+    the same caller; by default this call's own. ``unchanged(path, slugs)``: whether the caller has the list
+    page at ``path`` showing these practices, in this order, none of them changed since; such a page is left
+    out (only pages of the lists of practices and of terms without a locator map or network peers, whose
+    other content a practice's front matter cannot change while the set of pages stays: affected.py)."""
     if isinstance(sites, Site):
         sites = {sites.lang: sites}
     maps = maps or Cartographer(options.atlas or world_atlas())  # this build's: shared by every tree's maps
     plans: list[PagePlan] = []
     locators: dict[str, dict[str, Any]] = {}  # path of a locator map's SVG file -> what it draws
+    formats = {} if formats is None else formats
+    locales: dict[str, str] = {}  # og:locale of each language, asked for by every page
+
+    def locale(lang: str) -> str:
+        found = locales.get(lang)
+        if found is None:
+            found = locales[lang] = og_locale(lang)
+        return found
+
     for site in sites.values():
-        plans += _plan_tree(site, options, maps, locators, only)
+        local = formats.get(site.lang)
+        if local is None:
+            local = formats[site.lang] = LocalFormats(site.lang)
+        plans += _plan_tree(site, options, maps, locators, only, local, locale, unchanged)
     default = next(iter(sites.values()))
     plans += [
         PagePlan(path, "locator.svg", {"view": view}, lang=default.lang) for path, view in sorted(locators.items())
@@ -183,6 +205,9 @@ def _plan_tree(
     maps: Cartographer,
     locators: dict[str, dict[str, Any]],
     only: Collection[str] | None,
+    formats: LocalFormats,
+    locale: Callable[[str], str],
+    unchanged: Callable[[str, tuple[str, ...]], bool] | None = None,
 ) -> list[PagePlan]:
     def wanted(url: str) -> bool:
         return only is None or url in only
@@ -190,19 +215,27 @@ def _plan_tree(
     lang = site.lang
     tree = language_tree(lang, site.languages)
     common = _common(site, options)
-    views = TreeViews(site, options.build_year)  # this tree's, for this build: cards are made once each
+    views = TreeViews(site, options.build_year, formats)  # this tree's, for this build: cards are made once each
     plans: list[PagePlan] = []
     autonyms = {other: _autonym(other) for other in site.languages}
     shared_links = _language_links(site, None, autonyms)
 
     base_url = None if options.offline else site.content.config.base_url  # absolute URLs: online builds only
 
-    def add(url: str, template: str, source: str = "", record: Record | None = None, **context: Any) -> None:
+    def add(
+        url: str,
+        template: str,
+        source: str = "",
+        record: Record | None = None,
+        shows: tuple[str, ...] = (),
+        **context: Any,
+    ) -> None:
         path = f"{tree}{url}index.html"
         languages, alternates = (
             _language_links(site, site.versions[url], autonyms) if url in site.versions else shared_links
         )
-        head = page_head(site, url, alternates, base_url=base_url, record=record, home=template == "home.html")
+        home = template == "home.html"
+        head = page_head(site, url, alternates, base_url=base_url, record=record, home=home, locale=locale)
         plans.append(
             PagePlan(
                 path,
@@ -218,15 +251,19 @@ def _plan_tree(
                 },
                 source,
                 lang,
+                shows,
             )
         )
 
-    def add_list(url: str, template: str, slugs: Iterable[str], **context: Any) -> None:
+    def add_list(url: str, template: str, slugs: Iterable[str], skippable: bool = True, **context: Any) -> None:
         if not wanted(url):
             return
-        cards = [views.card(s) for s in slugs]
-        for page_url, chunk, pager in _paginated(url, cards):
-            add(page_url, template, items=chunk, pager=pager, list_url=url, **context)
+        for page_url, chunk, pager in _paginated(url, list(slugs)):
+            shows = tuple(chunk)
+            if skippable and unchanged is not None and unchanged(f"{tree}{page_url}index.html", shows):
+                continue
+            cards = [views.card(s) for s in chunk]
+            add(page_url, template, items=cards, pager=pager, list_url=url, shows=shows, **context)
 
     terms = site.taxonomies
     practices: list[CaseStudy | EventReport] = [*site.case_studies.values(), *site.events.values()]
@@ -336,6 +373,7 @@ def _plan_tree(
                 term.url,
                 taxonomy.term_template,
                 _term_slugs(term),
+                skippable=not extra,  # a locator map or peers: more than the cards, left to plan again
                 term=views.term(term),
                 taxonomy=about,
                 section=taxonomy.key,
@@ -345,7 +383,8 @@ def _plan_tree(
     if only is None or any(url.startswith("map/") for url in only):  # the map and its filter pages
         filters = map_filters(site)
         if wanted("map/"):
-            add("map/", "map.html", map=map_view(site, maps, lang), filters=filters, current=None, section="map")
+            view = map_view(site, maps, lang, formats=formats)
+            add("map/", "map.html", map=view, filters=filters, current=None, section="map")
         for group in filters["groups"]:
             for f in group["filters"]:
                 if not wanted(f["url"]):
@@ -353,7 +392,7 @@ def _plan_tree(
                 add(
                     f["url"],
                     "map.html",
-                    map=map_view(site, maps, lang, only=(group["kind"], f["key"])),
+                    map=map_view(site, maps, lang, only=(group["kind"], f["key"]), formats=formats),
                     filters=filters,
                     current={"kind": group["kind"], "kind_label": group["kind_label"], "style": group["style"], **f},
                     section="map",

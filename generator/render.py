@@ -59,10 +59,14 @@ def _render_range(
     rendered: Callable[[int], None] | None = None,
     sink: Callable[[RenderedFile], _Sunk] | None = None,
     bytecode_dir: Path | None = None,
+    environments: dict[str, Any] | None = None,
 ) -> list[RenderedFile | _Sunk]:
     """Render plans[start:stop]; ``rendered`` is told how many of them are done after each page. With a
-    ``sink``, each page goes to it as soon as it is rendered and what the sink returns is kept instead."""
-    environments: dict[str, Any] = {}  # one Jinja environment per language and process: they do not cross processes
+    ``sink``, each page goes to it as soon as it is rendered and what the sink returns is kept instead.
+    ``environments``: the Jinja environments by language to use and add to (a caller that renders again
+    and again keeps them, with their compiled templates and cards); by default this call's own."""
+    # one Jinja environment per language and process: they do not cross processes
+    environments = {} if environments is None else environments
     files: list[RenderedFile | _Sunk] = []
     for plan in plans[start:stop]:
         env = environments.get(plan.lang)
@@ -118,6 +122,7 @@ def _render_forked(
     progress: Callable[[int, int], None] | None = None,
     sink: Callable[[RenderedFile], _Sunk] | None = None,
     bytecode_dir: Path | None = None,
+    environments: dict[str, Any] | None = None,
 ) -> list[RenderedFile | _Sunk]:
     """Render ranges of the plans in child processes (forked on Linux, which inherit the plans instead of receiving
     them pickled) and one range here; results come back in plan order.
@@ -164,7 +169,13 @@ def _render_forked(
                 children.append((child, receiver))
             sender.close()
         files = _render_range(
-            theme_dirs, plans, *ranges[0], rendered_here if counts is not None else None, sink, bytecode_dir
+            theme_dirs,
+            plans,
+            *ranges[0],
+            rendered_here if counts is not None else None,
+            sink,
+            bytecode_dir,
+            environments,
         )
         for _child, receiver in children:
             if counts is not None:
@@ -217,6 +228,7 @@ def render_plans(
     progress: Callable[[int, int], None] | None = None,
     sink: None = None,
     bytecode_dir: Path | None = None,
+    environments: dict[str, Any] | None = None,
 ) -> tuple[Sequence[RenderedFile], int]: ...
 
 
@@ -229,6 +241,7 @@ def render_plans(
     *,
     sink: Callable[[RenderedFile], _Sunk],
     bytecode_dir: Path | None = None,
+    environments: dict[str, Any] | None = None,
 ) -> tuple[Sequence[_Sunk], int]: ...
 
 
@@ -239,6 +252,7 @@ def render_plans(
     progress: Callable[[int, int], None] | None = None,
     sink: Callable[[RenderedFile], _Sunk] | None = None,
     bytecode_dir: Path | None = None,
+    environments: dict[str, Any] | None = None,
 ) -> tuple[Sequence[RenderedFile | _Sunk], int]:
     """Render the plans, in worker processes (generator/workers.py) when there are enough of them to pay for the workers;
     returns the results in plan order and the number of processes used.
@@ -246,11 +260,13 @@ def render_plans(
     ``progress``, if given, is called in this process with (pages rendered so far, pages in all), with
     counts that only grow and end at the total. ``sink``, if given, receives each page in the process
     that rendered it (a worker inherits it by fork, or receives it pickled: it must be picklable), and its return value, not the page, comes back: the
-    build writes pages from the workers and gets back only their size and hash.
+    build writes pages from the workers and gets back only their size and hash. ``environments``, if given,
+    are the Jinja environments of a caller that renders again and again (see _render_range), used for the
+    pages rendered in this process (worker processes make their own).
     """
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 1 + len(plans) // _PAGES_PER_WORKER)
     if workers > 1 and len(plans) > 1:
-        results = _render_forked(theme_dirs, plans, workers, progress, sink, bytecode_dir)
+        results = _render_forked(theme_dirs, plans, workers, progress, sink, bytecode_dir, environments)
         return results, len(_balanced_ranges(plans, workers))
     results = _render_range(
         theme_dirs,
@@ -260,6 +276,7 @@ def render_plans(
         (lambda done: progress(done, len(plans))) if progress is not None else None,
         sink,
         bytecode_dir,
+        environments,
     )
     return results, 1
 

@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from generator.errors import BuildFailed, Problem
 from generator.mirror import CHECKSUMS_PATH, MANIFEST_PATH, manifest_documents
@@ -23,7 +24,17 @@ from generator.output import output_lock, staging_folder, swap_in, write_file
 from generator.planning import PagePlan
 from generator.render import render_plans
 
-__all__ = ["ServedFolder"]
+__all__ = ["ServedFolder", "file_hash", "file_hashes"]
+
+
+def file_hashes(files: Iterable[RenderedFile]) -> dict[str, tuple[int, str]]:
+    """Each file's size and SHA-256, as the folder keeps them."""
+    return {file.path: (len(file.data), hashlib.sha256(file.data).hexdigest()) for file in files}
+
+
+def file_hash(path: Path) -> tuple[int, str]:
+    data = path.read_bytes()
+    return len(data), hashlib.sha256(data).hexdigest()
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -61,14 +72,21 @@ class ServedFolder:
         theme_dirs: tuple[Path, ...],
         jobs: int | None,
         bytecode_dir: Path | None,
+        environments: dict[str, Any] | None = None,
     ) -> int:
         """Render ``plans`` into a staging folder, then move each page into place; returns the processes used.
-        If any page fails, nothing is moved: the folder stays as it was."""
+        If any page fails, nothing is moved: the folder stays as it was. ``environments``: the caller's Jinja
+        environments, kept between edits (render.render_plans)."""
         if not plans:
             return 0
         with output_lock(self.root), staging_folder(self.root) as staging:
             written, workers = render_plans(
-                plans, theme_dirs, jobs, sink=partial(write_file, staging), bytecode_dir=bytecode_dir
+                plans,
+                theme_dirs,
+                jobs,
+                sink=partial(write_file, staging),
+                bytecode_dir=bytecode_dir,
+                environments=environments,
             )
             for page in written:
                 target = _inside(self.root, page.path)

@@ -6,7 +6,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -193,14 +193,17 @@ def _assemble(original: Content, lang: str, drafts: bool, declarations: tuple[Ta
 
 def _cities(records: Iterable[Practice]) -> tuple[dict[str, City], dict[tuple[str, str], City]]:
     """A city is its country plus its name's slug, so Córdoba AR and Córdoba ES stay apart."""
-    names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    slugs: dict[str, str] = {}  # each spelling's slug, made once: thousands of practices share a few cities
     for r in records:
-        names[(r.country, slugify(r.city))].append(r.city)
-    cities = {
-        key: City(key[0], key[1], sorted(spellings, key=lambda s: (-spellings.count(s), s))[0])
-        for key, spellings in names.items()
+        if r.city not in slugs:
+            slugs[r.city] = slugify(r.city)
+    names: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for r in records:
+        names[(r.country, slugs[r.city])][r.city] += 1
+    cities = {  # named by its most frequent spelling (the first in order of code points among equals)
+        key: City(key[0], key[1], min(spellings, key=lambda s: (-spellings[s], s))) for key, spellings in names.items()
     }
-    return {r.slug: cities[(r.country, slugify(r.city))] for r in records}, cities
+    return {r.slug: cities[(r.country, slugs[r.city])] for r in records}, cities
 
 
 def _match_city(participant: Participant, cities: dict[tuple[str, str], City]) -> City | None:
@@ -232,7 +235,8 @@ def _taxonomies(
                 for key in found:
                     members[key].append(record)
         terms = []
-        for key, label in taxonomy.terms([r for r in records if taxonomy.applies_to(r)], source):
+        applicable = [r for r in records if taxonomy.applies_to(r)]
+        for key, label in taxonomy.terms(applicable, source, keys=set(members)):  # the values found above
             newest = _newest_first(members.get(key, ()))
             terms.append(
                 Term(

@@ -96,11 +96,14 @@ def page_head(
     base_url: str | None,
     record: Record | None = None,
     home: bool = False,
+    locale: Callable[[str], str] | None = None,
 ) -> dict[str, object]:
     """The head of the page at ``url`` of ``site``'s language tree: ``canonical`` and ``x_default``
     (absolute URLs or None), ``og`` (property, content) pairs, ``twitter`` (name, content) pairs and
     ``json_ld`` (a dictionary or None). ``base_url`` is None for builds without one and offline builds.
-    og:title and og:description are the template's: they repeat the page's title and description blocks."""
+    og:title and og:description are the template's: they repeat the page's title and description blocks.
+    ``locale``: og_locale, or the same remembered by the caller (it reads CLDR: planning asks for every page)."""
+    locale = locale or og_locale
     tree = language_tree(site.lang, site.languages)
 
     def absolute(path: str, in_tree: bool = True) -> str | None:
@@ -112,8 +115,8 @@ def page_head(
     og: list[tuple[str, str | None]] = [
         ("og:type", "article" if record is not None else "website"),
         ("og:site_name", site.content.config.title),
-        ("og:locale", og_locale(site.lang)),
-        *(("og:locale:alternate", og_locale(a["lang"])) for a in alternates if a["lang"] != site.lang),
+        ("og:locale", locale(site.lang)),
+        *(("og:locale:alternate", locale(a["lang"])) for a in alternates if a["lang"] != site.lang),
     ]
     if page_url:
         og += [("og:url", page_url), ("og:image", image_url), ("og:image:alt", image_alt)]

@@ -100,12 +100,15 @@ class Taxonomy:
         build's record of its inputs notices a changed declaration."""
         return repr(tuple(_stable(getattr(self, f.name)) for f in fields(self)))
 
-    def terms(self, records: Iterable[Record], source: TermSource) -> list[tuple[str, str]]:
+    def terms(
+        self, records: Iterable[Record], source: TermSource, keys: Iterable[str] | None = None
+    ) -> list[tuple[str, str]]:
         """(key, label) of every term, in the order of its index page: the declared vocabulary's order,
-        else by label in the tree's language."""
+        else by label in the tree's language. ``keys``: the records' values, when the caller has them."""
         if self.vocabulary is not None:
             return list(self.vocabulary(source))
-        keys = {key for record in records for key in self.values(record, source)}
+        if keys is None:
+            keys = {key for record in records for key in self.values(record, source)}
         labelled = [(key, self.label(key, source)) for key in keys]
         return sorted(labelled, key=lambda pair: (pair[1].casefold(), pair[0]))
 

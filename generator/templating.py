@@ -63,7 +63,9 @@ def make_environment(
     env.globals["link"] = _link
     env.globals["asset"] = _asset
     env.globals["render_card"] = _render_card
-    env.globals["_card_cache"] = {}  # owned by this environment: one per language and rendering process
+    env.globals[
+        "_card_cache"
+    ] = {}  # owned by this environment: one per language and rendering process (see _render_card)
     return env
 
 
@@ -140,10 +142,13 @@ def _render_card(context: Context, item: dict[str, Any], heading: str = "h3") ->
     The card is rendered with a placeholder for the path to the site root, which each page fills in.
     """
     env = context.environment
-    cache: dict[tuple[object, ...], str] = env.globals["_card_cache"]  # type: ignore[assignment]  # this environment's: one language, one build, one process
-    # a practice's card is the same wherever it is listed within one build: its URL names it
+    cache: dict[tuple[object, ...], tuple[dict[str, Any], str]] = env.globals["_card_cache"]  # type: ignore[assignment]  # this environment's: one language, one process
+    # a practice's card is the same wherever it is listed: its URL names it. The item it was made from is
+    # kept with it and compared, so an environment kept between builds (practice serve) never shows a card
+    # of a practice as it was before an edit; within one build the item is the same object (cheap to compare)
     key = (heading, context.get("offline", False), context.get("lang"), context.get("tree", ""), item["url"])
-    html = cache.get(key)
+    found = cache.get(key)
+    html = found[1] if found is not None and (found[0] is item or found[0] == item) else None
     if html is None:
         html = (
             env.get_template("card.html")
@@ -158,7 +163,7 @@ def _render_card(context: Context, item: dict[str, Any], heading: str = "h3") ->
             )
             .strip()
         )
-        cache[key] = html
+        cache[key] = (item, html)
     return Markup(html.replace(_ROOT_TOKEN, context["root"]))
 
 

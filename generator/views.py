@@ -121,11 +121,11 @@ def rich_prose(html: str) -> bool:
 class TreeViews:
     """The views of one language tree's pages (``site.lang``), for one build."""
 
-    def __init__(self, site: Site, build_year: int) -> None:
+    def __init__(self, site: Site, build_year: int, formats: LocalFormats | None = None) -> None:
         self.site = site
         self.lang = site.lang
         self.build_year = build_year
-        self.formats = LocalFormats(site.lang)
+        self.formats = formats or LocalFormats(site.lang)  # the tree language's, perhaps kept by the caller
         # Shared, never changed once made (a 10,000-practice site has some 100,000 cards): templates only
         # read them, and a view that extends one copies it first.
         self._cards: dict[str, View] = {}

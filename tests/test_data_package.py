@@ -19,6 +19,7 @@ from conftest import REPO, make_site
 from frictionless import validate
 
 from generator.build import BuildOptions, build_site, load_sites
+from generator.data_tables import FormattedRecords
 from generator.datapackage import _day_and_month
 from generator.exports import render_data_exports
 from generator.model import YearOrDate
@@ -245,6 +246,32 @@ def test_exports_are_reproducible_bytes(site_root):
     assert [(f.path, f.data) for f in first] == [
         (f.path, f.data) for f in render_data_exports(sites, DEFAULT_TAXONOMIES)
     ]
+
+
+def test_kept_lines_give_the_bytes_of_a_clean_export(site_root):
+    """practice serve keeps each practice's formatted lines (FormattedRecords): after an edit, the exports made
+    with them are those made without, and only the edited practice is formatted again."""
+    make_site(site_root, TINY)
+    memory = FormattedRecords()
+    sites, _ = load_sites(Path("content"))
+    render_data_exports(sites, DEFAULT_TAXONOMIES, memory=memory)
+    memory.forget_unused()
+    study = Path("content/case-studies/hangzhou-bikes.md")
+    study.write_text(study.read_text(encoding="utf-8").replace("=HYPERLINK(1)", "Public bicycles"), encoding="utf-8")
+    sites, _ = load_sites(Path("content"))
+    made: list[object] = []
+    original_get = memory.get
+
+    def counting_get(key, inputs, make):
+        return original_get(key, inputs, lambda: made.append(key) or make())
+
+    memory.get = counting_get  # type: ignore[method-assign]
+    kept = render_data_exports(sites, DEFAULT_TAXONOMIES, memory=memory)
+    assert [(f.path, f.data) for f in kept] == [
+        (f.path, f.data) for f in render_data_exports(sites, DEFAULT_TAXONOMIES)
+    ]
+    assert b"Public bicycles" in next(f.data for f in kept if f.path == "data/practices.csv")
+    assert sorted(made) == [("csv", "case-study", "hangzhou-bikes"), ("json", "case-study", "hangzhou-bikes")]
 
 
 def test_a_month_only_date_keeps_its_precision():

@@ -4,8 +4,11 @@ pages it can change."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -316,3 +319,33 @@ def test_a_relative_content_folder_and_absolute_changed_paths_take_the_quick_way
     assert result.pages - result.reused == 1
     assert (tmp_path / "served").stat().st_ino == folder  # changed in place: not loaded and swapped in whole
     assert "One more sentence." in (tmp_path / "served/case-studies/porto-alegre-budget/index.html").read_text()
+
+
+def test_edits_in_lists_of_several_pages_equal_a_clean_build(tmp_path):
+    """Lists longer than a page: a list page whose practices and their order stay, none of them edited, is not
+    planned again (PagePlan.shows); a title that moves a practice across the case-studies list's pages, one that
+    keeps its place, and a date that moves an event in the events list all give a clean build's bytes."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    try:
+        from corpus import write_corpus
+    finally:
+        sys.path.pop(0)
+    write_corpus(560, tmp_path)  # 448 case studies (5 list pages), 112 events (2 pages)
+    options = BuildOptions(content_dir=tmp_path / "content", out_dir=tmp_path / "served", search=False)
+    site = IncrementalBuild(options, ENVIRON)
+    site.build()
+    study = tmp_path / "content/case-studies/practice-00258.md"
+    event = tmp_path / "content/events/practice-00259.md"
+    edits = [
+        (study, r"(?m)^title: .*$", "title: Aardvark practice"),  # from the middle to the first page
+        (study, r"(?m)^title: .*$", "title: Aardvark practices"),  # stays where it is
+        (study, r"(?m)^summary: .*$", "summary: Only the summary changed."),
+        (event, r"(?m)^date: .*$", "date: 2001-01-02"),  # to the events list's last page
+    ]
+    for n, (path, pattern, replacement) in enumerate(edits):
+        path.write_text(re.sub(pattern, replacement, path.read_text(encoding="utf-8")), encoding="utf-8")
+        result = site.apply([path])
+        assert result.pages - result.reused < result.pages // 10
+        clean = tmp_path / f"clean-{n}"
+        build_site(replace(options, out_dir=clean), ENVIRON)
+        assert _tree(options.out_dir) == _tree(clean), replacement
