@@ -44,7 +44,7 @@ from generator.tracked import tracked_files, tracked_generated_problems
 if TYPE_CHECKING:
     from generator.data_tables import FormattedRecords
     from generator.geo import Atlas
-    from generator.planning import PagePlan, RenderOptions
+    from generator.page_plan import PagePlan, RenderOptions
     from generator.site import Site
 
 # The stages that load, render and export (Markdown, Jinja2, networkx, Babel, Pillow: about a quarter of a
@@ -214,7 +214,7 @@ class _Prepared:
 
 def render_options(options: BuildOptions, environ: Mapping[str, str], atlas: Atlas | None = None) -> RenderOptions:
     """The planning options of a build (planning.RenderOptions); ``atlas``: the world's shapes, if already read."""
-    from generator.planning import RenderOptions
+    from generator.page_plan import RenderOptions
 
     return RenderOptions(
         build_year_from_environment(environ),

@@ -19,7 +19,7 @@ from generator.mirror import MANIFEST_PATH, matches_manifest_quickly
 from generator.output import output_stat_digest
 
 if TYPE_CHECKING:
-    from generator.planning import PagePlan
+    from generator.page_plan import PagePlan
 
 __all__ = [
     "inputs_fingerprint",

@@ -7,90 +7,48 @@ build), so a plan can be rendered anywhere, in any order, or compared with the p
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
-from generator.formats import LocalFormats, text_direction
-from generator.geo import Atlas, Cartographer, parse_atlas
-from generator.i18n import DEFAULT_THEME, language_name
+from generator.formats import LocalFormats
+from generator.geo import Cartographer
 from generator.map_views import locator_view, map_filters, map_view
 from generator.model import CaseStudy, EventReport, Record
 from generator.network import learning_graph
 from generator.network_views import city_network_view, network_view
+from generator.page_plan import (
+    CONTENT_SECURITY_POLICY,
+    LOCATOR_FOLDER,
+    PAGE_SIZE,
+    SEARCH_CONTENT_SECURITY_POLICY,
+    WORLD_ASSET,
+    PagePlan,
+    RenderOptions,
+    autonym,
+    common_context,
+    country_locator,
+    language_links,
+    locator_image,
+    paginated,
+    relative_root,
+    world_atlas,
+)
 from generator.site import Site, Term, language_tree, record_url
 from generator.structured_data import og_locale, page_head
-from generator.taxonomies import navigation
-from generator.views import TreeViews, method_summary, search_filter_names, site_view, taxonomy_view
+from generator.views import TreeViews, method_summary, search_filter_names, taxonomy_view
 
-__all__ = ["LOCATOR_FOLDER", "PAGE_SIZE", "WORLD_ASSET", "PagePlan", "RenderOptions", "plan_pages", "world_atlas"]
-
-WORLD_ASSET = DEFAULT_THEME / "data" / "world-110m.json"  # made by scripts/build-world-asset.py
-PAGE_SIZE = 100
-# The locator maps of case-study pages are SVG files of their own, shown with <img>: one file for each
-# country and point set, shared by every language tree (it holds no text), named by what it draws.
-LOCATOR_FOLDER = "map/locators/"
-
-# Scripts and styles only from the site itself: no page has a style attribute or element, inline
-# scripts, plugins, frames or a <base>. Only the search page (served, not offline) runs Pagefind, which
-# compiles WebAssembly ('wasm-unsafe-eval'); its UI sets styles through the DOM, which CSP allows.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; "
-    "img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'self'"
-)
-SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
-    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
-)
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    build_year: int
-    offline: bool = False
-    search: bool = True
-    live_reload: bool = False
-    bundle: bool = False  # download/offline.zip is part of the build: the footer links it
-    atlas: Atlas | None = None  # the country shapes of the maps; None: the default theme's world-110m.json
-
-
-@dataclass(frozen=True)
-class PagePlan:
-    path: str  # under the output folder, e.g. "case-studies/x/index.html" or "pt/case-studies/x/index.html"
-    template: str
-    context: dict[str, Any] = field(hash=False)
-    source: str = ""
-    lang: str = "en"  # the language of the page's interface: which catalog renders it
-    # a list page's practices (slugs), in order: what the incremental layer compares to leave it unplanned
-    # (plan_pages(unchanged=...)); not part of what the page's bytes depend on (its context has the cards)
-    shows: tuple[str, ...] = ()
-
-
-def world_atlas() -> Atlas:
-    """The country shapes of the maps (a build reads them once, when it plans its pages)."""
-    return parse_atlas(json.loads(WORLD_ASSET.read_text(encoding="utf-8")))
-
-
-def _root(path: str) -> str:
-    depth = path.count("/")
-    return "../" * depth if depth else "./"
-
-
-def _paginated(base_url: str, items: list[Any]) -> list[tuple[str, list[Any], dict[str, Any]]]:
-    """Lists longer than PAGE_SIZE continue on page/<n>/index.html beside them."""
-    chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
-    pages = []
-    for n, chunk in enumerate(chunks, start=1):
-        url = base_url if n == 1 else f"{base_url}page/{n}/"
-        pager = {
-            "number": n,
-            "total": len(chunks),
-            "previous": (base_url if n == 2 else f"{base_url}page/{n - 1}/") if n > 1 else None,
-            "next": f"{base_url}page/{n + 1}/" if n < len(chunks) else None,
-        }
-        pages.append((url, chunk, pager))
-    return pages
+# the page plan's names stay importable from here, where the pages are planned
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "LOCATOR_FOLDER",
+    "PAGE_SIZE",
+    "SEARCH_CONTENT_SECURITY_POLICY",
+    "WORLD_ASSET",
+    "PagePlan",
+    "RenderOptions",
+    "plan_pages",
+    "world_atlas",
+]
 
 
 def plan_pages(
@@ -144,7 +102,7 @@ def plan_pages(
             "404.html",
             "404.html",
             {
-                **_common(default, options),
+                **common_context(default, options),
                 "root": default.content.config.base_url or "/",
                 "page_url": "404.html",
                 "offline": False,
@@ -156,47 +114,6 @@ def plan_pages(
         )
     )
     return plans
-
-
-def _common(site: Site, options: RenderOptions) -> dict[str, Any]:
-    return {
-        "site": site_view(site),
-        "nav": navigation(site.declarations),
-        "lang": site.lang,
-        "dir": text_direction(site.lang),
-        "tree": language_tree(site.lang, site.languages),
-        "offline": options.offline,
-        "search_enabled": options.search,
-        "live_reload": options.live_reload,
-        "bundle": options.bundle,
-        "content_security_policy": CONTENT_SECURITY_POLICY,
-    }
-
-
-def _language_links(
-    site: Site, versions: tuple[str, ...] | None, autonyms: dict[str, str]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The language switcher of a page (every language of the site, each marked when the page's text
-    is not in it) and its hreflang alternates (the languages its text exists in)."""
-    if len(site.languages) < 2:
-        return [], []
-    switcher = [
-        {
-            "lang": lang,
-            "name": autonyms[lang],
-            "tree": language_tree(lang, site.languages),
-            "current": lang == site.lang,
-            "translated": versions is None or lang in versions,
-        }
-        for lang in site.languages
-    ]
-    return switcher, [{"lang": s["lang"], "tree": s["tree"]} for s in switcher if s["translated"]]
-
-
-def _autonym(lang: str) -> str:
-    """A language's name in itself, capitalised for the switcher: Português, Français."""
-    name = language_name(lang, lang)
-    return name[:1].upper() + name[1:]
 
 
 def _plan_tree(
@@ -214,11 +131,11 @@ def _plan_tree(
 
     lang = site.lang
     tree = language_tree(lang, site.languages)
-    common = _common(site, options)
+    common = common_context(site, options)
     views = TreeViews(site, options.build_year, formats)  # this tree's, for this build: cards are made once each
     plans: list[PagePlan] = []
-    autonyms = {other: _autonym(other) for other in site.languages}
-    shared_links = _language_links(site, None, autonyms)
+    autonyms = {other: autonym(other) for other in site.languages}
+    shared_links = language_links(site, None, autonyms)
 
     base_url = None if options.offline else site.content.config.base_url  # absolute URLs: online builds only
 
@@ -232,7 +149,7 @@ def _plan_tree(
     ) -> None:
         path = f"{tree}{url}index.html"
         languages, alternates = (
-            _language_links(site, site.versions[url], autonyms) if url in site.versions else shared_links
+            language_links(site, site.versions[url], autonyms) if url in site.versions else shared_links
         )
         home = template == "home.html"
         head = page_head(site, url, alternates, base_url=base_url, record=record, home=home, locale=locale)
@@ -242,7 +159,7 @@ def _plan_tree(
                 template,
                 {
                     **common,
-                    "root": _root(path),
+                    "root": relative_root(path),
                     "page_url": url,
                     "languages": languages,
                     "alternates": alternates,
@@ -258,7 +175,7 @@ def _plan_tree(
     def add_list(url: str, template: str, slugs: Iterable[str], skippable: bool = True, **context: Any) -> None:
         if not wanted(url):
             return
-        for page_url, chunk, pager in _paginated(url, list(slugs)):
+        for page_url, chunk, pager in paginated(url, list(slugs)):
             shows = tuple(chunk)
             if skippable and unchanged is not None and unchanged(f"{tree}{page_url}index.html", shows):
                 continue
@@ -306,7 +223,7 @@ def _plan_tree(
             record=study,
             page=views.case_study(study),
             section="case-studies",
-            locator=_locator_image(
+            locator=locator_image(
                 locator_view(maps, study.country, [study.coordinates] if study.coordinates else []), locators
             ),
         )
@@ -366,7 +283,7 @@ def _plan_tree(
                 continue
             extra = {}
             if "locator" in taxonomy.extras:
-                extra["locator"] = _country_locator(site, maps, term)
+                extra["locator"] = country_locator(site, maps, term)
             if "peers" in taxonomy.extras:
                 extra["peers"] = city_network_view(site, network(), term.key, lang)
             add_list(
@@ -414,24 +331,6 @@ def _plan_tree(
             content_security_policy=SEARCH_CONTENT_SECURITY_POLICY if pagefind else CONTENT_SECURITY_POLICY,
         )
     return plans
-
-
-def _locator_image(view: dict[str, Any] | None, locators: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-    """A locator map as an image: its SVG file (planned once in ``locators``, whichever pages show it) and
-    its size in CSS pixels (the view box's, so the page keeps its place before the image arrives)."""
-    if view is None:
-        return None
-    drawn = json.dumps([view[key] for key in ("view_box", "land", "country", "dots", "dot_radius")]).encode()
-    path = f"{LOCATOR_FOLDER}{hashlib.sha256(drawn).hexdigest()[:16]}.svg"
-    locators.setdefault(path, view)
-    box = view["box"]
-    return {"src": path, "width": round(float(box["width"])), "height": round(float(box["height"]))}
-
-
-def _country_locator(site: Site, maps: Cartographer, term: Term) -> dict[str, Any] | None:
-    code = term.key.upper()
-    points = sorted({point for s in term.case_studies if (point := site.case_studies[s].coordinates) is not None})
-    return locator_view(maps, code, points, whole_country=True)
 
 
 def _term_slugs(term: Term) -> list[str]:

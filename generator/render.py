@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from generator.errors import BuildFailed
 from generator.model import RenderedFile
-from generator.planning import PagePlan, RenderOptions
+from generator.page_plan import PagePlan, RenderOptions
 from generator.site import Site, language_tree
 from generator.templating import make_environment, render_page
 from generator.views import TreeViews, search_filter_names

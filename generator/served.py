@@ -21,7 +21,7 @@ from generator.errors import BuildFailed, Problem
 from generator.mirror import CHECKSUMS_PATH, MANIFEST_PATH, manifest_documents
 from generator.model import RenderedFile
 from generator.output import output_lock, staging_folder, swap_in, write_file
-from generator.planning import PagePlan
+from generator.page_plan import PagePlan
 from generator.render import render_plans
 
 __all__ = ["ServedFolder", "file_hash", "file_hashes"]

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from generator.errors import BuildFailed, Problem
 from generator.i18n import catalog_translations, format_number, format_variables
 from generator.model import RenderedFile
-from generator.planning import PagePlan
+from generator.page_plan import PagePlan
 from generator.structured_data import json_ld_script
 
 __all__ = ["dedent_html", "make_environment", "render_page"]
