@@ -32,6 +32,8 @@ __all__ = [
 
 DEFAULT_SHARE_IMAGE = "static/share.png"  # made by scripts/build-share-image.py
 SHARE_IMAGE_SIZE = (1200, 630)
+# the default share image's size, one pair of tags shared by every page that uses it
+_DEFAULT_IMAGE_SIZE = (("og:image:width", str(SHARE_IMAGE_SIZE[0])), ("og:image:height", str(SHARE_IMAGE_SIZE[1])))
 SCHEMA_ORG = "https://schema.org"
 _SPDX_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
 
@@ -121,7 +123,7 @@ def page_head(
     if page_url:
         og += [("og:url", page_url), ("og:image", image_url), ("og:image:alt", image_alt)]
         if image == DEFAULT_SHARE_IMAGE:
-            og += [("og:image:width", str(SHARE_IMAGE_SIZE[0])), ("og:image:height", str(SHARE_IMAGE_SIZE[1]))]
+            og += _DEFAULT_IMAGE_SIZE
     if isinstance(record, CaseStudy):
         og.append(("article:published_time", record.published.isoformat()))
         if record.updated:

@@ -132,6 +132,10 @@ class TreeViews:
         self._cities: dict[City, View] = {}
         self._countries: dict[str, View] = {}
         self._topics: dict[str, View] = {}
+        # a case study's years, its search filters and SDG links: most practices share them with others
+        self._years: dict[tuple[int, int], list[str]] = {}
+        self._filters: dict[tuple[object, ...], Any] = {}
+        self._sdgs: dict[tuple[int, ...], list[View]] = {}
         self._topic_labels = {t.slug: t.label for t in site.content.topics}
 
     # --- the small shared parts ------------------------------------------------------------------------
@@ -219,22 +223,42 @@ class TreeViews:
             return sorted({str(record.date.year), str((record.end_date or record.date).year)})
         if record.start is None:
             return [str(record.published.year)]
-        last = record.end.year if record.end else self.build_year
-        return [str(y) for y in range(record.start.year, max(last, record.start.year) + 1)]
+        first = record.start.year
+        last = max(record.end.year if record.end else self.build_year, first)
+        found = self._years.get((first, last))
+        if found is None:
+            found = self._years[(first, last)] = [str(y) for y in range(first, last + 1)]
+        return found
 
     def search_filters(self, slug: str) -> list[View]:
         """A practice's values of each taxonomy that is a search filter, in declaration order:
         ``{"name": "topic", "style": "label", "values": [{"key", "label"}]}`` (templates name them by style)."""
         found = self.site.terms_of.get(slug, {})
-        return [
-            {
-                "name": t.search_filter,
-                "style": t.term_style,
-                "values": [{"key": key, "label": label} for key, label in found.get(t.key, ())],
-            }
-            for t in self.site.declarations
-            if t.search_filter
-        ]
+        shared = self._filters  # one list, filter and value per distinct content: never changed once made
+        filters, keys = [], []
+        for t in self.site.declarations:
+            if not t.search_filter:
+                continue
+            pairs = found.get(t.key, ())
+            key = ("filter", t.key, pairs)
+            view = shared.get(key)
+            if view is None:
+                values = []
+                for pair in pairs:
+                    value = shared.get(pair)
+                    if value is None:
+                        value = shared[pair] = {"key": pair[0], "label": pair[1]}
+                    values.append(value)
+                view = shared[key] = {"name": t.search_filter, "style": t.term_style, "values": values}
+            filters.append(view)
+            keys.append(key)
+        return shared.setdefault(("filters", *keys), filters)  # type: ignore[no-any-return]
+
+    def sdgs(self, numbers: tuple[int, ...]) -> list[View]:
+        found = self._sdgs.get(numbers)
+        if found is None:
+            found = self._sdgs[numbers] = [{"number": n, "url": f"sdgs/{n}/"} for n in numbers]
+        return found
 
     def case_study(self, study: CaseStudy) -> View:
         site, formats = self.site, self.formats
@@ -252,7 +276,7 @@ class TreeViews:
                 "search_years": self.search_years(study),
                 "search_filters": self.search_filters(study.slug),
                 "status": study.status.value if study.status else None,
-                "sdgs": [{"number": n, "url": f"sdgs/{n}/"} for n in study.sdgs],
+                "sdgs": self.sdgs(study.sdgs),
                 "partners": list(study.partners),
                 "methods": [
                     {"title": site.methods[m].title, "url": record_url(site.methods[m]), "lang": site.methods[m].lang}
