@@ -133,6 +133,7 @@ def _plan_tree(
     tree = language_tree(lang, site.languages)
     common = common_context(site, options)
     views = TreeViews(site, options.build_year, formats)  # this tree's, for this build: cards are made once each
+    head_parts: dict[object, Any] = {}  # what this tree's pages' heads share (structured_data.page_head)
     plans: list[PagePlan] = []
     autonyms = {other: autonym(other) for other in site.languages}
     shared_links = language_links(site, None, autonyms)
@@ -152,7 +153,16 @@ def _plan_tree(
             language_links(site, site.versions[url], autonyms) if url in site.versions else shared_links
         )
         home = template == "home.html"
-        head = page_head(site, url, alternates, base_url=base_url, record=record, home=home, locale=locale)
+        head = page_head(
+            site,
+            url,
+            alternates,
+            base_url=base_url,
+            record=record,
+            home=home,
+            locale=locale,
+            shared=head_parts,
+        )
         plans.append(
             PagePlan(
                 path,

@@ -99,13 +99,17 @@ def page_head(
     record: Record | None = None,
     home: bool = False,
     locale: Callable[[str], str] | None = None,
+    shared: dict[object, Any] | None = None,
 ) -> dict[str, object]:
     """The head of the page at ``url`` of ``site``'s language tree: ``canonical`` and ``x_default``
     (absolute URLs or None), ``og`` (property, content) pairs, ``twitter`` (name, content) pairs and
     ``json_ld`` (a dictionary or None). ``base_url`` is None for builds without one and offline builds.
     og:title and og:description are the template's: they repeat the page's title and description blocks.
-    ``locale``: og_locale, or the same remembered by the caller (it reads CLDR: planning asks for every page)."""
+    ``locale``: og_locale, or the same remembered by the caller (it reads CLDR: planning asks for every page).
+    ``shared``: the parts pages of one tree have in common (tag pairs, topics, addresses), kept by a caller
+    that makes many heads so that each is made once; nothing may change a head's parts."""
     locale = locale or og_locale
+    shared = {} if shared is None else shared
     tree = language_tree(site.lang, site.languages)
 
     def absolute(path: str, in_tree: bool = True) -> str | None:
@@ -115,10 +119,13 @@ def page_head(
     image, image_alt = _share_image(site, record)
     image_url = absolute(image, in_tree=False)
     og: list[tuple[str, str | None]] = [
-        ("og:type", "article" if record is not None else "website"),
-        ("og:site_name", site.content.config.title),
-        ("og:locale", locale(site.lang)),
-        *(("og:locale:alternate", locale(a["lang"])) for a in alternates if a["lang"] != site.lang),
+        shared.setdefault(pair, pair)
+        for pair in (
+            ("og:type", "article" if record is not None else "website"),
+            ("og:site_name", site.content.config.title),
+            ("og:locale", locale(site.lang)),
+            *(("og:locale:alternate", locale(a["lang"])) for a in alternates if a["lang"] != site.lang),
+        )
     ]
     if page_url:
         og += [("og:url", page_url), ("og:image", image_url), ("og:image:alt", image_alt)]
@@ -128,12 +135,13 @@ def page_head(
         og.append(("article:published_time", record.published.isoformat()))
         if record.updated:
             og.append(("article:modified_time", record.updated.isoformat()))
-    json_ld = _json_ld(site, url, record, home, absolute, image_url)
+    json_ld = _json_ld(site, url, record, home, absolute, image_url, shared)
+    card = ("twitter:card", "summary_large_image" if page_url else "summary")
     return {
         "canonical": page_url,
         "x_default": absolute(url, in_tree=False) if page_url and len(site.languages) > 1 else None,
         "og": og,
-        "twitter": [("twitter:card", "summary_large_image" if page_url else "summary")],
+        "twitter": shared.setdefault(card, [card]),
         "json_ld": json_ld,
     }
 
@@ -146,7 +154,13 @@ def _share_image(site: Site, record: Record | None) -> tuple[str, str]:
 
 
 def _json_ld(
-    site: Site, url: str, record: Record | None, home: bool, absolute: _Absolute, image_url: str | None
+    site: Site,
+    url: str,
+    record: Record | None,
+    home: bool,
+    absolute: _Absolute,
+    image_url: str | None,
+    shared: dict[object, Any],
 ) -> _Json | None:
     config = site.content.config
     data: _Json
@@ -176,8 +190,8 @@ def _json_ld(
             # an ISO 8601 interval, open ("..") while the practice goes on
             end = iso_date(record.end) if record.end else ".."
             data["temporalCoverage"] = f"{iso_date(record.start)}/{end}"
-        data["contentLocation"] = _place(site, record, record.coordinates)
-        data["about"] = _about(site, record, absolute)
+        data["contentLocation"] = _place(site, record, record.coordinates, shared)
+        data["about"] = _about(site, record, absolute, shared)
         if record.learned_from:
             data["isBasedOn"] = [
                 absolute(record_url(site.case_studies[s])) or record_url(site.case_studies[s])
@@ -194,8 +208,8 @@ def _json_ld(
         data["startDate"] = iso_date(record.date)
         if record.end_date:
             data["endDate"] = iso_date(record.end_date)
-        data["location"] = _place(site, record, None)
-        data["about"] = _about(site, record, absolute)
+        data["location"] = _place(site, record, None, shared)
+        data["about"] = _about(site, record, absolute, shared)
         if record.organizers:
             data["organizer"] = [{"@type": "Organization", "name": name} for name in record.organizers]
         if record.event:
@@ -214,8 +228,8 @@ def _json_ld(
 
 def _work(site: Site, kind: str, record: Record, url: str, absolute: _Absolute) -> _Json:
     data: _Json = {"@context": SCHEMA_ORG, "@type": kind}
-    if absolute(url):
-        data["url"] = absolute(url)
+    if link := absolute(url):
+        data["url"] = link
     if kind != "Article":  # an article's name is its headline
         data["name"] = record.title
     # no "description": the summary is the page's meta description and og:description already, and the
@@ -224,25 +238,30 @@ def _work(site: Site, kind: str, record: Record, url: str, absolute: _Absolute) 
     return data
 
 
-def _place(site: Site, record: Practice, coordinates: tuple[float, float] | None) -> _Json:
+def _place(site: Site, record: Practice, coordinates: tuple[float, float] | None, shared: dict[object, Any]) -> _Json:
     city = site.city_of[record.slug].name if record.slug in site.city_of else record.city
-    place: _Json = {
-        "@type": "Place",
-        "name": city,
-        "address": {"@type": "PostalAddress", "addressLocality": city, "addressCountry": record.country},
-    }
+    address = shared.get(("address", city, record.country))
+    if address is None:
+        address = shared[("address", city, record.country)] = {
+            "@type": "PostalAddress",
+            "addressLocality": city,
+            "addressCountry": record.country,
+        }
+    place: _Json = {"@type": "Place", "name": city, "address": address}
     if coordinates:
         place["geo"] = {"@type": "GeoCoordinates", "latitude": coordinates[0], "longitude": coordinates[1]}
     return place
 
 
-def _about(site: Site, record: Practice, absolute: _Absolute) -> list[_Json]:
-    labels = {t.slug: t.label for t in site.content.topics}
+def _about(site: Site, record: Practice, absolute: _Absolute, shared: dict[object, Any]) -> list[_Json]:
     about = []
     for slug in record.topics:
-        thing: _Json = {"@type": "Thing", "name": labels.get(slug, slug)}
-        if link := absolute(f"topics/{slug}/"):
-            thing["url"] = link
+        thing = shared.get(("topic", slug))
+        if thing is None:
+            labels = {t.slug: t.label for t in site.content.topics}
+            thing = shared[("topic", slug)] = {"@type": "Thing", "name": labels.get(slug, slug)}
+            if link := absolute(f"topics/{slug}/"):
+                thing["url"] = link
         about.append(thing)
     return about
 
