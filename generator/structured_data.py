@@ -132,9 +132,9 @@ def page_head(
         if image == DEFAULT_SHARE_IMAGE:
             og += _DEFAULT_IMAGE_SIZE
     if isinstance(record, CaseStudy):
-        og.append(("article:published_time", record.published.isoformat()))
+        og.append(("article:published_time", _iso(record.published, shared)))
         if record.updated:
-            og.append(("article:modified_time", record.updated.isoformat()))
+            og.append(("article:modified_time", _iso(record.updated, shared)))
     json_ld = _json_ld(site, url, record, home, absolute, image_url, shared)
     card = ("twitter:card", "summary_large_image" if page_url else "summary")
     return {
@@ -144,6 +144,14 @@ def page_head(
         "twitter": shared.setdefault(card, [card]),
         "json_ld": json_ld,
     }
+
+
+def _iso(day: dt.date, shared: dict[object, Any]) -> str:
+    """A date as ISO 8601, one string per date for every head that names it (twice per case study)."""
+    found = shared.get(day)
+    if found is None:
+        found = shared[day] = day.isoformat()
+    return found
 
 
 def _share_image(site: Site, record: Record | None) -> tuple[str, str]:
@@ -183,9 +191,9 @@ def _json_ld(
     if isinstance(record, CaseStudy):
         data = _work(site, "Article", record, url, absolute)
         data["headline"] = record.title
-        data["datePublished"] = record.published.isoformat()
+        data["datePublished"] = _iso(record.published, shared)
         if record.updated:
-            data["dateModified"] = record.updated.isoformat()
+            data["dateModified"] = _iso(record.updated, shared)
         if record.start:
             # an ISO 8601 interval, open ("..") while the practice goes on
             end = iso_date(record.end) if record.end else ".."
