@@ -11,7 +11,8 @@ loaded with, every page's digest (``render.page_digest``) and what the output fo
   (site_patch.py: assembly never reads a body), and only its page planned, in each tree. Nothing else
   shows a body (the offline search index does, so an offline build takes the third way);
 - practices (or translations) whose front matter changed, no page added or removed (affected.py): the
-  files read, the site assembled, the pages that show them planned, the other files made again;
+  files read, the site patched if only text changed (site_patch.py) else assembled, the pages that show
+  them planned, the other files made again;
 - any other change to case-studies/, events/, methods/ or pages/ (a file added, deleted or renamed, a
   method, a file with errors): the changed files read, the folders listed, every page planned;
 - anything else (site.yml, topics.yml, media/, a template, a stylesheet, a catalog): everything is
@@ -82,7 +83,7 @@ from generator.planning import PagePlan, plan_pages, world_atlas
 from generator.render import page_digest, render_plans
 from generator.served import ServedFolder, file_hash, file_hashes
 from generator.site import Site, assemble_languages
-from generator.site_patch import with_new_bodies
+from generator.site_patch import with_new_bodies, with_new_front_matter
 
 __all__ = ["IncrementalBuild"]
 
@@ -221,11 +222,11 @@ class IncrementalBuild:
                 file = self._loaded[path][0]
                 self._loaded[path] = (file, load_file(file, self._settings.vocabulary, self._renderer))
             reread = records
-            if all(differs_in_body_only(before[path], self._loaded[path][1][0]) for path in records):
-                changes = [(before[path], self._loaded[path][1][0]) for path in sorted(records)]
+            changes = [(before[path], self._loaded[path][1][0]) for path in sorted(records)]
+            if all(differs_in_body_only(old, new) for old, new in changes):
                 return self._apply_bodies(records, changes, started)
             if all(self._loaded[path][0].kind in ("case-study", "event") for path in records):
-                return self._apply_practices(records, started)
+                return self._apply_practices(records, changes, started)
         self._reload(records, already=reread)
         return self._apply_records(started)
 
@@ -233,21 +234,20 @@ class IncrementalBuild:
         sites = with_new_bodies(self._sites, changes)  # what assembling again would give, without doing it
         warnings = self._problems(self._assembly_problems)
         urls = {page_url(self._loaded[path][0]) for path in records}
-        plans = plan_pages(
-            sites,
-            render_options(self.options, self.environ, self._atlas),
-            only=urls,
-            maps=self._maps,
-            formats=self._formats,
-        )
+        options = render_options(self.options, self.environ, self._atlas)
+        plans = plan_pages(sites, options, only=urls, maps=self._maps, formats=self._formats)
         if any(plan.path not in self._pages for plan in plans):  # not the pages it had: plan them all
             return self._apply_records(started)
         return self._update(sites, warnings, plans, started, files=False, whole=False)
 
-    def _apply_practices(self, records: set[Path], started: float) -> BuildResult:
-        """Practices (or their translations) edited, none added or removed: when no page comes or goes, only
-        the pages that show them are planned again (affected.py); else every page is."""
-        sites, warnings = self._assemble()
+    def _apply_practices(self, records: set[Path], changes: list[tuple[Any, Any]], started: float) -> BuildResult:
+        """Practices (or their translations) edited, none added or removed: patched if only text changed (site_patch),
+        else assembled; when no page comes or goes, only the pages that show them are planned (affected.py)."""
+        loaded = (result[0] for _file, result in self._loaded.values())
+        patched = with_new_front_matter(self._sites, changes, loaded, self.options.drafts, self.options.taxonomies)
+        sites, warnings = (
+            (patched, self._problems(self._assembly_problems)) if patched is not None else self._assemble()
+        )
         if not same_pages(self._sites, sites):
             return self._apply_records(started, (sites, warnings))
         slugs = {self._loaded[path][0].slug for path in records}

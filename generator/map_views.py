@@ -51,14 +51,13 @@ def map_view(
     """The world map of the practices (of one term when ``only`` names it: ``("topics", "mobility")``):
     shapes, markers, legend and table. ``formats``: the LocalFormats of ``lang`` to use (and add to)."""
 
-    def keep(record: CaseStudy | EventReport) -> bool:
-        if only is None:
-            return True
+    studies: list[CaseStudy] = list(site.case_studies.values())
+    events: list[EventReport] = list(site.events.values())
+    if only is not None:  # the term's practices, in the site's order (by slug), as its tables have them
         taxonomy, key = only
-        return any(k == key for k, _ in site.terms_of.get(record.slug, {}).get(taxonomy, ()))
-
-    studies = [r for r in site.case_studies.values() if keep(r)]
-    events = [r for r in site.events.values() if keep(r)]
+        term = next((t for t in site.taxonomies[taxonomy] if t.key == key), None)
+        studies = [site.case_studies[s] for s in sorted(term.case_studies)] if term else []
+        events = [site.events[s] for s in sorted(term.events)] if term else []
     per_country: dict[str, list[int]] = {}
     for study in studies:
         per_country.setdefault(study.country, [0, 0])[0] += 1

@@ -17,7 +17,7 @@ from generator.errors import Problem
 from generator.model import Contact, Content, Partial, Participant, Record, Source, Translation, YearOrDate
 from generator.records import TEXT_FIELDS
 
-__all__ = ["check_translations", "localise_content", "text_versions"]
+__all__ = ["check_translations", "localise_content", "localised_record", "text_versions"]
 
 R = TypeVar("R", bound=Record)  # a record kind: localising keeps it
 
@@ -174,7 +174,8 @@ def text_versions(content: Content, *, drafts: bool = False) -> dict[tuple[str, 
     return {key: tuple(langs) for key, langs in versions.items()}
 
 
-def _localise(record: R, t: Translation) -> R:
+def localised_record(record: R, t: Translation) -> R:
+    """A record as its translation ``t`` shows it: the translation's text, the original's facts."""
     values = dict(t.values)
     changes: dict[str, Any] = {"lang": t.lang, "title": values["title"], "body": t.body, "origin": t.origin}
     for key in TEXT_FIELDS[t.kind]:
@@ -194,7 +195,7 @@ def localise_content(content: Content, lang: str, *, drafts: bool = False) -> Co
     by_key = {(t.section, t.slug): t for t in _applied(content, drafts) if t.lang == lang}
 
     def localised(records: Iterable[R]) -> tuple[R, ...]:
-        return tuple(_localise(r, by_key[_key(r)]) if _key(r) in by_key else r for r in records)
+        return tuple(localised_record(r, by_key[_key(r)]) if _key(r) in by_key else r for r in records)
 
     return replace(
         content,

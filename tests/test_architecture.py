@@ -137,7 +137,7 @@ ALLOWED = {
         "site",
         "site_patch",
     },
-    "site_patch": {"model", "site"},
+    "site_patch": {"model", "records", "site", "taxonomies", "translations"},
     "edit_paths": {"content", "errors", "model"},
     "affected": {"model", "site"},
     "served": {"errors", "mirror", "model", "output", "page_plan", "render"},

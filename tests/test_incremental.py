@@ -8,7 +8,7 @@ import re
 import shutil
 import sys
 import tempfile
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -121,6 +121,14 @@ def _step(space: Workspace, step: tuple[str, int]) -> list[Path]:
         translation = space.content / "case-studies/porto-alegre-budget.pt.md"
         if translation.exists():
             return space.edit(translation, "", f"\nUma frase da edição {space.edits}.\n")
+    if kind == "translation-title":  # a translation's front matter: its title and summary
+        translation = space.content / "case-studies/porto-alegre-budget.pt.md"
+        if translation.exists():
+            field = ["title: ", "summary: "][n % 2]
+            return space.edit(translation, field, f"{field}Traduzido {space.edits} ")
+    if kind == "event-title":
+        event = space.content / "events/peer-review-porto-alegre.md"
+        return space.edit(event, "title: ", f"title: Event {space.edits} ")
     if kind == "summary" and study:
         return space.edit(study, "summary: ", f"summary: Summarised {space.edits} ")
     if kind == "date" and study:
@@ -150,6 +158,7 @@ STEPS = st.tuples(
     st.sampled_from(
         [
             *("title", "body", "summary", "date", "add", "delete", "rename", "translation", "event"),
+            *("translation-title", "event-title"),
             *("method", "other-body", "place"),
             *("site", "topic", "template", "catalog", "error"),
         ]
@@ -177,6 +186,45 @@ def test_after_any_edits_the_served_folder_equals_a_clean_build(steps):
                 space.site.apply(changed)
                 good = _tree(space.served)
                 assert good == expected, step
+
+
+FRONT_MATTER = st.tuples(
+    st.sampled_from(["title", "summary", "translation-title", "event-title", "date", "event", "place", "body"]),
+    st.integers(0, 7),
+)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(FRONT_MATTER, min_size=1, max_size=4))
+def test_after_front_matter_edits_the_sites_kept_equal_freshly_assembled_ones(steps):
+    """Not only the bytes: the Site objects patched for a front-matter edit (site_patch.py) equal those a
+    fresh load and assembly gives, field by field."""
+    with tempfile.TemporaryDirectory(prefix="practice-patch-") as temporary:
+        space = Workspace(Path(temporary))
+        space.site.build()
+        for step in steps:
+            space.site.apply(_step(space, step))
+            fresh, problems = load_sites(space.content, theme_dirs=space.site.theme_dirs)
+            assert fresh is not None, problems
+            kept = space.site._sites
+            assert list(kept) == list(fresh), step
+            for lang, site in fresh.items():
+                for name in [f.name for f in fields(site)]:
+                    assert getattr(kept[lang], name) == getattr(site, name), (step, lang, name)
+
+
+def test_a_title_edit_assembles_nothing_again(space, monkeypatch):
+    def assemble() -> None:
+        raise AssertionError("assembled again")
+
+    monkeypatch.setattr(space.site, "_assemble", assemble)
+    for path, old in [
+        ("case-studies/cairo-street-market.md", "title: "),
+        ("case-studies/porto-alegre-budget.pt.md", "summary: "),
+        ("events/peer-review-porto-alegre.md", "title: "),
+    ]:
+        space.site.apply(space.edit(space.content / path, old, f"{old}Edited "))
+    assert _tree(space.served) == space.clean()
 
 
 @pytest.fixture
