@@ -79,7 +79,8 @@ from generator.output import (
     write_file,
     write_files,
 )
-from generator.planning import PagePlan, plan_pages, world_atlas
+from generator.page_plan import PagePlan, world_atlas
+from generator.planning import plan_pages
 from generator.render import page_digest, render_plans
 from generator.served import ServedFolder, file_hash, file_hashes
 from generator.site import Site, assemble_languages

@@ -18,10 +18,7 @@ from generator.network import learning_graph
 from generator.network_views import city_network_view, network_view
 from generator.page_plan import (
     CONTENT_SECURITY_POLICY,
-    LOCATOR_FOLDER,
-    PAGE_SIZE,
     SEARCH_CONTENT_SECURITY_POLICY,
-    WORLD_ASSET,
     PagePlan,
     RenderOptions,
     autonym,
@@ -37,18 +34,7 @@ from generator.site import Site, Term, language_tree, record_url
 from generator.structured_data import og_locale, page_head
 from generator.views import TreeViews, method_summary, search_filter_names, taxonomy_view
 
-# the page plan's names stay importable from here, where the pages are planned
-__all__ = [
-    "CONTENT_SECURITY_POLICY",
-    "LOCATOR_FOLDER",
-    "PAGE_SIZE",
-    "SEARCH_CONTENT_SECURITY_POLICY",
-    "WORLD_ASSET",
-    "PagePlan",
-    "RenderOptions",
-    "plan_pages",
-    "world_atlas",
-]
+__all__ = ["plan_pages"]
 
 
 def plan_pages(

@@ -131,6 +131,7 @@ ALLOWED = {
         "markup",
         "model",
         "output",
+        "page_plan",
         "planning",
         "render",
         "served",

@@ -25,7 +25,7 @@ from generator.build import BuildOptions, build_site, check_content
 from generator.geo import Cartographer
 from generator.i18n import DEFAULT_THEME
 from generator.map_views import locator_view, map_view
-from generator.planning import WORLD_ASSET, world_atlas
+from generator.page_plan import WORLD_ASSET, world_atlas
 from generator.templating import make_environment
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "content"

@@ -15,7 +15,7 @@ from conftest import REPO, make_site
 
 from generator.assets import minified_css
 from generator.build import BuildOptions, build_site
-from generator.planning import CONTENT_SECURITY_POLICY, SEARCH_CONTENT_SECURITY_POLICY
+from generator.page_plan import CONTENT_SECURITY_POLICY, SEARCH_CONTENT_SECURITY_POLICY
 from generator.search import run_pagefind
 from generator.templating import dedent_html
 

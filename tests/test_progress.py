@@ -22,7 +22,8 @@ from generator.cli import cli
 from generator.console import ProgressBar, wants_progress
 from generator.errors import BuildFailed
 from generator.i18n import DEFAULT_THEME
-from generator.planning import RenderOptions, plan_pages
+from generator.page_plan import RenderOptions
+from generator.planning import plan_pages
 from generator.render import render_plans
 from generator.workers import worker_context
 
