@@ -173,7 +173,7 @@ class Cartographer:
         # the plain land of a world map, by the countries it leaves out (those with practices): the map and
         # each of its filter pages draw it, mostly leaving out the same countries
         self._lands: dict[frozenset[str], str] = {}
-        self._outline = ""
+        self._outline = outline_path()  # the edge of the world: the same on every world map
 
     def world_map(self, counts: Mapping[str, int], markers: Sequence[Marker]) -> dict[str, Any]:
         """The whole world: every country with practices as its own shape (with its count and shading step),
@@ -193,7 +193,6 @@ class Cartographer:
         if land is None:
             rings = [ring for shape in atlas.shapes if shape.code not in shaded for ring in shape.rings]
             land = self._lands[shaded] = path_data(rings)
-        self._outline = self._outline or outline_path()
         return {
             "view_box": svg_view_box((0, 0, WIDTH, HEIGHT)),
             "width": WIDTH,
@@ -223,7 +222,7 @@ class Cartographer:
         """
         shape = self.atlas.shape(code)
         dots = [project(lat, lon) for lat, lon in points]
-        box = self._countryframe_box(code, size) if shape is not None else None
+        box = self._country_frame(code, size) if shape is not None else None
         if box is None or not all(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in dots):
             if not dots:
                 return None
@@ -253,7 +252,7 @@ class Cartographer:
             raise KeyError(f"the atlas has no country {code!r}")
         return shape
 
-    def _countryframe_box(self, code: str, size: tuple[float, float]) -> tuple[float, float, float, float]:
+    def _country_frame(self, code: str, size: tuple[float, float]) -> tuple[float, float, float, float]:
         found = self._frames.get((code, size))
         if found is None:
             found = self._frames[(code, size)] = frame_box(bounding_box(self._shape(code).main_ring), size)

@@ -75,6 +75,9 @@ def _swapped(item: Any, swaps: list[tuple[Any, Any]]) -> Any:
 # -- front matter: text fields that assembly carries but never reads ------------------------------------
 
 
+_NONE = object()  # a field a translation does not give
+
+
 def front_matter_patchable(changes: list[tuple[Any, Any]], declarations: tuple[Taxonomy, ...]) -> bool:
     """Whether each (before, after) pair of loaded practices or translations differs only in what assembly
     carries without reading it: the body and the text fields but sources (title, summary, image_alt,
@@ -104,9 +107,6 @@ def front_matter_patchable(changes: list[tuple[Any, Any]], declarations: tuple[T
         elif any(getattr(before, f.name) != getattr(after, f.name) for f in fields(after) if f.name not in carried):
             return False
     return True
-
-
-_NONE = object()  # a field a translation does not give
 
 
 def with_new_front_matter(

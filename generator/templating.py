@@ -63,9 +63,8 @@ def make_environment(
     env.globals["link"] = _link
     env.globals["asset"] = _asset
     env.globals["render_card"] = _render_card
-    env.globals[
-        "_card_cache"
-    ] = {}  # owned by this environment: one per language and rendering process (see _render_card)
+    # owned by this environment: one per language and rendering process (see _render_card)
+    env.globals["_card_cache"] = {}
     return env
 
 

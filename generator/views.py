@@ -22,6 +22,7 @@ from generator.site import City, Site, Term, language_tree, record_url
 from generator.taxonomies import Taxonomy
 
 View = dict[str, Any]  # what a template reads: plain data only (strings, numbers, lists and other views)
+_Pairs = tuple[tuple[str, str], ...]  # a practice's terms of one taxonomy: (key, label) each (Site.terms_of)
 
 __all__ = [
     "View",
@@ -134,7 +135,9 @@ class TreeViews:
         self._topics: dict[str, View] = {}
         # a case study's years, its search filters and SDG links: most practices share them with others
         self._years: dict[tuple[int, int], list[str]] = {}
-        self._filters: dict[tuple[object, ...], Any] = {}
+        self._filter_lists: dict[tuple[tuple[str, _Pairs], ...], list[View]] = {}
+        self._filters: dict[tuple[str, _Pairs], View] = {}
+        self._filter_values: dict[tuple[str, str], View] = {}
         self._sdgs: dict[tuple[int, ...], list[View]] = {}
         self._topic_labels = {t.slug: t.label for t in site.content.topics}
 
@@ -232,27 +235,24 @@ class TreeViews:
 
     def search_filters(self, slug: str) -> list[View]:
         """A practice's values of each taxonomy that is a search filter, in declaration order:
-        ``{"name": "topic", "style": "label", "values": [{"key", "label"}]}`` (templates name them by style)."""
+        ``{"name": "topic", "style": "label", "values": [{"key", "label"}]}`` (templates name them by style).
+        One list, filter and value per distinct content, shared by the practices that have it (never changed
+        once made)."""
         found = self.site.terms_of.get(slug, {})
-        shared = self._filters  # one list, filter and value per distinct content: never changed once made
-        filters, keys = [], []
-        for t in self.site.declarations:
-            if not t.search_filter:
-                continue
-            pairs = found.get(t.key, ())
-            key = ("filter", t.key, pairs)
-            view = shared.get(key)
-            if view is None:
-                values = []
-                for pair in pairs:
-                    value = shared.get(pair)
-                    if value is None:
-                        value = shared[pair] = {"key": pair[0], "label": pair[1]}
-                    values.append(value)
-                view = shared[key] = {"name": t.search_filter, "style": t.term_style, "values": values}
-            filters.append(view)
-            keys.append(key)
-        return shared.setdefault(("filters", *keys), filters)  # type: ignore[no-any-return]
+        chosen = [(t, found.get(t.key, ())) for t in self.site.declarations if t.search_filter]
+        key = tuple((t.key, pairs) for t, pairs in chosen)
+        filters = self._filter_lists.get(key)
+        if filters is None:
+            filters = self._filter_lists[key] = [self._search_filter(t, pairs) for t, pairs in chosen]
+        return filters
+
+    def _search_filter(self, taxonomy: Taxonomy, pairs: _Pairs) -> View:
+        view = self._filters.get((taxonomy.key, pairs))
+        if view is None:
+            values = [self._filter_values.setdefault(pair, {"key": pair[0], "label": pair[1]}) for pair in pairs]
+            view = {"name": taxonomy.search_filter, "style": taxonomy.term_style, "values": values}
+            self._filters[(taxonomy.key, pairs)] = view
+        return view
 
     def sdgs(self, numbers: tuple[int, ...]) -> list[View]:
         found = self._sdgs.get(numbers)
